@@ -1,0 +1,45 @@
+/**
+ * The Hono app: one sub-app per resource, mounted under /api, plus webhook intake.
+ * Handlers validate with zod at the edge and call storage/ functions; no SQL here.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./context";
+import { ApiError, errorBody } from "./errors";
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+    if (err instanceof HTTPException) {
+      return c.json(errorBody(httpCode(err.status), err.message || "Request failed"), err.status);
+    }
+    console.error("unhandled error", c.req.method, c.req.path, err);
+    return c.json(errorBody("internal", "Internal server error"), 500);
+  });
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  return app;
+}
+
+/** zod-openapi calls this when a request fails its schema: answer with our error shape, naming the fields. */
+function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: any) {
+  if (result.success) return;
+  const issues = (result.error as { issues?: { path: PropertyKey[]; message: string }[] })?.issues ?? [];
+  return c.json(
+    errorBody(
+      "invalid_request",
+      `Invalid ${result.target ?? "request"}: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+      issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    ),
+    400,
+  );
+}
+
+function httpCode(status: number): string {
+  if (status === 413) return "payload_too_large";
+  if (status === 401) return "unauthorized";
+  if (status === 404) return "not_found";
+  return status >= 500 ? "internal" : "bad_request";
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineNode } from "./node-type";
+
+/** Started from the editor's Run button or `POST /api/workflows/:id/run`; outputs the JSON body given. */
+export const manualTrigger = defineNode({
+  type: "manualTrigger",
+  version: 1,
+  title: "Manual trigger",
+  description: "Starts the workflow when you press Run or call the run API. Outputs the JSON body given.",
+  category: "trigger",
+  icon: "play",
+  parameters: z.object({}).strict(),
+  outputs: ["main"],
+  trigger: "manual",
+  async run(ctx) {
+    return { output: ctx.trigger ?? {} };
+  },
+});

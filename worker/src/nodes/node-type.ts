@@ -1,0 +1,57 @@
+/**
+ * The contract every node type fulfils. A node type is one self-describing module: metadata, a zod schema
+ * for its parameters (the editor's form is generated from its JSON Schema) and `run`, the work done inside
+ * the node's durable step. Add one with one file here, its test beside it, and one line in `registry.ts`.
+ */
+import type { z } from "zod";
+
+export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
+
+/** How a trigger node is started; absent on every non-trigger node. */
+export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm";
+
+/** What the engine hands to `run`. Parameters arrive with every `{{ }}` expression already evaluated. */
+export interface NodeRunContext<P> {
+  params: P;
+  /** `$json`: the output of the node that led here (for `merge`: `{ [nodeName]: output }`). */
+  input: unknown;
+  node: { id: string; name: string; type: string };
+  execution: { id: string; workflowId: string };
+  /** The trigger payload of this run. */
+  trigger: unknown;
+  /** Decrypted credential fields, present only inside the step of a node that has a credential. */
+  credential?: { type: string; data: Record<string, unknown> };
+  /** Outbound HTTP for nodes that call the outside world (refuses private networks in production). */
+  fetch: typeof fetch;
+  signal?: AbortSignal;
+}
+
+/** What `run` returns: the node's output, and for branching nodes the output handle taken. */
+export interface NodeResult {
+  output: unknown;
+  /** Name of the output handle taken (`true`/`false` for `if`, a rule's `output` for `switch`). Default `main`. */
+  branch?: string;
+}
+
+export interface NodeType<P extends z.ZodType = z.ZodType> {
+  /** Stable machine id, part of the public contract (`httpRequest`), separate from the `title` people see. */
+  type: string;
+  version: number;
+  title: string;
+  description: string;
+  category: NodeCategory;
+  /** An icon name the editor knows (falls back to the category's icon). */
+  icon: string;
+  parameters: P;
+  /** Credential types this node accepts, and whether one is required. */
+  credential?: { types: readonly string[]; required: boolean };
+  /** Output handles; a function when they depend on the parameters (`switch`). */
+  outputs: readonly string[] | ((params: z.infer<P>) => string[]);
+  trigger?: TriggerKind;
+  run(ctx: NodeRunContext<z.infer<P>>): Promise<NodeResult>;
+}
+
+/** Helps TypeScript infer `P` from the schema so `run` sees typed parameters. */
+export function defineNode<P extends z.ZodType>(def: NodeType<P>): NodeType<P> {
+  return def;
+}

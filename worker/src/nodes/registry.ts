@@ -1,0 +1,20 @@
+/**
+ * Every node type, by its type id. One line per type. Because each entry must be a full `NodeType`
+ * (with `run`), a node type without an executor does not compile.
+ */
+import type { NodeType } from "./node-type";
+import { manualTrigger } from "./manual-trigger";
+import { scheduleTrigger } from "./schedule-trigger";
+import { webhookTrigger } from "./webhook-trigger";
+
+export const nodeTypes = {
+  manualTrigger,
+  webhookTrigger,
+  scheduleTrigger,
+} satisfies Record<string, NodeType<any>>;
+
+export type NodeTypeName = keyof typeof nodeTypes;
+
+export function getNodeType(type: string): NodeType | undefined {
+  return Object.hasOwn(nodeTypes, type) ? (nodeTypes as Record<string, NodeType>)[type] : undefined;
+}

@@ -1,0 +1,50 @@
+import { Cron } from "croner";
+import { z } from "zod";
+import { defineNode } from "./node-type";
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValidCron(expr: string): boolean {
+  if (expr.trim().split(/\s+/).length !== 5) return false;
+  try {
+    new Cron(expr, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Started by the Worker's every-minute cron handler when its own cron expression is due. */
+export const scheduleTrigger = defineNode({
+  type: "scheduleTrigger",
+  version: 1,
+  title: "Schedule",
+  description: "Starts the workflow on a cron schedule (5 fields) in a time zone.",
+  category: "trigger",
+  icon: "clock",
+  parameters: z
+    .object({
+      cron: z
+        .string()
+        .refine(isValidCron, "must be a valid 5-field cron expression, e.g. '*/15 * * * *'")
+        .describe("Cron expression: minute hour day-of-month month day-of-week"),
+      timezone: z
+        .string()
+        .default("UTC")
+        .refine(isValidTimezone, "must be an IANA time zone such as 'Europe/Paris'")
+        .describe("IANA time zone the cron is read in"),
+    })
+    .strict(),
+  outputs: ["main"],
+  trigger: "schedule",
+  async run(ctx) {
+    return { output: ctx.trigger };
+  },
+});

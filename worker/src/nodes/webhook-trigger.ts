@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { defineNode } from "./node-type";
+
+/** Started by an HTTP call to `/webhooks/<webhookId>` (or `/webhooks-test/<webhookId>` for the saved draft). */
+export const webhookTrigger = defineNode({
+  type: "webhookTrigger",
+  version: 1,
+  title: "Webhook",
+  description: "Starts the workflow when its URL is called. Outputs the method, headers, query and body.",
+  category: "trigger",
+  icon: "webhook",
+  parameters: z
+    .object({
+      method: z
+        .enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
+        .default("POST")
+        .describe("HTTP method the URL accepts"),
+      respond: z
+        .enum(["immediately", "lastNode"])
+        .default("immediately")
+        .describe("Answer 202 at once, or wait for the run and answer with the last node's output"),
+    })
+    .strict(),
+  credential: { types: ["webhookAuth"], required: false },
+  outputs: ["main"],
+  trigger: "webhook",
+  async run(ctx) {
+    return { output: ctx.trigger };
+  },
+});

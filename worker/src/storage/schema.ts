@@ -1,0 +1,297 @@
+/**
+ * The whole D1 schema. `npm run db:generate` turns changes here into a SQL migration in migrations/.
+ * Timestamps are integer milliseconds (drizzle `timestamp_ms`); JSON columns are text.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+const updatedAt = () =>
+  integer("updated_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+// ---------------------------------------------------------------------------------------------
+// Accounts: the tables Better Auth reads and writes (its core schema, snake_case columns).
+// ---------------------------------------------------------------------------------------------
+export const user = sqliteTable("user", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+  image: text("image"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const session = sqliteTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    token: text("token").notNull().unique(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("session_user_idx").on(t.userId)],
+);
+
+export const account = sqliteTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: integer("access_token_expires_at", { mode: "timestamp_ms" }),
+    refreshTokenExpiresAt: integer("refresh_token_expires_at", { mode: "timestamp_ms" }),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("account_user_idx").on(t.userId)],
+);
+
+export const verification = sqliteTable(
+  "verification",
+  {
+    id: text("id").primaryKey(),
+    identifier: text("identifier").notNull(),
+    value: text("value").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("verification_identifier_idx").on(t.identifier)],
+);
+
+/** Personal API keys. Only a SHA-256 hash of the key is stored; `prefix` lets a person recognise it. */
+export const apiKey = sqliteTable(
+  "api_key",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_key_user_idx").on(t.userId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Workflows: the current document lives in `node` + `edge`; every save also writes a
+// `workflow_version` snapshot, which is what an execution runs (pinned at its start).
+// ---------------------------------------------------------------------------------------------
+export const workflow = sqliteTable(
+  "workflow",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(false),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("workflow_user_updated_idx").on(t.userId, t.updatedAt)],
+);
+
+export const node = sqliteTable(
+  "node",
+  {
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    positionX: integer("position_x").notNull().default(0),
+    positionY: integer("position_y").notNull().default(0),
+    parameters: text("parameters", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    credentialId: text("credential_id").references(() => credential.id, { onDelete: "set null" }),
+    /** Assigned by the server to nodes that receive HTTP calls; kept across saves, unique everywhere. */
+    webhookId: text("webhook_id"),
+    retry: text("retry", { mode: "json" }).$type<NodeRetryPolicy>(),
+    onError: text("on_error").$type<"stop" | "continue">(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.id] }),
+    uniqueIndex("node_workflow_name_uq").on(t.workflowId, t.name),
+    uniqueIndex("node_webhook_uq").on(t.webhookId),
+    index("node_type_idx").on(t.type),
+    index("node_credential_idx").on(t.credentialId),
+  ],
+);
+
+export const edge = sqliteTable(
+  "edge",
+  {
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    source: text("source").notNull(),
+    target: text("target").notNull(),
+    sourceHandle: text("source_handle").notNull().default("main"),
+    targetHandle: text("target_handle"),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.id] })],
+);
+
+export const workflowVersion = sqliteTable(
+  "workflow_version",
+  {
+    id: text("id").primaryKey(),
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    /** The whole workflow document (name, nodes, edges) as saved. */
+    document: text("document", { mode: "json" }).notNull().$type<unknown>(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("workflow_version_uq").on(t.workflowId, t.version)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Credentials: secret fields only as AES-256-GCM ciphertext; non-secret fields readable.
+// ---------------------------------------------------------------------------------------------
+export const credential = sqliteTable(
+  "credential",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    /** Non-secret fields, shown to the owner. */
+    publicData: text("public_data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** Id of the master key that encrypted `ciphertext` (rotation keeps old keys for reading). */
+    keyId: text("key_id").notNull(),
+    iv: text("iv").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("credential_user_idx").on(t.userId)],
+);
+
+/** A pending OAuth2 connect: single-use `state` bound to the user, with the PKCE verifier (encrypted). */
+export const oauthState = sqliteTable(
+  "oauth_state",
+  {
+    state: text("state").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id")
+      .notNull()
+      .references(() => credential.id, { onDelete: "cascade" }),
+    keyId: text("key_id").notNull(),
+    iv: text("iv").notNull(),
+    verifierCiphertext: text("verifier_ciphertext").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("oauth_state_expires_idx").on(t.expiresAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Executions: one row per run from the moment it is requested, one step row per node.
+// ---------------------------------------------------------------------------------------------
+export type ExecutionStatus = "queued" | "running" | "waiting" | "success" | "error" | "canceled";
+export type StepStatus = "queued" | "running" | "waiting" | "success" | "error" | "skipped" | "canceled";
+export interface NodeRetryPolicy {
+  maxAttempts: number;
+  backoff: "exponential" | "constant";
+  delayMs: number;
+}
+
+export const workflowExecution = sqliteTable(
+  "workflow_execution",
+  {
+    id: text("id").primaryKey(),
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** The workflow version this run is pinned to. */
+    version: integer("version").notNull(),
+    status: text("status").notNull().$type<ExecutionStatus>(),
+    /** What started it: manual | webhook | webhookTest | schedule | stripe | googleForm | retry. */
+    mode: text("mode").notNull(),
+    triggerNodeId: text("trigger_node_id"),
+    triggerData: text("trigger_data", { mode: "json" }).$type<unknown>(),
+    retryOf: text("retry_of"),
+    error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
+    createdAt: createdAt(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
+    index("execution_user_created_idx").on(t.userId, t.createdAt),
+    index("execution_user_status_idx").on(t.userId, t.status),
+  ],
+);
+
+export const executionStep = sqliteTable(
+  "execution_step",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    nodeName: text("node_name").notNull(),
+    status: text("status").notNull().$type<StepStatus>(),
+    attempts: integer("attempts").notNull().default(0),
+    input: text("input", { mode: "json" }).$type<unknown>(),
+    output: text("output", { mode: "json" }).$type<unknown>(),
+    error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.nodeId] })],
+);
+
+/**
+ * Once-only starts: a trigger claims a key before it starts a run (schedule slot `2026-01-01T10:00:00.000Z`,
+ * Stripe event id `evt_…`). The primary key makes a second claim fail, so two handlers racing for the same
+ * slot or event start one run, with no check-then-insert window.
+ */
+export const triggerClaim = sqliteTable(
+  "trigger_claim",
+  {
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    claimKey: text("claim_key").notNull(),
+    executionId: text("execution_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
