@@ -24,7 +24,15 @@ export interface NodeRunContext<P> {
   /** Outbound HTTP for nodes that call the outside world (refuses private networks in production). */
   fetch: typeof fetch;
   signal?: AbortSignal;
+  /** For a node with a `pause` of kind `event`: the payload of the event that resumed it. */
+  event?: unknown;
 }
+
+/**
+ * A durable pause the engine performs before `run`, outside any step: `sleep` becomes `step.sleep`
+ * (free while it lasts, survives restarts), `event` becomes `step.waitForEvent`.
+ */
+export type NodePause = { kind: "sleep"; until: Date } | { kind: "event"; event: string; timeoutMs: number };
 
 /** What `run` returns: the node's output, and for branching nodes the output handle taken. */
 export interface NodeResult {
@@ -48,6 +56,8 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
   /** Output handles; a function when they depend on the parameters (`switch`). */
   outputs: readonly string[] | ((params: z.infer<P>) => string[]);
   trigger?: TriggerKind;
+  /** Only for nodes that wait (`wait`, `waitForEvent`): what to wait for, from the resolved parameters. */
+  pause?(params: z.infer<P>): NodePause;
   run(ctx: NodeRunContext<z.infer<P>>): Promise<NodeResult>;
 }
 
