@@ -22,10 +22,16 @@ export function boundJson(value: unknown, maxBytes = MAX_RECORDED_BYTES): unknow
   const text = JSON.stringify(value ?? null) ?? "null";
   const bytes = new TextEncoder().encode(text).byteLength;
   if (bytes <= maxBytes) return JSON.parse(text);
-  const truncated: TruncatedValue = { __truncated: true, originalBytes: bytes, preview: text.slice(0, PREVIEW_CHARS) };
+  const truncated: TruncatedValue = {
+    __truncated: true,
+    originalBytes: bytes,
+    preview: text.slice(0, PREVIEW_CHARS),
+  };
   return truncated;
 }
 
 export function isTruncated(value: unknown): value is TruncatedValue {
-  return typeof value === "object" && value !== null && (value as { __truncated?: unknown }).__truncated === true;
+  return (
+    typeof value === "object" && value !== null && (value as { __truncated?: unknown }).__truncated === true
+  );
 }

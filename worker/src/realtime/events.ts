@@ -74,7 +74,11 @@ export interface WorkflowSnapshotMessage {
 }
 
 /** An execution of the workflow started or changed status; subscribe to its own room for node detail. */
-export type WorkflowExecutionMessage = { type: "execution"; seq: number; executionId: string } & LiveExecutionState;
+export type WorkflowExecutionMessage = {
+  type: "execution";
+  seq: number;
+  executionId: string;
+} & LiveExecutionState;
 
 export type WorkflowLiveMessage = WorkflowSnapshotMessage | WorkflowExecutionMessage;
 

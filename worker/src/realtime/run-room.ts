@@ -59,7 +59,8 @@ export class RunRoom extends DurableObject<Env> {
   async publishWorkflowExecution(event: ExecutionEvent): Promise<boolean> {
     const ex = event.execution;
     const seen = this.state.recent[ex.id];
-    if (seen && (isFinalExecution(seen.status) || (seen.status === ex.status && seen.at >= event.at))) return false;
+    if (seen && (isFinalExecution(seen.status) || (seen.status === ex.status && seen.at >= event.at)))
+      return false;
     this.state.recent[ex.id] = { status: ex.status, at: event.at };
     const ids = Object.keys(this.state.recent);
     if (ids.length > RECENT_KEPT) delete this.state.recent[ids[0]];
@@ -103,7 +104,11 @@ export class RunRoom extends DurableObject<Env> {
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.send(JSON.stringify(new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot()));
+    server.send(
+      JSON.stringify(
+        new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot(),
+      ),
+    );
     return new Response(null, { status: 101, webSocket: client });
   }
 

@@ -42,7 +42,11 @@ export async function insertExecution(db: Db, row: typeof workflowExecution.$inf
 }
 
 export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {
-  const rows = await db.select().from(workflowExecution).where(eq(workflowExecution.id, executionId)).limit(1);
+  const rows = await db
+    .select()
+    .from(workflowExecution)
+    .where(eq(workflowExecution.id, executionId))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -70,7 +74,9 @@ export async function listExecutions(db: Db, userId: string, q: ExecutionListQue
   if (q.workflowId) filters.push(eq(t.workflowId, q.workflowId));
   if (q.status) filters.push(eq(t.status, q.status));
   if (q.after) {
-    filters.push(or(lt(t.createdAt, q.after.createdAt), and(eq(t.createdAt, q.after.createdAt), lt(t.id, q.after.id)))!);
+    filters.push(
+      or(lt(t.createdAt, q.after.createdAt), and(eq(t.createdAt, q.after.createdAt), lt(t.id, q.after.id)))!,
+    );
   }
   return db
     .select()
@@ -132,7 +138,11 @@ export async function cancelUnfinishedSteps(db: Db, executionId: string, at: Dat
     .update(executionStep)
     .set({ status: "canceled", finishedAt: at })
     .where(and(eq(executionStep.executionId, executionId), inArray(executionStep.status, UNFINISHED_STEP)))
-    .returning({ nodeId: executionStep.nodeId, nodeName: executionStep.nodeName, attempts: executionStep.attempts });
+    .returning({
+      nodeId: executionStep.nodeId,
+      nodeName: executionStep.nodeName,
+      attempts: executionStep.attempts,
+    });
 }
 
 // ---- Steps -----------------------------------------------------------------------------------------
