@@ -10,6 +10,8 @@ import { set } from "./set";
 import { ifNode } from "./if";
 import { switchNode } from "./switch";
 import { merge } from "./merge";
+import { wait } from "./wait";
+import { waitForEvent } from "./wait-for-event";
 
 export const nodeTypes = {
   manualTrigger,
@@ -19,6 +21,8 @@ export const nodeTypes = {
   if: ifNode,
   switch: switchNode,
   merge,
+  wait,
+  waitForEvent,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
