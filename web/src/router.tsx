@@ -83,17 +83,35 @@ const workflowsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/workflows-list"), "WorkflowsListPage"),
 });
 
-/** The editor issue replaces this component with the canvas (keep it lazy so it stays its own chunk). */
+/** The editor: a lazy chunk of its own (with @xyflow/react), separate from the list pages. */
 export const workflowRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/workflows/$workflowId",
-  component: lazyRouteComponent(() => import("./pages/workflow-detail"), "WorkflowDetailPage"),
+  component: lazyRouteComponent(() => import("./editor/editor-page"), "EditorPage"),
+});
+
+export type ExecutionsSearch = { workflowId?: string; status?: string };
+
+const executionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/executions",
+  validateSearch: (search: Record<string, unknown>): ExecutionsSearch => ({
+    workflowId: typeof search.workflowId === "string" && search.workflowId ? search.workflowId : undefined,
+    status: typeof search.status === "string" && search.status ? search.status : undefined,
+  }),
+  component: lazyRouteComponent(() => import("./pages/executions-list"), "ExecutionsListPage"),
+});
+
+const executionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/executions/$executionId",
+  component: lazyRouteComponent(() => import("./pages/execution-detail"), "ExecutionDetailPage"),
 });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
-  appRoute.addChildren([indexRoute, workflowsRoute, workflowRoute]),
+  appRoute.addChildren([indexRoute, workflowsRoute, workflowRoute, executionsRoute, executionRoute]),
 ]);
 
 export const router = createRouter({

@@ -33,6 +33,14 @@ export const workflowsApi = {
   update: (id: string, document: WorkflowDocument) =>
     api.put<Workflow>(`/api/workflows/${encodeURIComponent(id)}`, document),
   remove: (id: string) => api.delete(`/api/workflows/${encodeURIComponent(id)}`),
+  activate: (id: string) => api.post<Workflow>(`/api/workflows/${encodeURIComponent(id)}/activate`, {}),
+  deactivate: (id: string) => api.post<Workflow>(`/api/workflows/${encodeURIComponent(id)}/deactivate`, {}),
+  /** The document of one saved version (what an execution ran). */
+  version: (id: string, version: number, signal?: AbortSignal) =>
+    api.get<WorkflowDocument & { version: number }>(
+      `/api/workflows/${encodeURIComponent(id)}/versions/${version}`,
+      { signal },
+    ),
 
   /** Rename = read the whole document, change its name, write it back (PUT replaces the whole document). */
   async rename(id: string, name: string): Promise<Workflow> {
