@@ -6,11 +6,25 @@ import type { NodeType } from "./node-type";
 import { manualTrigger } from "./manual-trigger";
 import { scheduleTrigger } from "./schedule-trigger";
 import { webhookTrigger } from "./webhook-trigger";
+import { googleFormTrigger } from "./google-form-trigger";
+import { stripeTrigger } from "./stripe-trigger";
+import { openai } from "./openai";
+import { anthropic } from "./anthropic";
+import { gemini } from "./gemini";
+import { slack } from "./slack";
+import { discord } from "./discord";
 
 export const nodeTypes = {
   manualTrigger,
   webhookTrigger,
   scheduleTrigger,
+  googleFormTrigger,
+  stripeTrigger,
+  openai,
+  anthropic,
+  gemini,
+  slack,
+  discord,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
