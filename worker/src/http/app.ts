@@ -3,6 +3,7 @@
  * Handlers validate with zod at the edge and call storage/ functions; no SQL here.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
@@ -12,14 +13,7 @@ import { ApiError, errorBody } from "./errors";
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
-    if (err instanceof HTTPException) {
-      return c.json(errorBody(httpCode(err.status), err.message || "Request failed"), err.status);
-    }
-    console.error("unhandled error", c.req.method, c.req.path, err);
-    return c.json(errorBody("internal", "Internal server error"), 500);
-  });
+  app.onError(apiErrorHandler);
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
 
@@ -27,6 +21,16 @@ export function createApp() {
 
   return app;
 }
+
+/** Turns anything thrown below a handler into our error shape (exported for sub-app unit tests). */
+export const apiErrorHandler: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof HTTPException) {
+    return c.json(errorBody(httpCode(err.status), err.message || "Request failed"), err.status);
+  }
+  console.error("unhandled error", c.req.method, c.req.path, err);
+  return c.json(errorBody("internal", "Internal server error"), 500);
+};
 
 /** zod-openapi calls this when a request fails its schema: answer with our error shape, naming the fields. */
 function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: any) {
