@@ -89,4 +89,17 @@ describe("anthropic node", () => {
     await expect(run).rejects.toThrow("Anthropic answered 529: Overloaded");
     expect(await fake.requests()).toHaveLength(3);
   });
+
+  it("accepts a base URL that already ends in /v1", async () => {
+    const fake = await fakeSession([{ status: 200, body: message }]);
+    await anthropic.run(
+      runContext(
+        anthropic,
+        { prompt: "Hi" },
+        { credential: { type: "anthropic", data: { apiKey: "k", baseUrl: `${fake.baseUrl}/v1` } } },
+      ),
+    );
+    const [request] = await fake.requests();
+    expect(request.path).toBe("/v1/messages");
+  });
 });

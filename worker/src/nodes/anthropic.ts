@@ -23,7 +23,7 @@ export const anthropic = defineNode({
     const { model, system, prompt, temperature, maxTokens } = ctx.params;
     const answer = await postJson({
       provider: "Anthropic",
-      // The path carries the version; a base URL given with "/v1" (as Anthropic's docs print it) works too.
+      // The path carries the version; a base URL given with "/v1" works too.
       url: joinUrl((baseUrl ?? "https://api.anthropic.com").replace(/\/v1\/?$/, ""), "/v1/messages"),
       headers: { "x-api-key": apiKey, "anthropic-version": "2023-06-01" },
       body: {

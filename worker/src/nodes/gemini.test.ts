@@ -72,4 +72,17 @@ describe("gemini node", () => {
     );
     await expect(run).rejects.toThrow("Gemini answered 400: API key not valid.");
   });
+
+  it("accepts a base URL that already ends in /v1beta", async () => {
+    const fake = await fakeSession([{ status: 200, body: generated }]);
+    await gemini.run(
+      runContext(
+        gemini,
+        { prompt: "Hi" },
+        { credential: { type: "gemini", data: { apiKey: "k", baseUrl: `${fake.baseUrl}/v1beta/` } } },
+      ),
+    );
+    const [request] = await fake.requests();
+    expect(request.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+  });
 });

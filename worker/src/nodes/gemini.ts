@@ -29,8 +29,9 @@ export const gemini = defineNode({
     };
     const answer = await postJson({
       provider: "Gemini",
+      // The path carries the version; a base URL given with "/v1beta" works too.
       url: joinUrl(
-        baseUrl ?? "https://generativelanguage.googleapis.com",
+        (baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/v1beta\/?$/, ""),
         `/v1beta/models/${modelId}:generateContent`,
       ),
       // The key goes in a header, not `?key=`, so it never lands in a URL that proxies log.
