@@ -62,6 +62,7 @@ function validationHook(result: { success: boolean; error?: unknown; target?: st
 
 function httpCode(status: number): string {
   if (status === 413) return "payload_too_large";
+  if (status === 415) return "unsupported_media_type";
   if (status === 401) return "unauthorized";
   if (status === 404) return "not_found";
   return status >= 500 ? "internal" : "bad_request";
