@@ -27,8 +27,8 @@ export default defineConfig({
           name: "worker",
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
-          // Node-side servers the workerd tests call by URL (fakes of AI and chat providers).
-          globalSetup: ["./worker/test/fakes/fake-http.global.ts"],
+          // Node-side servers the workerd tests call by URL: an echo server, fakes of AI and chat providers.
+          globalSetup: ["./worker/test/echo-server.global.ts", "./worker/test/fakes/fake-http.global.ts"],
         },
       },
       {

@@ -6,6 +6,12 @@ import type { NodeType } from "./node-type";
 import { manualTrigger } from "./manual-trigger";
 import { scheduleTrigger } from "./schedule-trigger";
 import { webhookTrigger } from "./webhook-trigger";
+import { set } from "./set";
+import { ifNode } from "./if";
+import { switchNode } from "./switch";
+import { merge } from "./merge";
+import { wait } from "./wait";
+import { waitForEvent } from "./wait-for-event";
 import { googleFormTrigger } from "./google-form-trigger";
 import { stripeTrigger } from "./stripe-trigger";
 import { openai } from "./openai";
@@ -18,6 +24,12 @@ export const nodeTypes = {
   manualTrigger,
   webhookTrigger,
   scheduleTrigger,
+  set,
+  if: ifNode,
+  switch: switchNode,
+  merge,
+  wait,
+  waitForEvent,
   googleFormTrigger,
   stripeTrigger,
   openai,
