@@ -5,6 +5,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
+import { apiKeysApp } from "./api-keys";
+import { authApp } from "./auth";
 import { ApiError, errorBody } from "./errors";
 
 export function createApp() {
@@ -18,6 +20,9 @@ export function createApp() {
     console.error("unhandled error", c.req.method, c.req.path, err);
     return c.json(errorBody("internal", "Internal server error"), 500);
   });
+  app.route("/api", authApp);
+  app.route("/api", apiKeysApp);
+
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
   return app;

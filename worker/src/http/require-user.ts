@@ -1,0 +1,40 @@
+/**
+ * `requireUser`: the signed-in user from the Better Auth session cookie, or from
+ * `Authorization: Bearer <api key>`. Sets `c.var.userId`; anything else answers 401.
+ */
+import { createMiddleware } from "hono/factory";
+import { getAuth } from "../auth/auth";
+import { findApiKeyOwner } from "../storage/api-keys";
+import { getDb } from "../storage/db";
+import type { AppEnv } from "./context";
+import { unauthorized } from "./errors";
+
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const userId = await resolveUserId(c.env, c.req.raw, (p) => c.executionCtx.waitUntil(p));
+  if (!userId) throw unauthorized();
+  c.set("userId", userId);
+  await next();
+});
+
+/**
+ * The user a request speaks for, or undefined. Exported for routes outside Hono's middleware chain
+ * (e.g. the live WebSocket upgrade) that must authenticate the same way.
+ */
+export async function resolveUserId(
+  env: Env,
+  request: Request,
+  waitUntil: (p: Promise<unknown>) => void = () => {},
+): Promise<string | undefined> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    // A request that presents a key is judged by that key alone, even if it also carries a cookie.
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) return undefined;
+    const owner = await findApiKeyOwner(getDb(env.DB), match[1]);
+    if (owner?.touch) waitUntil(owner.touch);
+    return owner?.userId;
+  }
+  if (!request.headers.get("cookie")) return undefined;
+  const result = await getAuth(env, request.url).api.getSession({ headers: request.headers });
+  return result?.user.id;
+}
