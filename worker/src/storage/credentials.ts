@@ -2,8 +2,9 @@
  * Credential and OAuth2-state queries. Every user-facing query is scoped by `userId`; the few that are not
  * (rotation, lease handling by id after an owner check) say so.
  */
-import { and, desc, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
+import { afterCursor, newestFirst, toPage, type PageCursor } from "./pagination";
 import { credential, node, oauthState, workflow } from "./schema";
 
 export type CredentialRow = typeof credential.$inferSelect;
@@ -30,28 +31,25 @@ export async function getCredentialsByIds(db: Db, userId: string, ids: string[])
     .where(and(eq(credential.userId, userId), inArray(credential.id, ids)));
 }
 
-/** Newest first; the cursor is the last row's `(createdAt, id)`. */
+/** The user's credentials, newest first, optionally of one type. */
 export async function listCredentials(
   db: Db,
   userId: string,
-  opts: { type?: string; limit: number; after?: { createdAt: Date; id: string } },
-): Promise<CredentialRow[]> {
-  const conditions = [eq(credential.userId, userId)];
-  if (opts.type) conditions.push(eq(credential.type, opts.type));
-  if (opts.after) {
-    conditions.push(
-      or(
-        lt(credential.createdAt, opts.after.createdAt),
-        and(eq(credential.createdAt, opts.after.createdAt), lt(credential.id, opts.after.id)),
-      )!,
-    );
-  }
-  return db
+  opts: { type?: string; limit: number; cursor?: PageCursor },
+) {
+  const rows = await db
     .select()
     .from(credential)
-    .where(and(...conditions))
-    .orderBy(desc(credential.createdAt), desc(credential.id))
-    .limit(opts.limit);
+    .where(
+      and(
+        eq(credential.userId, userId),
+        opts.type ? eq(credential.type, opts.type) : undefined,
+        afterCursor(credential.createdAt, credential.id, opts.cursor),
+      ),
+    )
+    .orderBy(...newestFirst(credential.createdAt, credential.id))
+    .limit(opts.limit + 1);
+  return toPage(rows, opts.limit);
 }
 
 /**
