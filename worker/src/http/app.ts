@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
 import { ApiError, errorBody } from "./errors";
 
@@ -24,6 +25,7 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", credentialsApp);
+  app.route("/api", credentialRotationApp);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 

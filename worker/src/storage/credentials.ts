@@ -2,7 +2,7 @@
  * Credential and OAuth2-state queries. Every user-facing query is scoped by `userId`; the few that are not
  * (rotation, lease handling by id after an owner check) say so.
  */
-import { and, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { afterCursor, newestFirst, toPage, type PageCursor } from "./pagination";
 import { credential, node, oauthState, workflow } from "./schema";
@@ -111,8 +111,19 @@ export async function deleteCredential(db: Db, userId: string, id: string): Prom
 // Rotation (operator-wide, not scoped to a user: guarded by ROTATION_TOKEN at the route).
 // ---------------------------------------------------------------------------------------------
 
-export async function credentialsNotUnderKey(db: Db, keyId: string, limit: number): Promise<CredentialRow[]> {
-  return db.select().from(credential).where(ne(credential.keyId, keyId)).limit(limit);
+/** Rows sealed with another key than `keyId`, by id, after `afterId` (batches walk the table once). */
+export async function credentialsNotUnderKey(
+  db: Db,
+  keyId: string,
+  limit: number,
+  afterId?: string,
+): Promise<CredentialRow[]> {
+  return db
+    .select()
+    .from(credential)
+    .where(and(ne(credential.keyId, keyId), afterId ? gt(credential.id, afterId) : undefined))
+    .orderBy(asc(credential.id))
+    .limit(limit);
 }
 
 export async function countCredentialsNotUnderKey(db: Db, keyId: string): Promise<number> {
@@ -230,4 +241,8 @@ export async function replaceOAuthStateSealed(
   sealed: { keyId: string; iv: string; verifierCiphertext: string },
 ): Promise<void> {
   await db.update(oauthState).set(sealed).where(eq(oauthState.state, state));
+}
+
+export async function deleteOAuthState(db: Db, state: string): Promise<void> {
+  await db.delete(oauthState).where(eq(oauthState.state, state));
 }
