@@ -27,6 +27,8 @@ export default defineConfig({
           name: "worker",
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
+          // Node-side fake OAuth2 provider the workerd tests call by URL (inject("oauthProviderUrl")).
+          globalSetup: ["./worker/test/fakes/oauth-provider.global.ts"],
         },
       },
       {

@@ -18,6 +18,8 @@ export class OAuth2Error extends Error {
   constructor(
     message: string,
     readonly code: string = "oauth2_error",
+    /** The credential concerned, when known (lets the callback send the person back to it). */
+    readonly credentialId?: string,
   ) {
     super(message);
     this.name = "OAuth2Error";

@@ -10,6 +10,7 @@ import { authApp } from "./auth";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
 import { ApiError, errorBody } from "./errors";
+import { oauth2App } from "./oauth2";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -26,6 +27,7 @@ export function createApp() {
   app.route("/api", apiKeysApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
+  app.route("/api", oauth2App);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 

@@ -14,7 +14,9 @@ export function toCredentialApiError(err: unknown): unknown {
   if (err instanceof CredentialKeyConfigError)
     return new ApiError(500, "credential_keys_missing", err.message);
   if (err instanceof OAuth2Error) {
-    return new ApiError(err.code === "oauth2_token_failed" ? 502 : 400, err.code, err.message);
+    const status =
+      err.code === "oauth2_token_failed" ? 502 : err.code === "oauth2_refresh_timeout" ? 503 : 400;
+    return new ApiError(status, err.code, err.message);
   }
   return err;
 }
