@@ -10,7 +10,10 @@ import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
 import { workflowsApp } from "./workflows";
+import { credentialRotationApp } from "./credential-rotation";
+import { credentialsApp } from "./credentials";
 import { ApiError, errorBody } from "./errors";
+import { oauth2App } from "./oauth2";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,6 +34,9 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", credentialsApp);
+  app.route("/api", credentialRotationApp);
+  app.route("/api", oauth2App);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
