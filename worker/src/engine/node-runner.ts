@@ -199,13 +199,13 @@ async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, sco
     resolved = await resolveParameters(node.parameters ?? {}, scope, node.name);
   } catch (err) {
     // Evaluating the same expression on the same data fails the same way: retrying cannot help.
-    if (err instanceof ExpressionError) throw new NonRetryableError(err.message, "ExpressionError");
+    if (err instanceof ExpressionError) throw new NonRetryableError(err.message);
     throw err;
   }
   const parsed = nodeType.parameters.safeParse(resolved);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new NonRetryableError(`Invalid parameters for node "${node.name}": ${issues}`, "ParameterError");
+    throw new NonRetryableError(`Invalid parameters for node "${node.name}": ${issues}`);
   }
   return parsed.data;
 }
@@ -269,6 +269,7 @@ function live(
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
+  // Workflows prefixes the message of a NonRetryableError that crossed a step boundary; people need only the reason.
+  if (err instanceof Error) return (err.message || err.name).replace(/^NonRetryableError:?\s*/, "");
   return typeof err === "string" ? err : JSON.stringify(err);
 }

@@ -21,7 +21,13 @@ import { WorkflowDocumentSchema, type DocumentProblem, type WorkflowDocument } f
 export type ValidationResult =
   { ok: true; document: WorkflowDocument } | { ok: false; problems: DocumentProblem[] };
 
-export function validateWorkflowDocument(input: unknown): ValidationResult {
+/** Finds a node type by id; the registry's `getNodeType` unless a test passes its own. */
+export type NodeTypeLookup = (type: string) => NodeType | undefined;
+
+export function validateWorkflowDocument(
+  input: unknown,
+  lookup: NodeTypeLookup = getNodeType,
+): ValidationResult {
   const parsed = WorkflowDocumentSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: shapeProblems(input, parsed.error) };
   const doc = parsed.data;
@@ -32,19 +38,19 @@ export function validateWorkflowDocument(input: unknown): ValidationResult {
     ...findDanglingEdges(doc.nodes, doc.edges),
     ...findParallelEdges(doc.edges),
     ...findCycles(doc.nodes, doc.edges),
-    ...nodeTypeProblems(doc),
+    ...nodeTypeProblems(doc, lookup),
   ];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, document: doc };
 }
 
 /** Unknown types, bad parameters, handles the source node does not have, inputs into triggers, no trigger. */
-function nodeTypeProblems(doc: WorkflowDocument): DocumentProblem[] {
+function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): DocumentProblem[] {
   const problems: DocumentProblem[] = [];
   const outputsById = new Map<string, readonly string[]>();
   const typeById = new Map<string, NodeType>();
   for (const n of doc.nodes) {
     const ref = { nodeId: n.id, nodeName: n.name };
-    const type = getNodeType(n.type);
+    const type = lookup(n.type);
     if (!type) {
       problems.push({
         code: "unknown_node_type",

@@ -107,21 +107,11 @@ export function newWebhookId(): string {
  * Route-level hook for the save routes: a body that fails the document's shape gets the same 422
  * `invalid_workflow` (naming node and field) as one that fails the graph checks.
  */
-function documentHook(
-  result: { success: boolean; target: string },
-  c: { req: { header(name: string): string | undefined } },
-): undefined {
+function documentHook(result: { success: boolean; target: string }): undefined {
   if (result.success) return;
   // zod-validator passes the raw value as `data` on failure too (not in its type).
   const raw = (result as { data?: unknown }).data;
   if (result.target !== "json") throw new ApiError(400, "invalid_request", `Invalid ${result.target}`);
-  if (!/^application\/([\w.-]+\+)?json/i.test(c.req.header("content-type") ?? "")) {
-    throw new ApiError(
-      400,
-      "invalid_json",
-      "Send the workflow document as JSON (Content-Type: application/json)",
-    );
-  }
   prepareDocument(raw, new Map());
   throw new ApiError(422, "invalid_workflow", "Invalid workflow document");
 }

@@ -12,6 +12,13 @@ import { switchNode } from "./switch";
 import { merge } from "./merge";
 import { wait } from "./wait";
 import { waitForEvent } from "./wait-for-event";
+import { googleFormTrigger } from "./google-form-trigger";
+import { stripeTrigger } from "./stripe-trigger";
+import { openai } from "./openai";
+import { anthropic } from "./anthropic";
+import { gemini } from "./gemini";
+import { slack } from "./slack";
+import { discord } from "./discord";
 
 export const nodeTypes = {
   manualTrigger,
@@ -23,6 +30,13 @@ export const nodeTypes = {
   merge,
   wait,
   waitForEvent,
+  googleFormTrigger,
+  stripeTrigger,
+  openai,
+  anthropic,
+  gemini,
+  slack,
+  discord,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
