@@ -8,6 +8,8 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { nodeTypesApp } from "./node-types";
+import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 
@@ -40,6 +42,8 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", nodeTypesApp);
+  mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
