@@ -9,6 +9,8 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { nodeTypesApp } from "./node-types";
+import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
@@ -37,6 +39,8 @@ export function createApp() {
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
+  app.route("/api", nodeTypesApp);
+  mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 

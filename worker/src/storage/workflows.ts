@@ -3,12 +3,12 @@
  * `workflow_version` snapshot of the whole document, which is what an execution runs.
  * Every write is ONE `db.batch` (a D1 transaction): a save never leaves half a graph behind.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { WorkflowDocument, WorkflowNode } from "../engine/workflow-document";
 import type { Db } from "./db";
 import type { PageCursor } from "./pagination";
-import { encodeCursor } from "./pagination";
+import { afterCursor, encodeCursor } from "./pagination";
 import { edge, node, workflow, workflowVersion } from "./schema";
 
 /** D1 binds at most 100 parameters per statement; multi-row inserts are cut to fit. */
@@ -22,22 +22,16 @@ export type StoredWorkflow = WorkflowRow & Pick<StoredDocument, "nodes" | "edges
 
 /** Newest edit first; the cursor is (updatedAt, id). */
 export async function listWorkflows(db: Db, userId: string, limit: number, cursor?: PageCursor) {
-  const after: SQL | undefined = cursor
-    ? or(
-        lt(workflow.updatedAt, new Date(cursor.createdAt)),
-        and(eq(workflow.updatedAt, new Date(cursor.createdAt)), lt(workflow.id, cursor.id)),
-      )
-    : undefined;
   const rows = await db
     .select()
     .from(workflow)
-    .where(and(eq(workflow.userId, userId), after))
+    .where(and(eq(workflow.userId, userId), afterCursor(workflow.updatedAt, workflow.id, cursor)))
     .orderBy(desc(workflow.updatedAt), desc(workflow.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ createdAt: last.updatedAt.getTime(), id: last.id }) : null;
+    rows.length > limit && last ? encodeCursor({ at: last.updatedAt.getTime(), id: last.id }) : null;
   return { items, nextCursor };
 }
 
