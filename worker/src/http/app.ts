@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { executionsApp } from "./executions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 
@@ -40,6 +41,7 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", executionsApp);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
