@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
@@ -40,6 +41,7 @@ export function createApp() {
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
   app.route("/api", nodeTypesApp);
+  app.route("/api", executionsApp);
   mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
