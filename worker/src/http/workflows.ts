@@ -27,6 +27,7 @@ import {
   type WorkflowRow,
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
+import { assertNodeCredentials } from "./credential-errors";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -60,7 +61,10 @@ const documentBody = {
 const saveErrors = {
   400: errorResponse("`invalid_json`: the body is not JSON"),
   413: errorResponse("`payload_too_large`: the body is over the limit"),
-  422: errorResponse("`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field"),
+  422: errorResponse(
+    "`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field " +
+      "(field `credentialId`: another user's credential, or a type the node does not take)",
+  ),
 };
 const tags = ["Workflows"];
 
@@ -159,7 +163,9 @@ for (const [path, what] of [
     }),
     async (c) => {
       const db = getDb(c.env.DB);
-      const id = await createWorkflow(db, c.var.userId, prepareDocument(c.req.valid("json"), new Map()));
+      const doc = prepareDocument(c.req.valid("json"), new Map());
+      await assertNodeCredentials(db, c.var.userId, doc.nodes);
+      const id = await createWorkflow(db, c.var.userId, doc);
       return c.json(full(await loadOwned(c, id)), 201);
     },
     documentHook,
@@ -205,6 +211,7 @@ workflowsApp.openapi(
     const row = await getWorkflowRow(db, c.var.userId, id);
     if (!row) throw notFound("Workflow");
     const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
+    await assertNodeCredentials(db, c.var.userId, doc.nodes);
     try {
       await replaceWorkflow(db, c.var.userId, id, row.version, doc);
     } catch (err) {
