@@ -106,6 +106,12 @@ describe("resolveParameters", () => {
     expect((await expressionError("{{ }}")).reason).toBe("the expression is empty");
   });
 
+  it("does not evaluate {{ }} that arrives inside data", async () => {
+    const s = { ...scope, json: { text: "{{ $execution.id }}" } };
+    expect(await resolve("{{ $json.text }}", s)).toBe("{{ $execution.id }}");
+    expect(await resolve("say {{ $json.text }}", s)).toBe("say {{ $execution.id }}");
+  });
+
   it("refuses a function as a value", async () => {
     const error = await expressionError("{{ function($x){ $x } }}");
     expect(error.reason).toBe("the expression produced a function, not a value");
