@@ -153,7 +153,12 @@ export function toSandboxData(value: unknown, depth = 0): unknown {
   if (value instanceof Date) return value.toISOString();
   const copy = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
-    const item = toSandboxData((value as Record<string, unknown>)[key], depth + 1);
+    const raw = (value as Record<string, unknown>)[key];
+    // JSONata recognises its own functions by these marker fields; data carrying them would be called.
+    if ((key === "_jsonata_lambda" || key === "_jsonata_function") && raw === true) {
+      throw new SandboxError(`the data holds the reserved field "${key}", which expressions cannot read`);
+    }
+    const item = toSandboxData(raw, depth + 1);
     // defineProperty, not assignment: a key named "__proto__" stays an ordinary own field.
     if (item !== undefined)
       Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true });
