@@ -123,6 +123,15 @@ describe("httpRequest", () => {
     );
   });
 
+  it("stops when the run is canceled (ctx.signal), without calling it a timeout", async () => {
+    const canceled = new AbortController();
+    const pending = runNode(httpRequest, { url: `${echo}/slow` }, { signal: canceled.signal });
+    canceled.abort(new Error("execution canceled"));
+    const error = (await pending.catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).not.toMatch(/Timed out/);
+  });
+
   it("uses ctx.fetch, so production refuses private targets", async () => {
     const production = createOutboundFetch({ NODEBASE_ENV: "production" });
     await expect(runNode(httpRequest, { url: `${echo}/echo` }, { fetch: production })).rejects.toThrow(
