@@ -83,7 +83,8 @@ export const httpRequest = defineNode({
       const text = params.method === "HEAD" ? "" : await readText(response, where);
       if (!response.ok && !params.ignoreHttpErrors) {
         const snippet = text.length > ERROR_SNIPPET_CHARS ? `${text.slice(0, ERROR_SNIPPET_CHARS)}…` : text;
-        throw new Error(`HTTP ${response.status} ${response.statusText} from ${where}: ${snippet}`.trimEnd());
+        const status = [response.status, response.statusText].filter(Boolean).join(" ");
+        throw new Error(`HTTP ${status} from ${where}: ${snippet}`.trimEnd());
       }
       return {
         output: {
