@@ -84,7 +84,7 @@ export const httpRequest = defineNode({
       if (!response.ok && !params.ignoreHttpErrors) {
         const snippet = text.length > ERROR_SNIPPET_CHARS ? `${text.slice(0, ERROR_SNIPPET_CHARS)}…` : text;
         const status = [response.status, response.statusText].filter(Boolean).join(" ");
-        throw new Error(`HTTP ${status} from ${where}: ${snippet}`.trimEnd());
+        throw new Error(`HTTP ${status} from ${where}${snippet.trim() === "" ? "" : `: ${snippet}`}`);
       }
       return {
         output: {
