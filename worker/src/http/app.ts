@@ -12,6 +12,7 @@ import { authApp } from "./auth";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
+import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
@@ -37,6 +38,7 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", workflowVersionsApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
