@@ -11,7 +11,7 @@ const LABELS: Record<string, string> = {
 const GLYPHS: Record<string, string> = {
   queued: "•",
   running: "◌",
-  waiting: "⏸",
+  waiting: "‖",
   success: "✓",
   error: "!",
   skipped: "↷",

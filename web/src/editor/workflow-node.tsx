@@ -5,6 +5,7 @@
  */
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
+import "./editor.css";
 import type { FlowNode } from "./editor-state";
 import { hasInputHandle, outputHandles } from "./handles";
 import { iconFor, STATUS_GLYPHS, STATUS_LABELS } from "./node-icons";
