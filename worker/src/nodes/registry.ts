@@ -12,6 +12,7 @@ import { switchNode } from "./switch";
 import { merge } from "./merge";
 import { wait } from "./wait";
 import { waitForEvent } from "./wait-for-event";
+import { httpRequest } from "./http-request";
 import { googleFormTrigger } from "./google-form-trigger";
 import { stripeTrigger } from "./stripe-trigger";
 import { openai } from "./openai";
@@ -30,6 +31,7 @@ export const nodeTypes = {
   merge,
   wait,
   waitForEvent,
+  httpRequest,
   googleFormTrigger,
   stripeTrigger,
   openai,
