@@ -18,6 +18,8 @@ import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
+import { createWebhookApp } from "./webhooks";
+import { realTriggerServices } from "../triggers/real-services";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,6 +47,8 @@ export function createApp() {
   app.route("/api", nodeTypesApp);
   app.route("/api", executionsApp);
   mountOpenApi(app);
+
+  app.route("/", createWebhookApp(realTriggerServices));
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
