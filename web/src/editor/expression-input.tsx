@@ -91,7 +91,7 @@ export function ExpressionInput(props: ExpressionInputProps) {
         placeholder={props.placeholder}
         aria-invalid={props.invalid || undefined}
         aria-describedby={props.describedBy}
-        aria-label={props.id ? undefined : props.label}
+        aria-label={props.label}
         aria-autocomplete="list"
         aria-expanded={open}
         aria-controls={open ? listId : undefined}

@@ -64,6 +64,9 @@ interface FieldProps {
   hideLabel?: boolean;
 }
 
+/** The accessible name of a control without a visible label (a record value, a list item). */
+const hiddenLabel = (hide: boolean | undefined, name: string) => (hide ? name : undefined);
+
 function SchemaField({ name, schema: rawSchema, value, required, path, context, hideLabel }: FieldProps) {
   const schema = unwrapNullable(rawSchema);
   const id = useId();
@@ -83,6 +86,7 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
       control = (
         <select
           id={id}
+          aria-label={hiddenLabel(hideLabel, label)}
           className="input input-sm"
           value={current === undefined ? "" : String(current)}
           aria-invalid={Boolean(error) || undefined}
@@ -115,6 +119,7 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
         <input
           id={id}
           type="number"
+          aria-label={hiddenLabel(hideLabel, label)}
           className="input input-sm"
           value={typeof current === "number" ? current : ""}
           min={schema.minimum}
@@ -131,6 +136,7 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
         <ExpressionInput
           id={id}
           value={typeof value === "string" ? value : ""}
+          label={hiddenLabel(hideLabel, label)}
           placeholder={typeof schema.default === "string" ? schema.default : undefined}
           onChange={(text) => set(text === "" && !required ? undefined : text)}
           upstreamNames={context.upstreamNames}
@@ -145,6 +151,7 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
         <ExpressionInput
           id={id}
           value={formatLooseValue(value)}
+          label={hiddenLabel(hideLabel, label)}
           placeholder={
             schema.default !== undefined ? formatLooseValue(schema.default) : "Text, JSON or {{ expression }}"
           }
@@ -256,7 +263,7 @@ function RecordEditor({
           />
           <div className="record-value">
             <SchemaField
-              name={key}
+              name={`${label} value ${index + 1}`}
               schema={values}
               value={item}
               required
