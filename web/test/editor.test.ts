@@ -106,7 +106,17 @@ if (!haveChromium && requireChromium) {
       const body = page.getByLabel("Body", { exact: true });
       await body.click();
       await body.pressSequentially("{{ $no");
-      await page.getByRole("option", { name: /\$node\("Set"\)/ }).waitFor();
+      // Earlier nodes are offered nearest first; typing narrows the list.
+      const offered = await page
+        .getByRole("listbox", { name: "Expression suggestions" })
+        .getByRole("option")
+        .allTextContents();
+      expect(offered.map((o) => o.split(")")[0] + ")")).toEqual([
+        '$node("If")',
+        '$node("Set")',
+        '$node("Webhook")',
+      ]);
+      await body.pressSequentially('de("S');
       await body.press("Enter");
       await body.pressSequentially(" }}");
       expect(await body.inputValue()).toBe('{{ $node("Set") }}');
@@ -161,7 +171,7 @@ if (!haveChromium && requireChromium) {
         await page.locator(`.execution-graph [data-testid="node-${other}"]`).getAttribute("data-status"),
       ).toBe("skipped");
       const step = page.getByTestId(`step-${set}`);
-      await step.locator("summary").click();
+      await step.locator(":scope > summary").click();
       await expect.poll(() => step.textContent()).toContain("42");
       await shot("execution-detail.png");
 

@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 
 /** Drags a palette item onto the canvas at (x, y) relative to the canvas; returns the new node's id. */
 export async function dragNodeFromPalette(page: Page, type: string, x: number, y: number, name: string) {
+  await closePanel(page);
   await page
     .locator(`.palette-item[data-node-type="${type}"]`)
     .dragTo(page.locator(".editor-canvas .react-flow__pane"), {
@@ -14,6 +15,12 @@ export async function dragNodeFromPalette(page: Page, type: string, x: number, y
   return testId!.replace(/^node-/, "");
 }
 
+/** A selected node opens its panel over part of the canvas; close it to reach every node. */
+export async function closePanel(page: Page) {
+  const close = page.getByRole("button", { name: "Close panel" });
+  if (await close.isVisible()) await close.click();
+}
+
 async function centerOf(page: Page, selector: string) {
   const box = await page.locator(selector).boundingBox();
   if (!box) throw new Error(`${selector} is not on screen`);
@@ -22,6 +29,7 @@ async function centerOf(page: Page, selector: string) {
 
 /** Presses on a node's output handle and releases over another node's input handle. */
 export async function connect(page: Page, sourceId: string, handle: string, targetId: string) {
+  await closePanel(page);
   const from = await centerOf(
     page,
     `.react-flow__handle.source[data-nodeid="${sourceId}"][data-handleid="${handle}"]`,
