@@ -72,7 +72,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     throw new ExecutionStartError("version_not_found", `Version ${version} of this workflow was not saved`);
   }
   const triggerNodeId = req.triggerNodeId ?? findTriggerNode(document, req.mode);
-  if (!triggerNodeId) {
+  if (!triggerNodeId || !parseSnapshot(document).nodes.some((n) => n.id === triggerNodeId)) {
     throw new ExecutionStartError(
       "no_trigger",
       `This workflow has no trigger that can start a ${req.mode} run`,

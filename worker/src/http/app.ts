@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { executionsApp } from "./executions";
 import { workflowsApp } from "./workflows";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
@@ -36,6 +37,7 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", executionsApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);

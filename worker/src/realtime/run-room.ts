@@ -82,7 +82,7 @@ export class RunRoom extends DurableObject<Env> {
     if (execution) {
       const cur = this.state.execution;
       const finalNow = isFinalExecution(execution.status) && (!cur || !isFinalExecution(cur.status));
-      if (!cur || finalNow) {
+      if (!cur || (cur.id === execution.id && finalNow)) {
         this.state.execution = { ...execution, at: cur?.at ?? 0 };
         changed = true;
       }
