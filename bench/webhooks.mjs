@@ -79,7 +79,21 @@ function stop() {
   if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, wranglerOutput);
   // Stop wrangler by the PID we started (it takes its workerd children down with it).
   if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
-  rmSync(persist, { recursive: true, force: true });
+  // workerd may still be flushing its files for a moment; a leftover temp folder is harmless.
+  try {
+    rmSync(persist, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (err) {
+    console.warn(`could not remove ${persist}: ${err.message}`);
+  }
+}
+/** Stops wrangler and waits for it to exit before its state folder is removed. */
+async function shutdown() {
+  if (wrangler.exitCode === null) {
+    const exited = new Promise((resolve) => wrangler.once("exit", resolve));
+    wrangler.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  stop();
 }
 process.on("exit", stop);
 process.on("SIGINT", () => process.exit(130));
@@ -224,6 +238,9 @@ for (const respond of MODES) {
       "p50 ms": round(result.latency.p50),
       "p99 ms": round(result.latency.p99),
       non2xx: result.non2xx,
+      statuses: Object.entries(result.statusCodeStats ?? {})
+        .map(([code, { count }]) => `${code}×${count}`)
+        .join(" "),
       errors: result.errors + result.timeouts,
       executions: rows.length,
       failedRuns: rows.filter((e) => e.status === "error").length,
@@ -243,5 +260,6 @@ console.log(
       .join(" ")} (other processes share these cores)`,
 );
 console.table(results);
+await shutdown();
 const broken = results.filter((r) => r.errors > 0 || r.non2xx > 0 || r.failedRuns > 0 || r.unfinished > 0);
 process.exit(broken.length ? 1 : 0);
