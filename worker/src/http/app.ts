@@ -41,11 +41,11 @@ export function createApp() {
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
   app.route("/api", workflowVersionsApp);
+  app.route("/api", executionsApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
   app.route("/api", nodeTypesApp);
-  app.route("/api", executionsApp);
   mountOpenApi(app);
 
   app.route("/", createWebhookApp(realTriggerServices));

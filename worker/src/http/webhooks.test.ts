@@ -404,3 +404,15 @@ describe("googleFormTrigger intake", () => {
     expect(started).toEqual([]);
   });
 });
+
+describe("OpenAPI", () => {
+  it("describes both trigger URLs for every common method", () => {
+    const doc = createWebhookApp(recordingServices().services).getOpenAPIDocument({
+      openapi: "3.0.0",
+      info: { title: "Nodebase", version: "test" },
+    });
+    for (const path of ["/webhooks/{webhookId}", "/webhooks-test/{webhookId}"]) {
+      expect(Object.keys(doc.paths?.[path] ?? {})).toEqual(["get", "post", "put", "patch", "delete"]);
+    }
+  });
+});
