@@ -155,12 +155,21 @@ async function createChain(key, size) {
   return (await res.json()).id;
 }
 
+let devServerRestarts = 0;
+
 async function runOnce(key, workflowId) {
-  const res = await api(
-    `/api/workflows/${workflowId}/run`,
-    { method: "POST", body: JSON.stringify({ i: 0 }) },
-    key,
-  );
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    res = await api(
+      `/api/workflows/${workflowId}/run`,
+      { method: "POST", body: JSON.stringify({ i: 0 }) },
+      key,
+    );
+    // wrangler dev occasionally restarts workerd under heavy machine load and answers 503 to a POST in flight.
+    if (res.status !== 503 || attempt === 3) break;
+    devServerRestarts++;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   if (res.status !== 201) throw new Error(`run ${res.status} ${await res.text()}`);
   const { executionId } = await res.json();
   for (;;) {
