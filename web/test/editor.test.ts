@@ -82,6 +82,17 @@ if (!haveChromium && requireChromium) {
       expect(await page.locator(".react-flow__edge").count()).toBe(4);
       await expect.poll(() => page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
 
+      // Saving without the request's URL: the server's 422 lands on that node and that field.
+      await page.keyboard.press("Control+s");
+      const urlError = page.locator('[data-field="parameters.url"] .field-error');
+      await urlError.waitFor();
+      expect(await page.getByTestId("config-panel").getAttribute("aria-label")).toBe(
+        "Configure HTTP request",
+      );
+      expect(await page.getByTestId(`node-${post}`).getAttribute("class")).toContain("has-problems");
+      expect(await page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
+      await shot("editor-validation-error.png");
+
       // Set: doubled = {{ $json.body.n * 2 }} (a record field of the generated form).
       await openNode(page, set);
       await page.getByRole("button", { name: "Add fields entry" }).click();
@@ -154,6 +165,16 @@ if (!haveChromium && requireChromium) {
       await expect.poll(() => page.getByTestId("run-status").getAttribute("data-status")).toBe("success");
       expect(echo.requests.at(-1)).toMatchObject({ method: "POST", url: "/orders", body: { doubled: 42 } });
       await shot("editor-run-live.png");
+
+      // Activate: the production URL now runs it too.
+      // The switch follows the server: it turns on once the activation is stored.
+      await page.getByRole("switch").click();
+      await page.getByText("Active", { exact: true }).waitFor();
+      const activated = (await page.evaluate(
+        async (id) => (await fetch(`/api/workflows/${id}`)).json(),
+        created.id,
+      )) as { active: boolean };
+      expect(activated.active).toBe(true);
 
       // Clicking a node shows its input and output.
       await openNode(page, post);
@@ -255,6 +276,17 @@ if (!haveChromium && requireChromium) {
       await expect.poll(() => page.locator(".react-flow__node").count()).toBe(5);
       await page.keyboard.press("Control+Shift+z");
       await expect.poll(() => page.locator(".react-flow__node").count()).toBe(6);
+
+      // Narrow window: the node list starts hidden and the panel overlays the canvas.
+      await page.setViewportSize({ width: 760, height: 700 });
+      await page.reload();
+      await page.getByTestId("node-a").waitFor();
+      expect(await page.locator(".palette").count()).toBe(0);
+      await page.getByTestId("node-a").click();
+      await page.getByTestId("config-panel").waitFor();
+      await shot("editor-narrow.png");
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.getByRole("button", { name: "Close panel" }).click();
 
       // The help panel lists the shortcuts.
       await page.keyboard.press("?");
