@@ -21,6 +21,7 @@ import {
   listWorkflows,
   replaceWorkflow,
   setWorkflowActive,
+  UnknownCredential,
   VersionConflict,
   type StoredDocument,
   type StoredWorkflow,
@@ -116,6 +117,33 @@ function documentHook(result: { success: boolean; target: string }): undefined {
   throw new ApiError(422, "invalid_workflow", "Invalid workflow document");
 }
 
+/** Runs a storage write, answering its known failures in the API's terms. */
+async function saving<T>(doc: StoredDocument, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof VersionConflict) throw new ApiError(409, "version_conflict", err.message);
+    if (err instanceof UnknownCredential) {
+      const details = doc.nodes
+        .filter((n) => n.credentialId)
+        .map((n) => ({
+          code: "unknown_credential",
+          message: err.message,
+          nodeId: n.id,
+          nodeName: n.name,
+          field: "credentialId",
+        }));
+      throw new ApiError(
+        422,
+        "invalid_workflow",
+        `${err.message} (one of: ${details.map((d) => d.nodeName).join(", ")})`,
+        details,
+      );
+    }
+    throw err;
+  }
+}
+
 async function loadOwned(c: { env: Env; var: { userId: string } }, id: string) {
   const wf = await getWorkflow(getDb(c.env.DB), c.var.userId, id);
   if (!wf) throw notFound("Workflow");
@@ -159,7 +187,8 @@ for (const [path, what] of [
     }),
     async (c) => {
       const db = getDb(c.env.DB);
-      const id = await createWorkflow(db, c.var.userId, prepareDocument(c.req.valid("json"), new Map()));
+      const doc = prepareDocument(c.req.valid("json"), new Map());
+      const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id)), 201);
     },
     documentHook,
@@ -205,12 +234,7 @@ workflowsApp.openapi(
     const row = await getWorkflowRow(db, c.var.userId, id);
     if (!row) throw notFound("Workflow");
     const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
-    try {
-      await replaceWorkflow(db, c.var.userId, id, row.version, doc);
-    } catch (err) {
-      if (err instanceof VersionConflict) throw new ApiError(409, "version_conflict", err.message);
-      throw err;
-    }
+    await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id)), 200);
   },
   documentHook,
