@@ -49,6 +49,18 @@ export async function resolveUserId(
     return owner?.userId;
   }
   if (!request.headers.get("cookie")) return undefined;
+  if (isCrossSiteWrite(request)) return undefined;
   const result = await getAuth(env, request.url).api.getSession({ headers: request.headers });
   return result?.user.id;
+}
+
+/**
+ * CSRF guard for cookie sessions: a state-changing request that a browser marks as coming from another
+ * origin is not trusted with the cookie (browsers send `Origin` on every non-GET request). SameSite=Lax
+ * already keeps the cookie off most cross-site requests; this also covers same-site subdomains.
+ */
+function isCrossSiteWrite(request: Request): boolean {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return false;
+  const origin = request.headers.get("origin");
+  return origin !== null && origin !== new URL(request.url).origin;
 }
