@@ -10,7 +10,12 @@ import {
   needsWebhookId,
   validateWorkflowDocument,
 } from "../engine/validate-workflow";
-import { WorkflowDocumentSchema, WorkflowEdgeSchema, WorkflowNodeSchema } from "../engine/workflow-document";
+import {
+  WorkflowDocumentSchema as DocumentSchema,
+  WorkflowEdgeSchema as EdgeSchema,
+  WorkflowNodeSchema as NodeSchema,
+} from "../engine/workflow-document";
+import { toBase64Url } from "../auth/password";
 import { getDb } from "../storage/db";
 import {
   createWorkflow,
@@ -35,6 +40,11 @@ import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, sec
 export const workflowsApp = new OpenAPIHono<AppEnv>();
 workflowsApp.use("/workflows", requireUser);
 workflowsApp.use("/workflows/*", requireUser);
+
+// Named components in the OpenAPI document (the schemas themselves live in the engine).
+const WorkflowDocumentSchema = DocumentSchema.openapi("WorkflowDocument");
+const WorkflowNodeSchema = NodeSchema.openapi("WorkflowNode");
+const WorkflowEdgeSchema = EdgeSchema.openapi("WorkflowEdge");
 
 const WorkflowSummary = z
   .object({
@@ -97,11 +107,7 @@ function prepareDocument(body: unknown, existing: Map<string, string>): StoredDo
 }
 
 export function newWebhookId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /**
