@@ -27,8 +27,12 @@ export default defineConfig({
           name: "worker",
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
-          // Node-side fake OAuth2 provider the workerd tests call by URL (inject("oauthProviderUrl")).
-          globalSetup: ["./worker/test/fakes/oauth-provider.global.ts"],
+          // Node-side servers the workerd tests call by URL: an echo server (inject("echoServerUrl")) and a
+          // fake OAuth2 provider (inject("oauthProviderUrl")).
+          globalSetup: [
+            "./worker/test/echo-server.global.ts",
+            "./worker/test/fakes/oauth-provider.global.ts",
+          ],
         },
       },
       {

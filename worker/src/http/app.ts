@@ -10,6 +10,7 @@ import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
+import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
@@ -45,6 +46,7 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", executionsApp);
   app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);

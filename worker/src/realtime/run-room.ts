@@ -1,7 +1,202 @@
 /**
- * RunRoom: one Durable Object per execution that fans run events out to every open editor over
- * hibernating WebSockets. The engine issue fills this in.
+ * RunRoom: one Durable Object per execution (named by the execution id) that holds the run's live state
+ * and fans changes out to every open editor over hibernating WebSockets. The same class, named
+ * `workflow:<id>`, is a workflow's room: it follows that workflow's executions so an open editor can
+ * jump to the newest one, whatever started it.
+ *
+ * The engine may publish the same event twice (Workflows replays `run()`, a step may retry), and events
+ * can arrive late (a cancel races the last step). `publish` is therefore idempotent and monotonic: an
+ * event that does not move a node or execution forward changes nothing and is not broadcast.
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  TERMINAL_EXECUTION_STATUSES,
+  TERMINAL_STEP_STATUSES,
+  type ExecutionEvent,
+  type LiveExecutionState,
+  type LiveNodeState,
+  type RunEvent,
+  type SnapshotMessage,
+  type WorkflowSnapshotMessage,
+} from "./events";
 
-export class RunRoom extends DurableObject<Env> {}
+interface RoomState {
+  seq: number;
+  execution: (LiveExecutionState & { at: number }) | null;
+  nodes: Record<string, LiveNodeState & { at: number }>;
+  /** Workflow rooms only: the last known status of recent executions, to drop repeats. */
+  recent: Record<string, { status: string; at: number }>;
+}
+
+const EMPTY: RoomState = { seq: 0, execution: null, nodes: {}, recent: {} };
+const RECENT_KEPT = 50;
+
+export class RunRoom extends DurableObject<Env> {
+  private state: RoomState = structuredClone(EMPTY);
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Reload after hibernation or eviction, before any message or RPC is handled.
+    ctx.blockConcurrencyWhile(async () => {
+      this.state = (await ctx.storage.get<RoomState>("state")) ?? structuredClone(EMPTY);
+    });
+  }
+
+  /** Applies an event of this execution; broadcasts it if it moved the state forward. */
+  async publish(event: RunEvent): Promise<boolean> {
+    if (event.type === "node") {
+      if (!this.applyNode(event.node, event.at)) return false;
+      this.broadcast({ type: "node", seq: this.nextSeq(), executionId: event.executionId, ...event.node });
+    } else {
+      if (!this.applyExecution(event.execution, event.at)) return false;
+      this.broadcast({ type: "execution", seq: this.nextSeq(), ...event.execution });
+    }
+    this.save();
+    return true;
+  }
+
+  /** Workflow room: an execution of this workflow started or changed. */
+  async publishWorkflowExecution(event: ExecutionEvent): Promise<boolean> {
+    const ex = event.execution;
+    const seen = this.state.recent[ex.id];
+    if (seen && (isFinalExecution(seen.status) || (seen.status === ex.status && seen.at >= event.at)))
+      return false;
+    this.state.recent[ex.id] = { status: ex.status, at: event.at };
+    const ids = Object.keys(this.state.recent);
+    if (ids.length > RECENT_KEPT) delete this.state.recent[ids[0]];
+    const latest = this.state.execution;
+    if (!latest || latest.id === ex.id || ex.createdAt >= latest.createdAt) {
+      this.state.execution = { ...ex, at: event.at };
+    }
+    this.broadcast({ type: "execution", seq: this.nextSeq(), executionId: ex.id, ...ex });
+    this.save();
+    return true;
+  }
+
+  /**
+   * Fills in what the room missed from the records in D1 (a publish that failed, a room created after
+   * the run). Only adds unknown entries or moves an entry to a final status; never goes backwards.
+   */
+  async seed(execution: LiveExecutionState | null, nodes: LiveNodeState[]): Promise<void> {
+    let changed = false;
+    if (execution) {
+      const cur = this.state.execution;
+      const finalNow = isFinalExecution(execution.status) && (!cur || !isFinalExecution(cur.status));
+      if (!cur || (cur.id === execution.id && finalNow)) {
+        this.state.execution = { ...execution, at: cur?.at ?? 0 };
+        changed = true;
+      }
+    }
+    for (const n of nodes) {
+      const cur = this.state.nodes[n.nodeId];
+      if (!cur || (isFinalStep(n.status) && !isFinalStep(cur.status))) {
+        this.state.nodes[n.nodeId] = { ...n, at: cur?.at ?? 0 };
+        changed = true;
+      }
+    }
+    if (changed) this.save();
+  }
+
+  /** WebSocket upgrade (the Worker authenticated the caller). `/workflow` serves a workflow room. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.send(
+      JSON.stringify(
+        new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot(),
+      ),
+    );
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    // Clients may ask for a fresh snapshot (e.g. after a gap in `seq`); anything else is ignored.
+    if (message === "snapshot") ws.send(JSON.stringify(this.snapshot()));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    // 1005/1006 are reserved and may not be sent back.
+    const echo = code === 1005 || code === 1006 ? 1000 : code;
+    try {
+      ws.close(echo, reason);
+    } catch {
+      // Already closed by the peer: nothing left to do.
+    }
+  }
+
+  private snapshot(): SnapshotMessage {
+    const nodes: Record<string, LiveNodeState> = {};
+    for (const [id, { at: _at, ...node }] of Object.entries(this.state.nodes)) nodes[id] = node;
+    return { type: "snapshot", seq: this.state.seq, execution: stripAt(this.state.execution), nodes };
+  }
+
+  private workflowSnapshot(request: Request): WorkflowSnapshotMessage {
+    const workflowId = new URL(request.url).searchParams.get("workflowId") ?? "";
+    return { type: "snapshot", seq: this.state.seq, workflowId, execution: stripAt(this.state.execution) };
+  }
+
+  private applyNode(node: LiveNodeState, at: number): boolean {
+    const cur = this.state.nodes[node.nodeId];
+    if (cur) {
+      if (isFinalStep(cur.status)) return false;
+      if (!isFinalStep(node.status) && compareProgress(node, at, cur, cur.at) <= 0) return false;
+    }
+    this.state.nodes[node.nodeId] = { ...node, at };
+    return true;
+  }
+
+  private applyExecution(execution: LiveExecutionState, at: number): boolean {
+    const cur = this.state.execution;
+    if (cur) {
+      if (isFinalExecution(cur.status)) return false;
+      if (at < cur.at || (at === cur.at && execution.status === cur.status)) return false;
+    }
+    this.state.execution = { ...execution, at };
+    return true;
+  }
+
+  private nextSeq(): number {
+    return ++this.state.seq;
+  }
+
+  private broadcast(message: object) {
+    const text = JSON.stringify(message);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(text);
+      } catch (err) {
+        console.warn("run room: dropping a socket that cannot be written", err);
+      }
+    }
+  }
+
+  private save() {
+    // Not awaited on purpose: the output gate holds replies until the write is durable.
+    void this.ctx.storage.put("state", this.state);
+  }
+}
+
+const STEP_RANK: Record<string, number> = { queued: 0, waiting: 1, running: 2 };
+
+/** Orders two states of one node: by attempt, then phase (queued < waiting < running < final), then time. */
+function compareProgress(a: LiveNodeState, aAt: number, b: LiveNodeState, bAt: number): number {
+  const rank = (s: string) => STEP_RANK[s] ?? 3;
+  return a.attempt - b.attempt || rank(a.status) - rank(b.status) || aAt - bAt;
+}
+
+function isFinalStep(status: string): boolean {
+  return (TERMINAL_STEP_STATUSES as readonly string[]).includes(status);
+}
+
+function isFinalExecution(status: string): boolean {
+  return (TERMINAL_EXECUTION_STATUSES as readonly string[]).includes(status);
+}
+
+function stripAt(execution: (LiveExecutionState & { at: number }) | null): LiveExecutionState | null {
+  if (!execution) return null;
+  const { at: _at, ...rest } = execution;
+  return rest;
+}

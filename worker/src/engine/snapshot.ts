@@ -1,0 +1,48 @@
+/**
+ * The part of a saved workflow version (the `workflow_version.document` JSON) the engine runs. The
+ * document was validated when it was saved; this keeps only what a run needs and checks its shape again,
+ * because a run must fail with a message rather than crash on a malformed snapshot.
+ */
+import { z } from "zod";
+
+const RetryPolicy = z.object({
+  maxAttempts: z.number().int().min(1).max(10),
+  backoff: z.enum(["exponential", "constant"]),
+  delayMs: z.number().int().min(0),
+});
+
+export const SnapshotNodeSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  name: z.string(),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  credentialId: z.string().nullish(),
+  retry: RetryPolicy.nullish(),
+  onError: z.enum(["stop", "continue"]).nullish(),
+});
+
+export const SnapshotEdgeSchema = z.object({
+  id: z.string().optional(),
+  source: z.string(),
+  target: z.string(),
+  sourceHandle: z.string().nullish(),
+});
+
+export const WorkflowSnapshotSchema = z.object({
+  nodes: z.array(SnapshotNodeSchema),
+  edges: z.array(SnapshotEdgeSchema).default([]),
+});
+
+export type SnapshotNode = z.infer<typeof SnapshotNodeSchema>;
+export type SnapshotEdge = z.infer<typeof SnapshotEdgeSchema>;
+export type WorkflowSnapshot = z.infer<typeof WorkflowSnapshotSchema>;
+
+/** Parses a stored document; throws an Error naming the first problem. */
+export function parseSnapshot(document: unknown): WorkflowSnapshot {
+  const parsed = WorkflowSnapshotSchema.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`The saved workflow version is malformed at ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,42 @@
+/**
+ * Waiting for a run to end, for callers that answer with its result (a webhook with
+ * `respond: "lastNode"`). Polls the execution record, which the engine writes in its final step before the
+ * Workflow instance completes, so a finished record is final.
+ */
+import { getDb } from "../storage/db";
+import { findExecution, listSteps, type ExecutionRow } from "../storage/executions";
+
+export interface FinishedExecution {
+  execution: ExecutionRow;
+  /** The node that finished last (success, or error with onError continue), and its output. */
+  lastNode: { nodeId: string; nodeName: string; output: unknown } | null;
+}
+
+const POLL_MS = 100;
+
+/** The finished execution, or null if it has not ended within `timeoutMs` (or does not exist). */
+export async function waitForExecution(
+  env: Env,
+  executionId: string,
+  timeoutMs: number,
+): Promise<FinishedExecution | null> {
+  const db = getDb(env.DB);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const execution = await findExecution(db, executionId);
+    if (!execution) return null;
+    if (["success", "error", "canceled"].includes(execution.status)) {
+      const ran = (await listSteps(db, executionId)).filter(
+        (s) => s.finishedAt && (s.status === "success" || (s.status === "error" && s.output !== null)),
+      );
+      ran.sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
+      const last = ran.at(-1);
+      return {
+        execution,
+        lastNode: last ? { nodeId: last.nodeId, nodeName: last.nodeName, output: last.output } : null,
+      };
+    }
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

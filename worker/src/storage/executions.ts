@@ -1,0 +1,203 @@
+/**
+ * Executions and their step records. Every write the engine makes is conditional so that a replayed or
+ * late write can never move a row backwards: a finished execution stays finished, a canceled step stays
+ * canceled.
+ */
+import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
+import type { Db } from "./db";
+import { executionStep, workflow, workflowExecution, workflowVersion } from "./schema";
+import type { ExecutionStatus, StepStatus } from "./schema";
+
+export type ExecutionRow = typeof workflowExecution.$inferSelect;
+export type StepRow = typeof executionStep.$inferSelect;
+
+const FINISHED: ExecutionStatus[] = ["success", "error", "canceled"];
+const UNFINISHED_STEP: StepStatus[] = ["queued", "running", "waiting"];
+
+// ---- Workflows, as the engine sees them ----------------------------------------------------------
+
+/** The workflow's owner check and current version; null for a missing or another user's workflow. */
+export async function findWorkflowForRun(db: Db, userId: string, workflowId: string) {
+  const rows = await db
+    .select({ id: workflow.id, userId: workflow.userId, version: workflow.version })
+    .from(workflow)
+    .where(and(eq(workflow.id, workflowId), eq(workflow.userId, userId)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function findWorkflowVersionDocument(db: Db, workflowId: string, version: number) {
+  const rows = await db
+    .select({ document: workflowVersion.document })
+    .from(workflowVersion)
+    .where(and(eq(workflowVersion.workflowId, workflowId), eq(workflowVersion.version, version)))
+    .limit(1);
+  return rows[0]?.document ?? null;
+}
+
+// ---- Executions -----------------------------------------------------------------------------------
+
+export async function insertExecution(db: Db, row: typeof workflowExecution.$inferInsert) {
+  await db.insert(workflowExecution).values(row);
+}
+
+export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {
+  const rows = await db
+    .select()
+    .from(workflowExecution)
+    .where(eq(workflowExecution.id, executionId))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function findExecutionForUser(db: Db, userId: string, executionId: string) {
+  const rows = await db
+    .select()
+    .from(workflowExecution)
+    .where(and(eq(workflowExecution.id, executionId), eq(workflowExecution.userId, userId)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export interface ExecutionListQuery {
+  workflowId?: string;
+  status?: ExecutionStatus;
+  limit: number;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { createdAt: Date; id: string };
+}
+
+/** Newest first; returns `limit + 1` rows at most so the caller can tell whether a next page exists. */
+export async function listExecutions(db: Db, userId: string, q: ExecutionListQuery): Promise<ExecutionRow[]> {
+  const t = workflowExecution;
+  const filters = [eq(t.userId, userId)];
+  if (q.workflowId) filters.push(eq(t.workflowId, q.workflowId));
+  if (q.status) filters.push(eq(t.status, q.status));
+  if (q.after) {
+    filters.push(
+      or(lt(t.createdAt, q.after.createdAt), and(eq(t.createdAt, q.after.createdAt), lt(t.id, q.after.id)))!,
+    );
+  }
+  return db
+    .select()
+    .from(t)
+    .where(and(...filters))
+    .orderBy(desc(t.createdAt), desc(t.id))
+    .limit(q.limit + 1);
+}
+
+/** The newest execution of a workflow (what an open editor follows). */
+export async function findLatestExecution(db: Db, workflowId: string): Promise<ExecutionRow | null> {
+  const rows = await db
+    .select()
+    .from(workflowExecution)
+    .where(eq(workflowExecution.workflowId, workflowId))
+    .orderBy(desc(workflowExecution.createdAt), desc(workflowExecution.id))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** queued|waiting → running; sets startedAt once. False when the execution already finished. */
+export async function markExecutionRunning(db: Db, executionId: string, at: Date): Promise<boolean> {
+  const res = await db
+    .update(workflowExecution)
+    .set({ status: "running", startedAt: sql`coalesce(${workflowExecution.startedAt}, ${at.getTime()})` })
+    .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
+    .returning({ id: workflowExecution.id });
+  return res.length > 0;
+}
+
+export async function markExecutionWaiting(db: Db, executionId: string): Promise<boolean> {
+  const res = await db
+    .update(workflowExecution)
+    .set({ status: "waiting" })
+    .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
+    .returning({ id: workflowExecution.id });
+  return res.length > 0;
+}
+
+/** Ends an unfinished execution; a no-op (false) if it already ended (e.g. canceled meanwhile). */
+export async function finishExecution(
+  db: Db,
+  executionId: string,
+  status: "success" | "error" | "canceled",
+  error: { message: string; nodeId?: string } | null,
+  at: Date,
+): Promise<boolean> {
+  const res = await db
+    .update(workflowExecution)
+    .set({ status, error, finishedAt: at })
+    .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
+    .returning({ id: workflowExecution.id });
+  return res.length > 0;
+}
+
+/** Marks unfinished steps canceled (after the execution itself was canceled). */
+export async function cancelUnfinishedSteps(db: Db, executionId: string, at: Date) {
+  return db
+    .update(executionStep)
+    .set({ status: "canceled", finishedAt: at })
+    .where(and(eq(executionStep.executionId, executionId), inArray(executionStep.status, UNFINISHED_STEP)))
+    .returning({
+      nodeId: executionStep.nodeId,
+      nodeName: executionStep.nodeName,
+      attempts: executionStep.attempts,
+    });
+}
+
+// ---- Steps -----------------------------------------------------------------------------------------
+
+export async function listSteps(db: Db, executionId: string): Promise<StepRow[]> {
+  return db
+    .select()
+    .from(executionStep)
+    .where(eq(executionStep.executionId, executionId))
+    .orderBy(
+      asc(sql`coalesce(${executionStep.startedAt}, ${executionStep.finishedAt})`),
+      asc(executionStep.finishedAt),
+      asc(executionStep.nodeId),
+    );
+}
+
+export async function findStep(db: Db, executionId: string, nodeId: string): Promise<StepRow | null> {
+  const rows = await db
+    .select()
+    .from(executionStep)
+    .where(and(eq(executionStep.executionId, executionId), eq(executionStep.nodeId, nodeId)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+type StepKey = { executionId: string; nodeId: string; nodeName: string };
+
+/**
+ * Writes a step row, creating it if needed. Never overwrites a canceled step, and keeps the first
+ * `startedAt` (a retried node started when its first attempt did).
+ */
+export async function upsertStep(
+  db: Db,
+  key: StepKey,
+  fields: Partial<Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">>,
+) {
+  const values = { ...key, status: "queued" as StepStatus, ...fields };
+  const set: Record<string, unknown> = { ...fields };
+  if (fields.startedAt !== undefined) {
+    set.startedAt = sql`coalesce(${executionStep.startedAt}, ${fields.startedAt?.getTime() ?? null})`;
+  }
+  await db
+    .insert(executionStep)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [executionStep.executionId, executionStep.nodeId],
+      set,
+      setWhere: sql`${executionStep.status} <> 'canceled'`,
+    });
+}
+
+/** Step rows recorded before the run started: outputs reused by a `fromFailed` retry. */
+export async function insertReusedSteps(db: Db, executionId: string, steps: Omit<StepRow, "executionId">[]) {
+  if (steps.length === 0) return;
+  // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
+  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));
+  await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
+}
