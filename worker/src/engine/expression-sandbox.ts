@@ -10,8 +10,8 @@
  */
 import jsonata from "jsonata";
 
-/** JSONata evaluation steps (one per AST node visited) allowed for one expression. */
-export const MAX_EVALUATION_STEPS = 100_000;
+/** JSONata evaluation steps (one per AST node visited) per expression: transforming ~100k items, about 3 s of CPU. */
+export const MAX_EVALUATION_STEPS = 1_000_000;
 /** Nesting depth of evaluation (recursion that is not a tail call). */
 export const MAX_EVALUATION_DEPTH = 500;
 /** Longest array or sequence an expression may build. */
@@ -153,7 +153,12 @@ export function toSandboxData(value: unknown, depth = 0): unknown {
   if (value instanceof Date) return value.toISOString();
   const copy = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {
-    const item = toSandboxData((value as Record<string, unknown>)[key], depth + 1);
+    const raw = (value as Record<string, unknown>)[key];
+    // JSONata recognises its own functions by these marker fields; data carrying them would be called.
+    if ((key === "_jsonata_lambda" || key === "_jsonata_function") && raw === true) {
+      throw new SandboxError(`the data holds the reserved field "${key}", which expressions cannot read`);
+    }
+    const item = toSandboxData(raw, depth + 1);
     // defineProperty, not assignment: a key named "__proto__" stays an ordinary own field.
     if (item !== undefined)
       Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true });

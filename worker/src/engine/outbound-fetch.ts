@@ -21,27 +21,32 @@ export class OutboundRequestRefused extends Error {
   }
 }
 
-export function createOutboundFetch(env: { NODEBASE_ENV?: string }): typeof fetch {
+/** `send` is the network fetch underneath (the platform's; tests pass a fake to play remote servers). */
+export function createOutboundFetch(
+  env: { NODEBASE_ENV?: string },
+  send: typeof fetch = fetch,
+): typeof fetch {
   const production = env.NODEBASE_ENV === "production";
   const outboundFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     checkTarget(request.url, production);
-    if (!production || request.redirect !== "follow") return fetch(request);
-    return followCheckedRedirects(request);
+    if (!production || request.redirect !== "follow") return send(request);
+    return followCheckedRedirects(request, send);
   };
   return outboundFetch as typeof fetch;
 }
 
 /** Follows redirects one hop at a time, checking each target, as `fetch` would with `redirect: "follow"`. */
-async function followCheckedRedirects(first: Request): Promise<Response> {
+async function followCheckedRedirects(first: Request, send: typeof fetch): Promise<Response> {
   const body = first.method === "GET" || first.method === "HEAD" ? undefined : await first.arrayBuffer();
+  const headers = new Headers(first.headers);
   let url = first.url;
   let method = first.method;
   let sendBody = body;
   for (let hop = 0; ; hop++) {
-    const response = await fetch(url, {
+    const response = await send(url, {
       method,
-      headers: first.headers,
+      headers,
       body: sendBody,
       redirect: "manual",
       signal: first.signal,
@@ -49,16 +54,30 @@ async function followCheckedRedirects(first: Request): Promise<Response> {
     const location = response.headers.get("location");
     if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
     if (hop === MAX_REDIRECTS) throw new OutboundRequestRefused(url, `more than ${MAX_REDIRECTS} redirects`);
-    url = new URL(location, url).toString();
-    checkTarget(url, true);
-    // Same rule as browsers: 303 (and 301/302 after a POST) continue as a GET without a body.
+    const next = new URL(location, url).toString();
+    checkTarget(next, true);
+    // As the Fetch standard does: credentials never follow a redirect to another origin…
+    if (new URL(next).origin !== new URL(url).origin) {
+      for (const name of ["authorization", "cookie", "proxy-authorization"]) headers.delete(name);
+    }
+    // …and 303 (or 301/302 after a POST) continues as a GET without a body.
     if (
       response.status === 303 ||
       ((response.status === 301 || response.status === 302) && method === "POST")
     ) {
       method = method === "HEAD" ? "HEAD" : "GET";
       sendBody = undefined;
+      for (const name of [
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "content-language",
+        "content-location",
+      ]) {
+        headers.delete(name);
+      }
     }
+    url = next;
   }
 }
 

@@ -12,6 +12,7 @@ import { switchNode } from "./switch";
 import { merge } from "./merge";
 import { wait } from "./wait";
 import { waitForEvent } from "./wait-for-event";
+import { httpRequest } from "./http-request";
 
 export const nodeTypes = {
   manualTrigger,
@@ -23,6 +24,7 @@ export const nodeTypes = {
   merge,
   wait,
   waitForEvent,
+  httpRequest,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

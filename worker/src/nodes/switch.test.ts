@@ -22,6 +22,7 @@ describe("switch", () => {
     expect((await runNode(switchNode, { rules: none })).branch).toBe("fallback");
     expect((await runNode(switchNode, { rules: none, fallback: "rest" })).branch).toBe("rest");
     expect((await runNode(switchNode, {})).branch).toBe("fallback");
+    expect((await runNode(switchNode, { rules: [{ output: "no-condition" }] })).branch).toBe("fallback");
   });
 
   it("lists one output per rule plus the fallback", () => {
