@@ -27,6 +27,7 @@ export default defineConfig({
           name: "worker",
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
+          globalSetup: ["./worker/test/echo-server.global.ts"],
         },
       },
       {

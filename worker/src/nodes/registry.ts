@@ -6,11 +6,25 @@ import type { NodeType } from "./node-type";
 import { manualTrigger } from "./manual-trigger";
 import { scheduleTrigger } from "./schedule-trigger";
 import { webhookTrigger } from "./webhook-trigger";
+import { set } from "./set";
+import { ifNode } from "./if";
+import { switchNode } from "./switch";
+import { merge } from "./merge";
+import { wait } from "./wait";
+import { waitForEvent } from "./wait-for-event";
+import { httpRequest } from "./http-request";
 
 export const nodeTypes = {
   manualTrigger,
   webhookTrigger,
   scheduleTrigger,
+  set,
+  if: ifNode,
+  switch: switchNode,
+  merge,
+  wait,
+  waitForEvent,
+  httpRequest,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

@@ -1,0 +1,88 @@
+/**
+ * vitest globalSetup (runs in Node, outside workerd): a small HTTP server on 127.0.0.1 that answers with
+ * exactly what it received, so node tests can assert the request a node sent. Tests read its URL with
+ * `inject("echoServerUrl")`.
+ *
+ * Paths: `/status/<code>` answers that status with a text body; `/json` answers JSON; `/json-as-text`
+ * answers JSON text labelled text/plain; `/redirect?to=<url>` answers 302; `/slow` answers after 10 s;
+ * anything else echoes `{ method, path, query, headers, body }`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    echoServerUrl: string;
+  }
+}
+
+/** The project's assigned port range first; an OS-chosen port only if all of them are taken. */
+const PORTS = [8821, 8822, 8823, 8824, 8825, 8826, 8827, 8828, 8829, 0];
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const slowTimers = new Set<NodeJS.Timeout>();
+  const server = createServer((req, res) => void answer(req, res, slowTimers));
+  const port = await listenOnFirstFree(server);
+  project.provide("echoServerUrl", `http://127.0.0.1:${port}`);
+  return async () => {
+    for (const timer of slowTimers) clearTimeout(timer);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}
+
+async function listenOnFirstFree(server: Server): Promise<number> {
+  for (const port of PORTS) {
+    const bound = await new Promise<number | null>((resolve) => {
+      const onError = () => resolve(null);
+      server.once("error", onError);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", onError);
+        const address = server.address();
+        resolve(typeof address === "object" && address !== null ? address.port : null);
+      });
+    });
+    if (bound !== null) return bound;
+  }
+  throw new Error("echo server: no free port");
+}
+
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  slowTimers: Set<NodeJS.Timeout>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString("utf8");
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const status = /^\/status\/(\d{3})$/.exec(url.pathname);
+  if (status) {
+    res.writeHead(Number(status[1]), { "content-type": "text/plain" });
+    res.end(`status ${status[1]}: ${"x".repeat(400)}`);
+  } else if (url.pathname === "/json") {
+    res.writeHead(200, { "content-type": "application/json; charset=utf-8", "x-echo": "yes" });
+    res.end(JSON.stringify({ hello: "world", n: 1 }));
+  } else if (url.pathname === "/json-as-text") {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end('{"hello":"world"}');
+  } else if (url.pathname === "/redirect") {
+    res.writeHead(302, { location: url.searchParams.get("to") ?? "/" });
+    res.end();
+  } else if (url.pathname === "/slow") {
+    const timer = setTimeout(() => res.end("late"), 10_000);
+    slowTimers.add(timer);
+    res.on("close", () => clearTimeout(timer));
+  } else {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        path: url.pathname,
+        query: url.search,
+        headers: req.headers,
+        body,
+      }),
+    );
+  }
+}
