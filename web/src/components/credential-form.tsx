@@ -68,11 +68,15 @@ export function CredentialForm({ types, editing, onSubmit, onCancel }: Credentia
     >
       <h2 className="card-title">{editing ? `Edit “${editing.name}”` : "New credential"}</h2>
       {!editing && (
-        <label className="field">
-          <span className="field-label">Type</span>
+        <div className="field">
+          <label className="field-label" htmlFor={`${formId}-type`}>
+            Type
+          </label>
           <select
+            id={`${formId}-type`}
             className="input"
             value={type}
+            aria-describedby={def ? `${formId}-type-hint` : undefined}
             onChange={(e) => {
               setType(e.target.value);
               setValues({});
@@ -86,8 +90,12 @@ export function CredentialForm({ types, editing, onSubmit, onCancel }: Credentia
               </option>
             ))}
           </select>
-          {def && <span className="field-hint">{def.description}</span>}
-        </label>
+          {def && (
+            <span id={`${formId}-type-hint`} className="field-hint">
+              {def.description}
+            </span>
+          )}
+        </div>
       )}
       <label className="field">
         <span className="field-label">Name</span>
