@@ -14,7 +14,12 @@ export interface LiveSocketOptions<M> {
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
 
-export function liveUrl(path: string, location: Location = window.location): string {
+export function liveUrl(
+  path: string,
+  location: { protocol: string; host: string } = (
+    globalThis as unknown as { location: { protocol: string; host: string } }
+  ).location,
+): string {
   const protocol = location.protocol === "https:" ? "wss:" : "ws:";
   return `${protocol}//${location.host}${path}`;
 }

@@ -39,6 +39,9 @@ export function AppLayout() {
           <Link to="/executions" className="nav-link" activeProps={{ className: "nav-link active" }}>
             Executions
           </Link>
+          <Link to="/credentials" className="nav-link" activeProps={{ className: "nav-link active" }}>
+            Credentials
+          </Link>
         </nav>
         <div className="account">
           {me && (

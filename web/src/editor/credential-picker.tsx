@@ -1,12 +1,11 @@
+import { Link } from "@tanstack/react-router";
 /** Picks one of the person's credentials of the types a node accepts (`GET /api/credentials?type=`). */
 import { useEffect, useId, useState } from "react";
-import { credentialsApi, type CredentialSummary } from "../api/credentials";
+import { credentialsApi, type Credential } from "../api/credentials";
 import { describeError } from "../components/toaster";
 
 type LoadState =
-  | { status: "loading" }
-  | { status: "error"; message: string }
-  | { status: "ready"; items: CredentialSummary[] };
+  { status: "loading" } | { status: "error"; message: string } | { status: "ready"; items: Credential[] };
 
 export function CredentialPicker({
   types,
@@ -28,7 +27,7 @@ export function CredentialPicker({
   useEffect(() => {
     const controller = new AbortController();
     setState({ status: "loading" });
-    Promise.all(typesKey.split(",").map((type) => credentialsApi.list(type, controller.signal)))
+    Promise.all(typesKey.split(",").map((type) => credentialsApi.listOfType(type, controller.signal)))
       .then((pages) => {
         const seen = new Set<string>();
         const items = pages.flatMap((p) => p.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
@@ -53,8 +52,8 @@ export function CredentialPicker({
       )}
       {state.status === "ready" && state.items.length === 0 && (
         <p className="field-hint">
-          No {types.join(" or ")} credential yet. <a href="/credentials">Add one in Credentials</a>, then pick
-          it here.
+          No {types.join(" or ")} credential yet. <Link to="/credentials">Add one in Credentials</Link>, then
+          pick it here.
         </p>
       )}
       {state.status === "ready" && state.items.length > 0 && (

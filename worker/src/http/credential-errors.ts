@@ -16,8 +16,11 @@ export function toCredentialApiError(err: unknown): unknown {
   if (err instanceof CredentialKeyConfigError)
     return new ApiError(500, "credential_keys_missing", err.message);
   if (err instanceof OAuth2Error) {
-    const status =
-      err.code === "oauth2_token_failed" ? 502 : err.code === "oauth2_refresh_timeout" ? 503 : 400;
+    const status = err.code.startsWith("oauth2_token_")
+      ? 502
+      : err.code === "oauth2_refresh_timeout"
+        ? 503
+        : 400;
     return new ApiError(status, err.code, err.message);
   }
   return err;
