@@ -9,6 +9,8 @@ import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
 import { executionsApp } from "./executions";
+import { nodeTypesApp } from "./node-types";
+import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 
@@ -42,6 +44,8 @@ export function createApp() {
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
   app.route("/api", executionsApp);
+  app.route("/api", nodeTypesApp);
+  mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
