@@ -165,7 +165,7 @@ async function runOnce(key, workflowId) {
       { method: "POST", body: JSON.stringify({ i: 0 }) },
       key,
     );
-    // wrangler dev occasionally restarts workerd under heavy machine load and answers 503 to a POST in flight.
+    // wrangler dev reloads when a source file changes and answers 503 to a POST in flight: retry, and count it.
     if (res.status !== 503 || attempt === 3) break;
     devServerRestarts++;
     await new Promise((r) => setTimeout(r, 1000));

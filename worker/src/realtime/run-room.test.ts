@@ -54,6 +54,11 @@ describe("RunRoom.publish", () => {
   it("keeps a finished execution finished (a cancel beats a late running)", async () => {
     const r = room();
     expect(await r.publish({ type: "execution", execution: execution("running"), at: 100 })).toBe(true);
+    // A "queued" published late (startExecution racing the engine) does not move it back.
+    expect(await r.publish({ type: "execution", execution: execution("queued"), at: 150 })).toBe(false);
+    expect(await r.publish({ type: "execution", execution: execution("running"), at: 160 })).toBe(false);
+    expect(await r.publish({ type: "execution", execution: execution("waiting"), at: 170 })).toBe(true);
+    expect(await r.publish({ type: "execution", execution: execution("running"), at: 180 })).toBe(true);
     expect(await r.publish({ type: "execution", execution: execution("canceled"), at: 200 })).toBe(true);
     expect(await r.publish({ type: "execution", execution: execution("running"), at: 300 })).toBe(false);
   });

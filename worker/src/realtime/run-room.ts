@@ -59,8 +59,7 @@ export class RunRoom extends DurableObject<Env> {
   async publishWorkflowExecution(event: ExecutionEvent): Promise<boolean> {
     const ex = event.execution;
     const seen = this.state.recent[ex.id];
-    if (seen && (isFinalExecution(seen.status) || (seen.status === ex.status && seen.at >= event.at)))
-      return false;
+    if (seen && !executionMovesForward(seen.status, seen.at, ex.status, event.at)) return false;
     this.state.recent[ex.id] = { status: ex.status, at: event.at };
     const ids = Object.keys(this.state.recent);
     if (ids.length > RECENT_KEPT) delete this.state.recent[ids[0]];
@@ -150,10 +149,7 @@ export class RunRoom extends DurableObject<Env> {
 
   private applyExecution(execution: LiveExecutionState, at: number): boolean {
     const cur = this.state.execution;
-    if (cur) {
-      if (isFinalExecution(cur.status)) return false;
-      if (at < cur.at || (at === cur.at && execution.status === cur.status)) return false;
-    }
+    if (cur && !executionMovesForward(cur.status, cur.at, execution.status, at)) return false;
     this.state.execution = { ...execution, at };
     return true;
   }
@@ -185,6 +181,18 @@ const STEP_RANK: Record<string, number> = { queued: 0, waiting: 1, running: 2 };
 function compareProgress(a: LiveNodeState, aAt: number, b: LiveNodeState, bAt: number): number {
   const rank = (s: string) => STEP_RANK[s] ?? 3;
   return a.attempt - b.attempt || rank(a.status) - rank(b.status) || aAt - bAt;
+}
+
+/**
+ * queued < running ⇄ waiting < final. Between running and waiting the later event wins; a repeat of the
+ * current status, anything after a final status, or a step back to queued (a late "queued" publish from
+ * startExecution racing the engine's "running") is dropped.
+ */
+function executionMovesForward(curStatus: string, curAt: number, status: string, at: number): boolean {
+  if (isFinalExecution(curStatus) || status === curStatus) return false;
+  const rank = (s: string) => (s === "queued" ? 0 : isFinalExecution(s) ? 2 : 1);
+  if (rank(status) !== rank(curStatus)) return rank(status) > rank(curStatus);
+  return at >= curAt;
 }
 
 function isFinalStep(status: string): boolean {
