@@ -10,6 +10,8 @@ import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
 import { executionsApp } from "./executions";
+import { nodeTypesApp } from "./node-types";
+import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
@@ -41,8 +43,10 @@ export function createApp() {
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
+  app.route("/api", nodeTypesApp);
 
   app.route("/", createWebhookApp(realTriggerServices));
+  mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
