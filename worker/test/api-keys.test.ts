@@ -100,3 +100,16 @@ describe("API keys", () => {
     expect((await call("/api/api-keys/whatever", { method: "DELETE" })).status).toBe(401);
   });
 });
+
+describe("requireUser without an ExecutionContext", () => {
+  it("authenticates an API key when a sub-app is called with app.request", async () => {
+    const { Hono } = await import("hono");
+    const { requireUser } = await import("../src/http/require-user");
+    const { env } = await import("cloudflare:workers");
+    const user = await signUp();
+    const app = new Hono<{ Bindings: Env; Variables: { userId: string } }>();
+    app.get("/who", requireUser, (c) => c.text(c.var.userId));
+    const res = await app.request("/who", { headers: { authorization: `Bearer ${user.apiKey}` } }, env);
+    expect(await res.text()).toBe(user.userId);
+  });
+});

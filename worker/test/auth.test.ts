@@ -96,6 +96,26 @@ describe("accounts", () => {
     expect(await me.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   });
 
+  it("does not honour the session cookie on a write from another origin", async () => {
+    const user = await signUp();
+    const forged = await call("/api/api-keys", {
+      method: "POST",
+      headers: { cookie: user.cookie, origin: "http://evil.test" },
+      json: { name: "stolen" },
+    });
+    expect(forged.status).toBe(401);
+    const own = await call("/api/api-keys", {
+      method: "POST",
+      headers: { cookie: user.cookie, origin: BASE_URL },
+      json: { name: "mine" },
+    });
+    expect(own.status).toBe(201);
+    const names = (
+      (await (await user.fetch("/api/api-keys")).json()) as { items: { name: string }[] }
+    ).items.map((k) => k.name);
+    expect(names).toEqual(["mine", "tests"]);
+  });
+
   it("answers 401 without a cookie or key, and for a garbage cookie", async () => {
     expect((await call("/api/me")).status).toBe(401);
     expect(

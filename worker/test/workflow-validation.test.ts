@@ -237,3 +237,19 @@ describe("refused saves change nothing", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("credentialId", () => {
+  it("422 when it names no credential, naming the node; nothing written", async () => {
+    const ctx = await setup();
+    const doc = { name: "x", nodes: [{ ...webhookNode(), credentialId: "does-not-exist" }] };
+    const err = await expectRefused(ctx, doc, 422, "invalid_workflow");
+    expect(err.error.details).toEqual([
+      expect.objectContaining({
+        code: "unknown_credential",
+        nodeId: "n1",
+        nodeName: "Webhook",
+        field: "credentialId",
+      }),
+    ]);
+  });
+});

@@ -6,7 +6,8 @@
  * This is only the SHAPE. Whether the graph makes sense (ids, edges, cycles, node types, parameters) is
  * decided by `validateWorkflowDocument` in validate-workflow.ts.
  */
-import { z } from "@hono/zod-openapi";
+// Plain zod: the engine does not import Hono. http/workflows.ts names these schemas for OpenAPI.
+import { z } from "zod";
 
 /** Limits that keep one document within a D1 row (2 MB) and the editor usable. */
 export const MAX_NODES = 500;
@@ -18,38 +19,54 @@ export const NodeRetrySchema = z.object({
   delayMs: z.number().int().min(0).max(3_600_000),
 });
 
-export const WorkflowNodeSchema = z
-  .object({
-    id: z.string().min(1).max(100).openapi({ example: "n1" }),
-    type: z.string().min(1).max(100).openapi({ example: "webhookTrigger" }),
-    name: z.string().trim().min(1).max(200).openapi({ example: "Webhook" }),
-    position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
-    parameters: z.record(z.string(), z.unknown()).default({}),
-    credentialId: z.string().min(1).nullish(),
-    /** Assigned by the server; a value sent by a client is ignored (see assignWebhookIds). */
-    webhookId: z.string().nullish().openapi({ description: "Server-assigned for URL triggers; read-only" }),
-    retry: NodeRetrySchema.nullish(),
-    onError: z.enum(["stop", "continue"]).nullish(),
-  })
-  .openapi("WorkflowNode");
+export const WorkflowNodeSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: ["n1"] }),
+  type: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: ["webhookTrigger"] }),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .meta({ examples: ["Webhook"] }),
+  position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  credentialId: z.string().min(1).nullish(),
+  /** Assigned by the server; a value sent by a client is ignored (see assignWebhookIds). */
+  webhookId: z.string().nullish().describe("Server-assigned for URL triggers; read-only"),
+  retry: NodeRetrySchema.nullish(),
+  onError: z.enum(["stop", "continue"]).nullish(),
+});
 
-export const WorkflowEdgeSchema = z
-  .object({
-    id: z.string().min(1).max(100).openapi({ example: "e1" }),
-    source: z.string().min(1),
-    target: z.string().min(1),
-    sourceHandle: z.string().min(1).default("main"),
-    targetHandle: z.string().nullish(),
-  })
-  .openapi("WorkflowEdge");
+export const WorkflowEdgeSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: ["e1"] }),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  sourceHandle: z.string().min(1).default("main"),
+  targetHandle: z.string().nullish(),
+});
 
-export const WorkflowDocumentSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: "Double it" }),
-    nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
-    edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
-  })
-  .openapi("WorkflowDocument");
+export const WorkflowDocumentSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .meta({ examples: ["Double it"] }),
+  nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
+  edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+});
 
 export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;
 export type WorkflowEdge = z.infer<typeof WorkflowEdgeSchema>;

@@ -133,6 +133,8 @@ authApp.openAPIRegistry.registerPath({
   tags: ["Auth"],
   summary: "Sign out (ends the session, clears the cookie)",
   security: [{ cookieAuth: [] }],
+  // Better Auth insists on a JSON content type for its POSTs, even without fields.
+  request: { body: { content: { "application/json": { schema: z.object({}) } } } },
   responses: {
     200: {
       description: "Signed out",

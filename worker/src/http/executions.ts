@@ -147,7 +147,7 @@ executionsApp.openapi(
       workflowId: q.workflowId,
       status: q.status,
       limit: q.limit,
-      after: cursor && { createdAt: new Date(cursor.createdAt), id: cursor.id },
+      after: cursor && { createdAt: new Date(cursor.at), id: cursor.id },
     });
     const page = toPage(rows, q.limit);
     return c.json({ items: page.items.map(toSummary), nextCursor: page.nextCursor }, 200);

@@ -10,11 +10,22 @@ import type { AppEnv } from "./context";
 import { unauthorized } from "./errors";
 
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  const userId = await resolveUserId(c.env, c.req.raw, (p) => c.executionCtx.waitUntil(p));
+  const userId = await resolveUserId(c.env, c.req.raw, backgroundOf(c));
   if (!userId) throw unauthorized();
   c.set("userId", userId);
   await next();
 });
+
+/** `waitUntil` of the request, or undefined where Hono has no ExecutionContext (`app.request` in unit tests). */
+function backgroundOf(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }) {
+  let ctx: { waitUntil(p: Promise<unknown>): void };
+  try {
+    ctx = c.executionCtx; // Hono's getter throws when the app was called without one
+  } catch {
+    return undefined;
+  }
+  return (p: Promise<unknown>) => ctx.waitUntil(p);
+}
 
 /**
  * The user a request speaks for, or undefined. Exported for routes outside Hono's middleware chain
@@ -23,7 +34,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
 export async function resolveUserId(
   env: Env,
   request: Request,
-  waitUntil: (p: Promise<unknown>) => void = () => {},
+  waitUntil?: (p: Promise<unknown>) => void,
 ): Promise<string | undefined> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
@@ -31,10 +42,25 @@ export async function resolveUserId(
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) return undefined;
     const owner = await findApiKeyOwner(getDb(env.DB), match[1]);
-    if (owner?.touch) waitUntil(owner.touch);
+    if (owner?.touch) {
+      if (waitUntil) waitUntil(owner.touch);
+      else await owner.touch;
+    }
     return owner?.userId;
   }
   if (!request.headers.get("cookie")) return undefined;
+  if (isCrossSiteWrite(request)) return undefined;
   const result = await getAuth(env, request.url).api.getSession({ headers: request.headers });
   return result?.user.id;
+}
+
+/**
+ * CSRF guard for cookie sessions: a state-changing request that a browser marks as coming from another
+ * origin is not trusted with the cookie (browsers send `Origin` on every non-GET request). SameSite=Lax
+ * already keeps the cookie off most cross-site requests; this also covers same-site subdomains.
+ */
+function isCrossSiteWrite(request: Request): boolean {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return false;
+  const origin = request.headers.get("origin");
+  return origin !== null && origin !== new URL(request.url).origin;
 }

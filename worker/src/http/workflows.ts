@@ -10,7 +10,12 @@ import {
   needsWebhookId,
   validateWorkflowDocument,
 } from "../engine/validate-workflow";
-import { WorkflowDocumentSchema, WorkflowEdgeSchema, WorkflowNodeSchema } from "../engine/workflow-document";
+import {
+  WorkflowDocumentSchema as DocumentSchema,
+  WorkflowEdgeSchema as EdgeSchema,
+  WorkflowNodeSchema as NodeSchema,
+} from "../engine/workflow-document";
+import { toBase64Url } from "../auth/password";
 import { getDb } from "../storage/db";
 import {
   createWorkflow,
@@ -21,6 +26,7 @@ import {
   listWorkflows,
   replaceWorkflow,
   setWorkflowActive,
+  UnknownCredential,
   VersionConflict,
   type StoredDocument,
   type StoredWorkflow,
@@ -35,6 +41,11 @@ import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, sec
 export const workflowsApp = new OpenAPIHono<AppEnv>();
 workflowsApp.use("/workflows", requireUser);
 workflowsApp.use("/workflows/*", requireUser);
+
+// Named components in the OpenAPI document (the schemas themselves live in the engine).
+const WorkflowDocumentSchema = DocumentSchema.openapi("WorkflowDocument");
+const WorkflowNodeSchema = NodeSchema.openapi("WorkflowNode");
+const WorkflowEdgeSchema = EdgeSchema.openapi("WorkflowEdge");
 
 const WorkflowSummary = z
   .object({
@@ -100,11 +111,7 @@ function prepareDocument(body: unknown, existing: Map<string, string>): StoredDo
 }
 
 export function newWebhookId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /**
@@ -118,6 +125,33 @@ function documentHook(result: { success: boolean; target: string }): undefined {
   if (result.target !== "json") throw new ApiError(400, "invalid_request", `Invalid ${result.target}`);
   prepareDocument(raw, new Map());
   throw new ApiError(422, "invalid_workflow", "Invalid workflow document");
+}
+
+/** Runs a storage write, answering its known failures in the API's terms. */
+async function saving<T>(doc: StoredDocument, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof VersionConflict) throw new ApiError(409, "version_conflict", err.message);
+    if (err instanceof UnknownCredential) {
+      const details = doc.nodes
+        .filter((n) => n.credentialId)
+        .map((n) => ({
+          code: "unknown_credential",
+          message: err.message,
+          nodeId: n.id,
+          nodeName: n.name,
+          field: "credentialId",
+        }));
+      throw new ApiError(
+        422,
+        "invalid_workflow",
+        `${err.message} (one of: ${details.map((d) => d.nodeName).join(", ")})`,
+        details,
+      );
+    }
+    throw err;
+  }
 }
 
 async function loadOwned(c: { env: Env; var: { userId: string } }, id: string) {
@@ -165,7 +199,7 @@ for (const [path, what] of [
       const db = getDb(c.env.DB);
       const doc = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
-      const id = await createWorkflow(db, c.var.userId, doc);
+      const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id)), 201);
     },
     documentHook,
@@ -212,12 +246,7 @@ workflowsApp.openapi(
     if (!row) throw notFound("Workflow");
     const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
-    try {
-      await replaceWorkflow(db, c.var.userId, id, row.version, doc);
-    } catch (err) {
-      if (err instanceof VersionConflict) throw new ApiError(409, "version_conflict", err.message);
-      throw err;
-    }
+    await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id)), 200);
   },
   documentHook,

@@ -6,12 +6,13 @@ import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 
 export interface PageCursor {
-  createdAt: number;
+  /** The sort timestamp (ms) of the last item: createdAt for most lists, updatedAt for workflows. */
+  at: number;
   id: string;
 }
 
 export function encodeCursor(c: PageCursor): string {
-  return btoa(JSON.stringify([c.createdAt, c.id]))
+  return btoa(JSON.stringify([c.at, c.id]))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
@@ -22,7 +23,7 @@ export function decodeCursor(text: string): PageCursor | undefined {
   try {
     const value = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
     if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string") {
-      return { createdAt: value[0], id: value[1] };
+      return { at: value[0], id: value[1] };
     }
   } catch {
     // fall through: not one of ours
@@ -30,15 +31,15 @@ export function decodeCursor(text: string): PageCursor | undefined {
   return undefined;
 }
 
-/** WHERE part selecting rows strictly after `cursor` in (createdAt desc, id desc) order. */
+/** WHERE part selecting rows strictly after `cursor` in (time desc, id desc) order. */
 export function afterCursor(
-  createdAtCol: SQLiteColumn,
+  timeCol: SQLiteColumn,
   idCol: SQLiteColumn,
   cursor: PageCursor | undefined,
 ): SQL | undefined {
   if (!cursor) return undefined;
-  const at = new Date(cursor.createdAt);
-  return or(lt(createdAtCol, at), and(eq(createdAtCol, at), lt(idCol, cursor.id)));
+  const at = new Date(cursor.at);
+  return or(lt(timeCol, at), and(eq(timeCol, at), lt(idCol, cursor.id)));
 }
 
 export const newestFirst = (createdAtCol: SQLiteColumn, idCol: SQLiteColumn) => [
@@ -51,6 +52,6 @@ export function toPage<T extends { id: string; createdAt: Date }>(rows: T[], lim
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) : null;
+    rows.length > limit && last ? encodeCursor({ at: last.createdAt.getTime(), id: last.id }) : null;
   return { items, nextCursor };
 }

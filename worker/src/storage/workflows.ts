@@ -3,12 +3,12 @@
  * `workflow_version` snapshot of the whole document, which is what an execution runs.
  * Every write is ONE `db.batch` (a D1 transaction): a save never leaves half a graph behind.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { WorkflowDocument, WorkflowNode } from "../engine/workflow-document";
 import type { Db } from "./db";
 import type { PageCursor } from "./pagination";
-import { encodeCursor } from "./pagination";
+import { afterCursor, encodeCursor } from "./pagination";
 import { edge, node, workflow, workflowVersion } from "./schema";
 
 /** D1 binds at most 100 parameters per statement; multi-row inserts are cut to fit. */
@@ -22,22 +22,16 @@ export type StoredWorkflow = WorkflowRow & Pick<StoredDocument, "nodes" | "edges
 
 /** Newest edit first; the cursor is (updatedAt, id). */
 export async function listWorkflows(db: Db, userId: string, limit: number, cursor?: PageCursor) {
-  const after: SQL | undefined = cursor
-    ? or(
-        lt(workflow.updatedAt, new Date(cursor.createdAt)),
-        and(eq(workflow.updatedAt, new Date(cursor.createdAt)), lt(workflow.id, cursor.id)),
-      )
-    : undefined;
   const rows = await db
     .select()
     .from(workflow)
-    .where(and(eq(workflow.userId, userId), after))
+    .where(and(eq(workflow.userId, userId), afterCursor(workflow.updatedAt, workflow.id, cursor)))
     .orderBy(desc(workflow.updatedAt), desc(workflow.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ createdAt: last.updatedAt.getTime(), id: last.id }) : null;
+    rows.length > limit && last ? encodeCursor({ at: last.updatedAt.getTime(), id: last.id }) : null;
   return { items, nextCursor };
 }
 
@@ -107,7 +101,7 @@ export async function getWebhookIds(db: Db, workflowId: string): Promise<Map<str
 export async function createWorkflow(db: Db, userId: string, doc: StoredDocument): Promise<string> {
   const id = crypto.randomUUID();
   const now = new Date();
-  await db.batch([
+  await runBatch(db, [
     db
       .insert(workflow)
       .values({ id, userId, name: doc.name, active: false, version: 1, createdAt: now, updatedAt: now }),
@@ -115,7 +109,7 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
     db
       .insert(workflowVersion)
       .values({ id: crypto.randomUUID(), workflowId: id, version: 1, document: doc, createdAt: now }),
-  ] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  ]);
   return id;
 }
 
@@ -133,31 +127,51 @@ export async function replaceWorkflow(
 ) {
   const now = new Date();
   const version = fromVersion + 1;
+  await runBatch(db, [
+    db
+      .update(workflow)
+      .set({ name: doc.name, version, updatedAt: now })
+      .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
+    db.delete(edge).where(eq(edge.workflowId, id)),
+    db.delete(node).where(eq(node.workflowId, id)),
+    ...graphInserts(db, id, doc),
+    db
+      .insert(workflowVersion)
+      .values({ id: crypto.randomUUID(), workflowId: id, version, document: doc, createdAt: now }),
+  ]);
+  return version;
+}
+
+/** Runs one D1 batch (all or nothing), turning the constraint failures a save can meet into named errors. */
+async function runBatch(db: Db, statements: BatchItem<"sqlite">[]) {
   try {
-    await db.batch([
-      db
-        .update(workflow)
-        .set({ name: doc.name, version, updatedAt: now })
-        .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
-      db.delete(edge).where(eq(edge.workflowId, id)),
-      db.delete(node).where(eq(node.workflowId, id)),
-      ...graphInserts(db, id, doc),
-      db
-        .insert(workflowVersion)
-        .values({ id: crypto.randomUUID(), workflowId: id, version, document: doc, createdAt: now }),
-    ] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (err) {
-    if (/UNIQUE constraint failed: workflow_version/.test(String((err as Error)?.message ?? err))) {
-      throw new VersionConflict();
-    }
+    const text = errorText(err);
+    if (/UNIQUE constraint failed: workflow_version/.test(text)) throw new VersionConflict();
+    // node.credential_id references credential(id): a credentialId that names no credential.
+    if (/FOREIGN KEY constraint failed/.test(text)) throw new UnknownCredential();
     throw err;
   }
-  return version;
+}
+
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e && parts.length < 5; e = (e as { cause?: unknown }).cause) {
+    parts.push(String((e as Error).message ?? e));
+  }
+  return parts.join(" | ");
 }
 
 export class VersionConflict extends Error {
   constructor() {
-    super("The workflow was saved by someone else meanwhile");
+    super("The workflow was saved by someone else meanwhile; reload it and save again");
+  }
+}
+
+export class UnknownCredential extends Error {
+  constructor() {
+    super("A node's credentialId names no credential");
   }
 }
 
