@@ -208,4 +208,27 @@ describe("credentials API", () => {
     });
     expect(byType.oauth2).toMatchObject({ oauth2: true, presets: { google: expect.any(Object) } });
   });
+
+  it("documents every credentials and OAuth2 route in openapi.json", async () => {
+    const doc = await (
+      await call("/api/openapi.json")
+    ).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        "GET /api/credential-types",
+        "POST /api/credentials",
+        "GET /api/credentials",
+        "GET /api/credentials/{id}",
+        "PUT /api/credentials/{id}",
+        "PATCH /api/credentials/{id}",
+        "DELETE /api/credentials/{id}",
+        "POST /api/admin/credentials/rotate",
+        "GET /api/integrations/oauth2/{credentialId}/connect",
+        "GET /api/integrations/oauth2/callback",
+      ]),
+    );
+  });
 });

@@ -6,13 +6,14 @@
  */
 import { getDb } from "../storage/db";
 import * as store from "../storage/credentials";
-import { keyringFromEnv } from "./cipher";
-import { freshOAuth2Secrets } from "./oauth2";
+import { CredentialDecryptError, CredentialKeyConfigError, keyringFromEnv } from "./cipher";
+import { freshOAuth2Secrets, OAuth2Error } from "./oauth2";
 import { getCredentialType } from "./types";
 import { CredentialNotFoundError, openSecrets, secretValuesOf } from "./vault";
 
 export { maskSecrets } from "./mask";
 export { CredentialDecryptError } from "./cipher";
+export { OAuth2Error } from "./oauth2";
 export { CredentialNotFoundError } from "./vault";
 
 /** The credential exists but is of a type the node does not take. */
@@ -78,4 +79,20 @@ export async function loadCredentialForStep(
   const secrets = await openSecrets(keyring, row);
   const data = { ...publicData, ...secrets };
   return { type: row.type, data, secretValues: secretValuesOf(row.type, data, [...def.secretFields]) };
+}
+
+/**
+ * True for failures a retry cannot fix: the credential is missing, someone else's, of the wrong type,
+ * undecryptable, misconfigured, or an OAuth2 connection that needs a person to reconnect. A token
+ * endpoint that is down (`oauth2_token_failed`) or a refresh still running elsewhere is worth retrying.
+ */
+export function isPermanentCredentialError(err: unknown): boolean {
+  if (err instanceof OAuth2Error)
+    return !["oauth2_token_failed", "oauth2_refresh_timeout"].includes(err.code);
+  return (
+    err instanceof CredentialNotFoundError ||
+    err instanceof CredentialTypeMismatchError ||
+    err instanceof CredentialDecryptError ||
+    err instanceof CredentialKeyConfigError
+  );
 }

@@ -90,9 +90,10 @@ export async function requestToken(
   // Only the provider's error code and description are quoted: the raw body may carry tokens.
   if (!res.ok || typeof body.error === "string" || typeof body.access_token !== "string") {
     const reason = [body.error, body.error_description].filter((v) => typeof v === "string").join(": ");
+    // A 4xx (revoked refresh token, bad client secret) will not heal by retrying; a 5xx may.
     throw new OAuth2Error(
       `Token endpoint answered ${res.status}${reason ? ` (${reason})` : " without an access_token"}`,
-      "oauth2_token_failed",
+      res.status >= 400 && res.status < 500 ? "oauth2_token_rejected" : "oauth2_token_failed",
     );
   }
   const expiresIn = Number(body.expires_in);

@@ -9,12 +9,12 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { credentialRotationApp } from "./credential-rotation";
+import { credentialsApp } from "./credentials";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
-import { credentialRotationApp } from "./credential-rotation";
-import { credentialsApp } from "./credentials";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
 import { createWebhookApp } from "./webhooks";
@@ -40,10 +40,10 @@ export function createApp() {
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
   app.route("/api", executionsApp);
+  app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
-  app.route("/api", nodeTypesApp);
 
   app.route("/", createWebhookApp(realTriggerServices));
   mountOpenApi(app);

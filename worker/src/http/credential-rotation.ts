@@ -14,6 +14,11 @@ import { ApiError } from "./errors";
 import { errorResponse } from "./schemas";
 
 export const credentialRotationApp = new OpenAPIHono<AppEnv>();
+credentialRotationApp.openAPIRegistry.registerComponent("securitySchemes", "rotationToken", {
+  type: "http",
+  scheme: "bearer",
+  description: "The operator's ROTATION_TOKEN Worker secret (not a user's API key)",
+});
 
 const RotationResult = z
   .object({

@@ -10,6 +10,7 @@
  *                    refresh_token: rotates the refresh token (the old one stops working, as many providers do).
  *                    Issues tokens that expire in 3600 s.
  *   GET  /resource   200 `{ ok, client }` for `Authorization: Bearer <live access token>`, else 401
+ *   ANY  /echo-401   401 quoting the request's Authorization header (a server that leaks it in errors)
  *   GET  /__stats?client_id=…  `{ refreshes, exchanges, accessTokens }` for assertions
  * Ports: the credentials helper's range (8842-8849), the first free one.
  */
@@ -121,6 +122,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
       const client = accessTokens.get(token);
       return client ? send(200, { ok: true, client }) : send(401, { error: "invalid_token" });
+    }
+
+    if (url.pathname === "/echo-401") {
+      // A careless server that quotes the request's credentials in its error answer.
+      return send(401, { error: "unauthorized", received: req.headers.authorization ?? null });
     }
 
     if (req.method === "GET" && url.pathname === "/__stats") {
