@@ -210,7 +210,11 @@ describe("webhook trigger, end to end", () => {
       headers: { "x-api-token": "tok-scenario" },
     });
     expect(ok.status).toBe(202);
-    const { steps } = await finished(((await ok.json()) as { executionId: string }).executionId);
+    const { execution, steps } = await finished(((await ok.json()) as { executionId: string }).executionId);
+    expect(execution.status).toBe("success");
+    expect((steps.hook.output as { headers: Record<string, string> }).headers["x-api-token"]).toBe(
+      "[redacted]",
+    );
     expect(JSON.stringify(steps.hook.output)).not.toContain("tok-scenario");
 
     const body = JSON.stringify({ n: 1 });
@@ -309,5 +313,17 @@ describe("Google Form trigger, end to end", () => {
     const { execution, steps } = await finished(((await ok.json()) as { executionId: string }).executionId);
     expect(execution).toMatchObject({ status: "success", mode: "googleForm" });
     expect(steps.form.output).toEqual(submission);
+  });
+});
+
+describe("OpenAPI document served by the Worker", () => {
+  it("lists the trigger URLs under the Webhooks tag", async () => {
+    const res = await call("/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const path of ["/webhooks/{webhookId}", "/webhooks-test/{webhookId}"]) {
+      expect(Object.keys(doc.paths[path] ?? {})).toEqual(["get", "post", "put", "patch", "delete"]);
+      expect(doc.paths[path].post.tags).toEqual(["Webhooks"]);
+    }
   });
 });

@@ -44,6 +44,7 @@ describe("checkNodeCredentials", () => {
     ];
     expect(await checkNodeCredentials(db, owner, nodes)).toEqual([
       {
+        code: "credential_type_mismatch",
         nodeId: "n2",
         nodeName: "Wrong type",
         credentialId: bearer.id,
@@ -51,12 +52,14 @@ describe("checkNodeCredentials", () => {
           'Node "Wrong type": credential "Bearer" is of type httpBearerAuth, but a webhookTrigger node takes webhookAuth',
       },
       {
+        code: "unknown_credential",
         nodeId: "n3",
         nodeName: "Not mine",
         credentialId: foreign.id,
         message: `Node "Not mine": credential ${foreign.id} not found`,
       },
       {
+        code: "credential_not_accepted",
         nodeId: "n4",
         nodeName: "No credential",
         credentialId: auth.id,

@@ -8,6 +8,7 @@ import * as store from "../storage/credentials";
 import type { Db } from "../storage/db";
 
 export interface NodeCredentialProblem {
+  code: "credential_not_accepted" | "unknown_credential" | "credential_type_mismatch";
   nodeId: string;
   nodeName: string;
   credentialId: string;
@@ -39,15 +40,16 @@ export async function checkNodeCredentials(
   for (const n of withCredential) {
     const nodeType = getNodeType(n.type);
     if (!nodeType) continue;
-    const problem = (message: string) =>
-      problems.push({ nodeId: n.id, nodeName: n.name, credentialId: n.credentialId, message });
+    const problem = (code: NodeCredentialProblem["code"], message: string) =>
+      problems.push({ code, nodeId: n.id, nodeName: n.name, credentialId: n.credentialId, message });
     const row = byId.get(n.credentialId);
     if (!nodeType.credential) {
-      problem(`Node "${n.name}": a ${n.type} node takes no credential`);
+      problem("credential_not_accepted", `Node "${n.name}": a ${n.type} node takes no credential`);
     } else if (!row) {
-      problem(`Node "${n.name}": credential ${n.credentialId} not found`);
+      problem("unknown_credential", `Node "${n.name}": credential ${n.credentialId} not found`);
     } else if (!nodeType.credential.types.includes(row.type)) {
       problem(
+        "credential_type_mismatch",
         `Node "${n.name}": credential "${row.name}" is of type ${row.type}, but a ${n.type} node takes ` +
           nodeType.credential.types.join(" or "),
       );

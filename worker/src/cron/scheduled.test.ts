@@ -7,7 +7,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { recordingServices, seedTrigger } from "../../test/fakes/trigger-fixtures";
 import type { TriggerServices } from "../triggers/services";
-import { createScheduledHandler, runScheduleTick } from "./scheduled";
+import { getDb } from "../storage/db";
+import { claimTrigger, isClaimed } from "../storage/triggers";
+import { createScheduledHandler, forgetOldClaims, runScheduleTick } from "./scheduled";
 
 const longAgo = new Date("2026-01-01T00:00:00Z");
 
@@ -132,5 +134,19 @@ describe("scheduled()", () => {
         missed: true,
       },
     ]);
+  });
+
+  it("forgets schedule claims after 2 days and Stripe event ids after 30", async () => {
+    const t = await seedTrigger({ type: "stripeTrigger", parameters: {} });
+    const db = getDb(env.DB);
+    const key = (claimKey: string) => ({ workflowId: t.workflowId, nodeId: t.nodeId, claimKey });
+    for (const k of ["schedule:old", "stripe:evt_old"]) expect(await claimTrigger(db, key(k))).toBe(true);
+    const day = 24 * 60 * 60 * 1000;
+    // Three days on, the schedule claim has gone and the Stripe one is still remembered.
+    await forgetOldClaims(env, Date.now() + 3 * day);
+    expect(await isClaimed(db, key("schedule:old"))).toBe(false);
+    expect(await isClaimed(db, key("stripe:evt_old"))).toBe(true);
+    await forgetOldClaims(env, Date.now() + 31 * day);
+    expect(await isClaimed(db, key("stripe:evt_old"))).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import { scheduleTrigger } from "../nodes/schedule-trigger";
 import { getDb, type Db } from "../storage/db";
 import {
   claimTrigger,
+  deleteClaimsBefore,
   isClaimed,
   listActiveSchedules,
   recordClaimExecution,
@@ -28,6 +29,14 @@ import type { TriggerServices } from "../triggers/services";
 const MINUTE_MS = 60_000;
 /** How far back a missed slot may be fired after downtime. */
 export const MISSED_SLOT_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
+/**
+ * How long claims are kept. Schedule claims only need to outlive the missed-slot look-back; Stripe event
+ * ids must outlive Stripe's retries (up to 3 days), with a wide margin.
+ */
+export const CLAIM_RETENTION_MS = {
+  "schedule:": 2 * MISSED_SLOT_LOOKBACK_MS,
+  stripe: 30 * MISSED_SLOT_LOOKBACK_MS,
+};
 
 export interface ScheduleFiring {
   workflowId: string;
@@ -40,6 +49,10 @@ export interface ScheduleFiring {
 export function createScheduledHandler(services: TriggerServices) {
   return async (controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> => {
     ctx.waitUntil(runScheduleTick(env, services, controller.scheduledTime));
+    // Once an hour is plenty for housekeeping.
+    if (new Date(controller.scheduledTime).getUTCMinutes() === 0) {
+      ctx.waitUntil(forgetOldClaims(env, controller.scheduledTime));
+    }
   };
 }
 
@@ -126,4 +139,14 @@ function claimFor(schedule: ActiveSchedule, slot: number): ClaimKey {
     nodeId: schedule.nodeId,
     claimKey: `schedule:${new Date(slot).toISOString()}`,
   };
+}
+
+/** Deletes claims past their retention (schedule slots after 2 days, Stripe event ids after 30). */
+export async function forgetOldClaims(env: Env, now: number): Promise<number> {
+  const db = getDb(env.DB);
+  let removed = 0;
+  for (const [prefix, keepMs] of Object.entries(CLAIM_RETENTION_MS)) {
+    removed += await deleteClaimsBefore(db, prefix, new Date(now - keepMs));
+  }
+  return removed;
 }

@@ -9,13 +9,13 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { credentialRotationApp } from "./credential-rotation";
+import { credentialsApp } from "./credentials";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
-import { credentialRotationApp } from "./credential-rotation";
-import { credentialsApp } from "./credentials";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
 import { createWebhookApp } from "./webhooks";
@@ -42,13 +42,13 @@ export function createApp() {
   app.route("/api", workflowsApp);
   app.route("/api", workflowVersionsApp);
   app.route("/api", executionsApp);
+  app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
-  app.route("/api", nodeTypesApp);
-  mountOpenApi(app);
 
   app.route("/", createWebhookApp(realTriggerServices));
+  mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 

@@ -2,7 +2,7 @@
  * Queries behind the triggers: finding the node a webhook URL belongs to, the active schedules, and the
  * once-only claims (`trigger_claim`) that make a schedule slot or a Stripe event start at most one run.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, like, lt } from "drizzle-orm";
 import type { Db } from "./db";
 import { node, triggerClaim, workflow } from "./schema";
 
@@ -114,4 +114,16 @@ function claimWhere(key: ClaimKey) {
     eq(triggerClaim.nodeId, key.nodeId),
     eq(triggerClaim.claimKey, key.claimKey),
   );
+}
+
+/**
+ * Forgets claims whose key starts with `prefix` and that were made before `before`, so the table does
+ * not grow by one row per schedule and minute forever. Returns how many rows were removed.
+ */
+export async function deleteClaimsBefore(db: Db, prefix: string, before: Date): Promise<number> {
+  const result = await db
+    .delete(triggerClaim)
+    .where(and(like(triggerClaim.claimKey, `${prefix}%`), lt(triggerClaim.createdAt, before)))
+    .run();
+  return result.meta.changes;
 }
