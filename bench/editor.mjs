@@ -189,7 +189,7 @@ async function createBigWorkflow(cookie) {
   }
   const res = await fetch(`${BASE}/api/workflows`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie },
+    headers: { "content-type": "application/json", cookie, origin: BASE },
     body: JSON.stringify({ name: "Five hundred nodes", nodes, edges }),
   });
   if (res.status !== 201) throw new Error(`create workflow: ${res.status} ${await res.text()}`);
