@@ -32,7 +32,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       data-status={status}
       data-node-name={node.name}
       style={{ minHeight: height }}
-      title={overlay?.run?.error?.message ?? problems.join("\n") ?? undefined}
+      title={overlay?.run?.error?.message ?? (problems.join("\n") || undefined)}
     >
       {hasInputHandle(info) && <Handle type="target" position={Position.Left} className="wf-handle" />}
       <span className="wf-node-icon" aria-hidden="true">
