@@ -12,6 +12,7 @@ import {
   redirect,
 } from "@tanstack/react-router";
 import { onUnauthorized } from "./api/client";
+import { prefetchEditor } from "./api/prefetch";
 import { AppLayout } from "./components/app-layout";
 import { RouteError } from "./components/route-error";
 import { Toaster } from "./components/toaster";
@@ -88,6 +89,8 @@ const workflowsRoute = createRoute({
 export const workflowRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/workflows/$workflowId",
+  // Not awaited: the requests run while the editor chunk downloads; the page picks their answers up.
+  loader: ({ params }) => prefetchEditor(params.workflowId),
   component: lazyRouteComponent(() => import("./editor/editor-page"), "EditorPage"),
 });
 

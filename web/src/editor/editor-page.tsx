@@ -7,6 +7,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { nodeTypesApi, type NodeTypeInfo } from "../api/node-types";
+import { takePrefetchedWorkflow } from "../api/prefetch";
 import type { Workflow } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { describeError } from "../components/toaster";
