@@ -3,9 +3,18 @@
  * Handlers validate with zod at the edge and call storage/ functions; no SQL here.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
+import { apiKeysApp } from "./api-keys";
+import { authApp } from "./auth";
+import { nodeTypesApp } from "./node-types";
+import { mountOpenApi } from "./openapi";
+import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
+
+/** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -13,11 +22,29 @@ export function createApp() {
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
     if (err instanceof HTTPException) {
-      return c.json(errorBody(httpCode(err.status), err.message || "Request failed"), err.status);
+      // Hono's JSON validator throws this for a body that does not parse.
+      const code =
+        err.status === 400 && /Malformed JSON/i.test(err.message) ? "invalid_json" : httpCode(err.status);
+      return c.json(errorBody(code, err.message || "Request failed"), err.status);
     }
     console.error("unhandled error", c.req.method, c.req.path, err);
     return c.json(errorBody("internal", "Internal server error"), 500);
   });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `Request body is over ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.route("/api", authApp);
+  app.route("/api", apiKeysApp);
+  app.route("/api", workflowsApp);
+  app.route("/api", nodeTypesApp);
+  mountOpenApi(app);
+
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
   return app;
@@ -39,6 +66,7 @@ function validationHook(result: { success: boolean; error?: unknown; target?: st
 
 function httpCode(status: number): string {
   if (status === 413) return "payload_too_large";
+  if (status === 415) return "unsupported_media_type";
   if (status === 401) return "unauthorized";
   if (status === 404) return "not_found";
   return status >= 500 ? "internal" : "bad_request";

@@ -1,0 +1,164 @@
+/**
+ * Whole-document validation before a save: shape (zod), graph (graph.ts) and node types (registry).
+ * Returns every problem found, each naming its node or edge and field, so the editor can show them all.
+ *
+ * Parameters are checked against the node type's zod schema AS STORED, i.e. before `{{ }}` expressions
+ * are resolved: a node type whose field may hold an expression must accept a string there.
+ */
+import { z } from "zod";
+import { getNodeType } from "../nodes/registry";
+import type { NodeType } from "../nodes/node-type";
+import {
+  findCycles,
+  findDanglingEdges,
+  findDuplicateEdgeIds,
+  findDuplicateNodeIds,
+  findDuplicateNodeNames,
+  findParallelEdges,
+} from "./graph";
+import { WorkflowDocumentSchema, type DocumentProblem, type WorkflowDocument } from "./workflow-document";
+
+export type ValidationResult =
+  { ok: true; document: WorkflowDocument } | { ok: false; problems: DocumentProblem[] };
+
+/** Finds a node type by id; the registry's `getNodeType` unless a test passes its own. */
+export type NodeTypeLookup = (type: string) => NodeType | undefined;
+
+export function validateWorkflowDocument(
+  input: unknown,
+  lookup: NodeTypeLookup = getNodeType,
+): ValidationResult {
+  const parsed = WorkflowDocumentSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: shapeProblems(input, parsed.error) };
+  const doc = parsed.data;
+  const problems = [
+    ...findDuplicateNodeIds(doc.nodes),
+    ...findDuplicateNodeNames(doc.nodes),
+    ...findDuplicateEdgeIds(doc.edges),
+    ...findDanglingEdges(doc.nodes, doc.edges),
+    ...findParallelEdges(doc.edges),
+    ...findCycles(doc.nodes, doc.edges),
+    ...nodeTypeProblems(doc, lookup),
+  ];
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, document: doc };
+}
+
+/** Unknown types, bad parameters, handles the source node does not have, inputs into triggers, no trigger. */
+function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  const outputsById = new Map<string, readonly string[]>();
+  const typeById = new Map<string, NodeType>();
+  for (const n of doc.nodes) {
+    const ref = { nodeId: n.id, nodeName: n.name };
+    const type = lookup(n.type);
+    if (!type) {
+      problems.push({
+        code: "unknown_node_type",
+        message: `Unknown node type '${n.type}'`,
+        ...ref,
+        field: "type",
+      });
+      continue;
+    }
+    typeById.set(n.id, type);
+    const params = type.parameters.safeParse(n.parameters);
+    if (!params.success) {
+      for (const issue of params.error.issues) {
+        const field = ["parameters", ...issue.path.map(String)].join(".");
+        problems.push({
+          code: "invalid_parameter",
+          message: `${n.name}: ${field}: ${issue.message}`,
+          ...ref,
+          field,
+        });
+      }
+      continue;
+    }
+    outputsById.set(n.id, typeof type.outputs === "function" ? type.outputs(params.data) : type.outputs);
+  }
+
+  const nameById = new Map(doc.nodes.map((n) => [n.id, n.name]));
+  for (const e of doc.edges) {
+    const outputs = outputsById.get(e.source);
+    if (outputs && !outputs.includes(e.sourceHandle)) {
+      problems.push({
+        code: "invalid_handle",
+        message: `Edge '${e.id}': node '${nameById.get(e.source)}' has no output '${e.sourceHandle}' (it has: ${outputs.join(", ") || "none"})`,
+        edgeId: e.id,
+        nodeId: e.source,
+        nodeName: nameById.get(e.source),
+        field: "sourceHandle",
+      });
+    }
+    if (typeById.get(e.target)?.trigger) {
+      problems.push({
+        code: "edge_into_trigger",
+        message: `Edge '${e.id}' leads into trigger '${nameById.get(e.target)}'; triggers start a run and take no input`,
+        edgeId: e.id,
+        nodeId: e.target,
+        nodeName: nameById.get(e.target),
+        field: "target",
+      });
+    }
+  }
+
+  // An empty document is a draft (a new workflow); anything with nodes needs something to start it.
+  if (doc.nodes.length > 0 && ![...typeById.values()].some((t) => t.trigger)) {
+    problems.push({ code: "no_trigger", message: "A workflow needs at least one trigger node" });
+  }
+  return problems;
+}
+
+/** zod issues on the document's shape, with the node or edge they concern named. */
+function shapeProblems(input: unknown, error: z.ZodError): DocumentProblem[] {
+  const doc = (typeof input === "object" && input !== null ? input : {}) as {
+    nodes?: { id?: unknown; name?: unknown }[];
+    edges?: { id?: unknown }[];
+  };
+  return error.issues.map((issue) => {
+    const [top, index, ...rest] = issue.path;
+    const problem: DocumentProblem = {
+      code: "invalid_document",
+      message: "",
+      field: issue.path.map(String).join("."),
+    };
+    if (top === "nodes" && typeof index === "number") {
+      const n = Array.isArray(doc.nodes) ? doc.nodes[index] : undefined;
+      if (typeof n?.id === "string") problem.nodeId = n.id;
+      if (typeof n?.name === "string") problem.nodeName = n.name;
+      problem.field = rest.map(String).join(".") || undefined;
+    } else if (top === "edges" && typeof index === "number") {
+      const e = Array.isArray(doc.edges) ? doc.edges[index] : undefined;
+      if (typeof e?.id === "string") problem.edgeId = e.id;
+      problem.field = rest.map(String).join(".") || undefined;
+    }
+    problem.message = `${issue.path.map(String).join(".") || "(document)"}: ${issue.message}`;
+    if (problem.field === undefined) delete problem.field;
+    return problem;
+  });
+}
+
+/** Nodes whose type needs a credential that is not set: fine for a draft, refused at activation. */
+export function missingRequiredCredentials(doc: WorkflowDocument): DocumentProblem[] {
+  return doc.nodes
+    .filter((n) => getNodeType(n.type)?.credential?.required && !n.credentialId)
+    .map((n) => ({
+      code: "credential_required",
+      message: `Node '${n.name}' needs a credential`,
+      nodeId: n.id,
+      nodeName: n.name,
+      field: "credentialId",
+    }));
+}
+
+export function hasTrigger(doc: Pick<WorkflowDocument, "nodes">): boolean {
+  return doc.nodes.some((n) => getNodeType(n.type)?.trigger);
+}
+
+/** Trigger kinds that are called over HTTP and so get a server-assigned `webhookId`. */
+export const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
+
+export function needsWebhookId(type: string): boolean {
+  const trigger = getNodeType(type)?.trigger;
+  return trigger !== undefined && URL_TRIGGERS.has(trigger);
+}

@@ -1,0 +1,84 @@
+/**
+ * The workflow document: what `POST /api/workflows` and `PUT /api/workflows/:id` take, what `GET` returns
+ * (plus id, active, version, timestamps), what export writes and import reads, and what every
+ * `workflow_version` snapshot holds (the engine runs snapshots). One schema, used by all of them.
+ *
+ * This is only the SHAPE. Whether the graph makes sense (ids, edges, cycles, node types, parameters) is
+ * decided by `validateWorkflowDocument` in validate-workflow.ts.
+ */
+// Plain zod: the engine does not import Hono. http/workflows.ts names these schemas for OpenAPI.
+import { z } from "zod";
+
+/** Limits that keep one document within a D1 row (2 MB) and the editor usable. */
+export const MAX_NODES = 500;
+export const MAX_EDGES = 2000;
+
+export const NodeRetrySchema = z.object({
+  maxAttempts: z.number().int().min(1).max(10),
+  backoff: z.enum(["exponential", "constant"]),
+  delayMs: z.number().int().min(0).max(3_600_000),
+});
+
+export const WorkflowNodeSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: ["n1"] }),
+  type: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: ["webhookTrigger"] }),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .meta({ examples: ["Webhook"] }),
+  position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  credentialId: z.string().min(1).nullish(),
+  /** Assigned by the server; a value sent by a client is ignored (see assignWebhookIds). */
+  webhookId: z.string().nullish().describe("Server-assigned for URL triggers; read-only"),
+  retry: NodeRetrySchema.nullish(),
+  onError: z.enum(["stop", "continue"]).nullish(),
+});
+
+export const WorkflowEdgeSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: ["e1"] }),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  sourceHandle: z.string().min(1).default("main"),
+  targetHandle: z.string().nullish(),
+});
+
+export const WorkflowDocumentSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .meta({ examples: ["Double it"] }),
+  nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
+  edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+});
+
+export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;
+export type WorkflowEdge = z.infer<typeof WorkflowEdgeSchema>;
+export type WorkflowDocument = z.infer<typeof WorkflowDocumentSchema>;
+
+/** One thing wrong with a document, named precisely enough for the editor to highlight it. */
+export interface DocumentProblem {
+  code: string;
+  message: string;
+  nodeId?: string;
+  nodeName?: string;
+  edgeId?: string;
+  /** Dotted path inside the node or edge, e.g. `parameters.method`. */
+  field?: string;
+}

@@ -1,0 +1,336 @@
+/**
+ * `/api/workflows`: list, create, get, replace (PUT, the whole document), delete, activate/deactivate,
+ * export and import. A save is validated as a whole (validate-workflow.ts) before anything is written,
+ * then written in one D1 batch (storage/workflows.ts).
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  hasTrigger,
+  missingRequiredCredentials,
+  needsWebhookId,
+  validateWorkflowDocument,
+} from "../engine/validate-workflow";
+import {
+  WorkflowDocumentSchema as DocumentSchema,
+  WorkflowEdgeSchema as EdgeSchema,
+  WorkflowNodeSchema as NodeSchema,
+} from "../engine/workflow-document";
+import { toBase64Url } from "../auth/password";
+import { getDb } from "../storage/db";
+import {
+  createWorkflow,
+  deleteWorkflow,
+  getWebhookIds,
+  getWorkflow,
+  getWorkflowRow,
+  listWorkflows,
+  replaceWorkflow,
+  setWorkflowActive,
+  UnknownCredential,
+  VersionConflict,
+  type StoredDocument,
+  type StoredWorkflow,
+  type WorkflowRow,
+} from "../storage/workflows";
+import type { AppEnv } from "./context";
+import { ApiError, notFound } from "./errors";
+import { requireUser } from "./require-user";
+import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
+
+export const workflowsApp = new OpenAPIHono<AppEnv>();
+workflowsApp.use("/workflows", requireUser);
+workflowsApp.use("/workflows/*", requireUser);
+
+// Named components in the OpenAPI document (the schemas themselves live in the engine).
+const WorkflowDocumentSchema = DocumentSchema.openapi("WorkflowDocument");
+const WorkflowNodeSchema = NodeSchema.openapi("WorkflowNode");
+const WorkflowEdgeSchema = EdgeSchema.openapi("WorkflowEdge");
+
+const WorkflowSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    active: z.boolean(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("WorkflowSummary");
+const Workflow = WorkflowSummary.extend({
+  nodes: z.array(WorkflowNodeSchema),
+  edges: z.array(WorkflowEdgeSchema),
+}).openapi("Workflow");
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const documentBody = {
+  required: true,
+  content: { "application/json": { schema: WorkflowDocumentSchema } },
+};
+const saveErrors = {
+  400: errorResponse("`invalid_json`: the body is not JSON"),
+  413: errorResponse("`payload_too_large`: the body is over the limit"),
+  422: errorResponse("`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field"),
+};
+const tags = ["Workflows"];
+
+const summary = (w: WorkflowRow) => ({
+  id: w.id,
+  name: w.name,
+  active: w.active,
+  version: w.version,
+  createdAt: w.createdAt.toISOString(),
+  updatedAt: w.updatedAt.toISOString(),
+});
+const full = (w: StoredWorkflow) => ({ ...summary(w), nodes: w.nodes, edges: w.edges });
+
+/**
+ * Validates the body as a whole and gives URL-trigger nodes their webhookIds: kept from `existing` for
+ * the same node id, new (128 random bits) otherwise. A client-sent webhookId is never trusted.
+ */
+function prepareDocument(body: unknown, existing: Map<string, string>): StoredDocument {
+  const result = validateWorkflowDocument(body);
+  if (!result.ok) {
+    const first = result.problems[0];
+    const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more)` : "";
+    throw new ApiError(422, "invalid_workflow", `${first.message}${more}`, result.problems);
+  }
+  const doc = result.document;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const { webhookId: _ignored, ...rest } = n;
+      return needsWebhookId(n.type) ? { ...rest, webhookId: existing.get(n.id) ?? newWebhookId() } : rest;
+    }),
+  };
+}
+
+export function newWebhookId(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/**
+ * Route-level hook for the save routes: a body that fails the document's shape gets the same 422
+ * `invalid_workflow` (naming node and field) as one that fails the graph checks.
+ */
+function documentHook(result: { success: boolean; target: string }): undefined {
+  if (result.success) return;
+  // zod-validator passes the raw value as `data` on failure too (not in its type).
+  const raw = (result as { data?: unknown }).data;
+  if (result.target !== "json") throw new ApiError(400, "invalid_request", `Invalid ${result.target}`);
+  prepareDocument(raw, new Map());
+  throw new ApiError(422, "invalid_workflow", "Invalid workflow document");
+}
+
+/** Runs a storage write, answering its known failures in the API's terms. */
+async function saving<T>(doc: StoredDocument, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof VersionConflict) throw new ApiError(409, "version_conflict", err.message);
+    if (err instanceof UnknownCredential) {
+      const details = doc.nodes
+        .filter((n) => n.credentialId)
+        .map((n) => ({
+          code: "unknown_credential",
+          message: err.message,
+          nodeId: n.id,
+          nodeName: n.name,
+          field: "credentialId",
+        }));
+      throw new ApiError(
+        422,
+        "invalid_workflow",
+        `${err.message} (one of: ${details.map((d) => d.nodeName).join(", ")})`,
+        details,
+      );
+    }
+    throw err;
+  }
+}
+
+async function loadOwned(c: { env: Env; var: { userId: string } }, id: string) {
+  const wf = await getWorkflow(getDb(c.env.DB), c.var.userId, id);
+  if (!wf) throw notFound("Workflow");
+  return wf;
+}
+
+workflowsApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/workflows",
+    tags,
+    summary: "List your workflows (most recently changed first)",
+    security,
+    request: { query: ListQuery },
+    responses: {
+      200: json(pageOf(WorkflowSummary), "A page of workflows"),
+      400: errorResponse("Bad limit or cursor"),
+      ...authErrors,
+    },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const page = await listWorkflows(getDb(c.env.DB), c.var.userId, limit, parseCursor(cursor));
+    return c.json({ items: page.items.map(summary), nextCursor: page.nextCursor }, 200);
+  },
+);
+
+for (const [path, what] of [
+  ["/workflows", "Create a workflow (version 1)"],
+  ["/workflows/import", "Import an exported document as a new workflow (new ids for it and its webhooks)"],
+] as const) {
+  workflowsApp.openapi(
+    createRoute({
+      method: "post",
+      path,
+      tags,
+      summary: what,
+      security,
+      request: { body: documentBody },
+      responses: { 201: json(Workflow, "Created"), ...saveErrors, ...authErrors },
+    }),
+    async (c) => {
+      const db = getDb(c.env.DB);
+      const doc = prepareDocument(c.req.valid("json"), new Map());
+      const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
+      return c.json(full(await loadOwned(c, id)), 201);
+    },
+    documentHook,
+  );
+}
+
+workflowsApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/workflows/{id}",
+    tags,
+    summary: "Get a workflow with its nodes and edges",
+    security,
+    request: { params: IdParam },
+    responses: {
+      200: json(Workflow, "The workflow"),
+      404: errorResponse("No such workflow of yours"),
+      ...authErrors,
+    },
+  }),
+  async (c) => c.json(full(await loadOwned(c, c.req.valid("param").id)), 200),
+);
+
+workflowsApp.openapi(
+  createRoute({
+    method: "put",
+    path: "/workflows/{id}",
+    tags,
+    summary: "Replace the whole document (bumps version, writes a snapshot)",
+    security,
+    request: { params: IdParam, body: documentBody },
+    responses: {
+      200: json(Workflow, "Saved"),
+      404: errorResponse("No such workflow of yours"),
+      409: errorResponse("`version_conflict`: saved concurrently by another request"),
+      ...saveErrors,
+      ...authErrors,
+    },
+  }),
+  async (c) => {
+    const db = getDb(c.env.DB);
+    const { id } = c.req.valid("param");
+    const row = await getWorkflowRow(db, c.var.userId, id);
+    if (!row) throw notFound("Workflow");
+    const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
+    await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
+    return c.json(full(await loadOwned(c, id)), 200);
+  },
+  documentHook,
+);
+
+workflowsApp.openapi(
+  createRoute({
+    method: "delete",
+    path: "/workflows/{id}",
+    tags,
+    summary: "Delete a workflow (and its versions and executions)",
+    security,
+    request: { params: IdParam },
+    responses: {
+      204: { description: "Deleted" },
+      404: errorResponse("No such workflow of yours"),
+      ...authErrors,
+    },
+  }),
+  async (c) => {
+    if (!(await deleteWorkflow(getDb(c.env.DB), c.var.userId, c.req.valid("param").id)))
+      throw notFound("Workflow");
+    return c.body(null, 204);
+  },
+);
+
+for (const action of ["activate", "deactivate"] as const) {
+  workflowsApp.openapi(
+    createRoute({
+      method: "post",
+      path: `/workflows/{id}/${action}`,
+      tags,
+      summary:
+        action === "activate"
+          ? "Turn on its triggers (webhooks, schedules, ...). Needs a trigger and every required credential."
+          : "Turn off its triggers",
+      security,
+      request: { params: IdParam },
+      responses: {
+        200: json(Workflow, "The workflow, now (in)active"),
+        404: errorResponse("No such workflow of yours"),
+        ...(action === "activate"
+          ? { 422: errorResponse("`no_trigger` or `credential_required` (details name the nodes)") }
+          : {}),
+        ...authErrors,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const wf = await loadOwned(c, id);
+      if (action === "activate") {
+        if (!hasTrigger(wf))
+          throw new ApiError(422, "no_trigger", "A workflow without a trigger node cannot be activated");
+        const missing = missingRequiredCredentials(wf);
+        if (missing.length > 0) throw new ApiError(422, "credential_required", missing[0].message, missing);
+      }
+      await setWorkflowActive(getDb(c.env.DB), c.var.userId, id, action === "activate");
+      return c.json(full(await loadOwned(c, id)), 200);
+    },
+  );
+}
+
+workflowsApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/workflows/{id}/export",
+    tags,
+    summary: "Download the workflow document (import it with POST /api/workflows/import)",
+    security,
+    request: { params: IdParam },
+    responses: {
+      200: {
+        ...json(WorkflowDocumentSchema, "The document, as an attachment"),
+        headers: {
+          "Content-Disposition": {
+            schema: { type: "string" },
+            description: 'attachment; filename="<name>.json"',
+          },
+        },
+      },
+      404: errorResponse("No such workflow of yours"),
+      ...authErrors,
+    },
+  }),
+  async (c) => {
+    const wf = await loadOwned(c, c.req.valid("param").id);
+    // webhookIds are not part of an export: they are secrets of this workflow, and import assigns new ones.
+    const nodes = wf.nodes.map(({ webhookId: _omit, ...n }) => n);
+    const filename = (wf.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "workflow").slice(0, 80);
+    c.header("Content-Disposition", `attachment; filename="${filename}.json"`);
+    return c.json({ name: wf.name, nodes, edges: wf.edges }, 200);
+  },
+);
