@@ -38,7 +38,18 @@ const route = defineNode({
   outputs: (p) => [...p.rules.map((r) => r.output), "fallback"],
   run: async () => ({ output: {} }),
 });
-const types: Record<string, NodeType> = { start, branch, route } as Record<string, NodeType>;
+const pause = defineNode({
+  type: "pause",
+  version: 1,
+  title: "Pause",
+  description: "",
+  category: "flow",
+  icon: "clock",
+  parameters: z.object({ seconds: z.number().min(0), tags: z.array(z.string()).optional() }).strict(),
+  outputs: ["main"],
+  run: async () => ({ output: {} }),
+});
+const types: Record<string, NodeType> = { start, branch, route, pause } as Record<string, NodeType>;
 const validate = (doc: unknown) => validateWorkflowDocument(doc, (t) => types[t]);
 
 const n = (id: string, type: string, parameters: Record<string, unknown> = {}) => ({
@@ -108,6 +119,23 @@ describe("validateWorkflowDocument", () => {
     expect(
       problems({ name: "x", nodes: [n("a", "start"), n("b", "branch", { condition: "c", extra: 1 })] }),
     ).toEqual([expect.objectContaining({ code: "invalid_parameter", nodeId: "b", field: "parameters" })]);
+  });
+
+  it("lets a field holding an expression through, and still checks literal values", () => {
+    const withParams = (parameters: Record<string, unknown>) =>
+      problems({
+        name: "x",
+        nodes: [n("a", "start"), n("b", "pause", parameters)],
+        edges: [e("1", "a", "b")],
+      });
+    expect(withParams({ seconds: "{{ $json.delay }}" })).toEqual([]);
+    expect(withParams({ seconds: 5, tags: "{{ $json.tags }}" })).toEqual([]);
+    expect(withParams({ seconds: "soon" })).toEqual([
+      expect.objectContaining({ code: "invalid_parameter", nodeId: "b", field: "parameters.seconds" }),
+    ]);
+    expect(withParams({ seconds: "{{ $json.delay }}", tags: [1] })).toEqual([
+      expect.objectContaining({ code: "invalid_parameter", nodeId: "b", field: "parameters.tags.0" }),
+    ]);
   });
 
   it("refuses unknown types, edges into triggers, a graph without trigger, and cycles", () => {

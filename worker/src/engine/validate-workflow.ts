@@ -2,9 +2,11 @@
  * Whole-document validation before a save: shape (zod), graph (graph.ts) and node types (registry).
  * Returns every problem found, each naming its node or edge and field, so the editor can show them all.
  *
- * Parameters are checked against the node type's zod schema AS STORED, i.e. before `{{ }}` expressions
- * are resolved: a node type whose field may hold an expression must accept a string there.
+ * Parameters are checked against the node type's zod schema as stored. A field whose value is a string
+ * holding a `{{ }}` expression is let through here: its value exists only at run time, where the engine
+ * checks the resolved parameters against the same schema.
  */
+import { hasExpression } from "./expressions";
 import { z } from "zod";
 import { getNodeType } from "../nodes/registry";
 import type { NodeType } from "../nodes/node-type";
@@ -62,8 +64,13 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
     }
     typeById.set(n.id, type);
     const params = type.parameters.safeParse(n.parameters);
-    if (!params.success) {
-      for (const issue of params.error.issues) {
+    // A field that holds a `{{ }}` expression is checked when it runs, once its value is known
+    // (`"seconds": "{{ $json.delay }}"` is a valid number-to-be), so its issues are not save errors.
+    const issues = params.success
+      ? []
+      : params.error.issues.filter((issue) => !holdsExpression(n.parameters, issue.path));
+    if (issues.length > 0) {
+      for (const issue of issues) {
         const field = ["parameters", ...issue.path.map(String)].join(".");
         problems.push({
           code: "invalid_parameter",
@@ -74,7 +81,9 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
       }
       continue;
     }
-    outputsById.set(n.id, typeof type.outputs === "function" ? type.outputs(params.data) : type.outputs);
+    const outputs =
+      typeof type.outputs === "function" ? dynamicOutputs(type, params.data ?? n.parameters) : type.outputs;
+    if (outputs) outputsById.set(n.id, outputs);
   }
 
   const nameById = new Map(doc.nodes.map((n) => [n.id, n.name]));
@@ -161,4 +170,24 @@ export const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
 export function needsWebhookId(type: string): boolean {
   const trigger = getNodeType(type)?.trigger;
   return trigger !== undefined && URL_TRIGGERS.has(trigger);
+}
+
+/** True when the parameter at `path` (or one of its parents) is a string containing a `{{ }}` expression. */
+function holdsExpression(parameters: unknown, path: readonly PropertyKey[]): boolean {
+  let value: unknown = parameters;
+  for (const key of path) {
+    if (typeof value === "string") break;
+    if (value === null || typeof value !== "object") return false;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return typeof value === "string" && hasExpression(value);
+}
+
+/** Outputs that depend on parameters; unknown (no handle check) when they cannot be read before a run. */
+function dynamicOutputs(type: NodeType, params: unknown): readonly string[] | undefined {
+  try {
+    return (type.outputs as (p: unknown) => string[])(params);
+  } catch {
+    return undefined;
+  }
 }
