@@ -106,8 +106,11 @@ export function prepareFragment(
   return { nodes, edges };
 }
 
+/** What graph walks need of an edge. */
+type EdgeEnds = Pick<WorkflowEdge, "source" | "target">;
+
 /** True when an edge source → target would close a loop (workflows are acyclic). */
-export function wouldCreateCycle(edges: WorkflowEdge[], source: string, target: string): boolean {
+export function wouldCreateCycle(edges: EdgeEnds[], source: string, target: string): boolean {
   if (source === target) return true;
   const next = new Map<string, string[]>();
   for (const e of edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
@@ -124,7 +127,7 @@ export function wouldCreateCycle(edges: WorkflowEdge[], source: string, target: 
 }
 
 /** Ids of every node that can run before `nodeId` (its ancestors), nearest first. */
-export function upstreamNodeIds(edges: WorkflowEdge[], nodeId: string): string[] {
+export function upstreamNodeIds(edges: EdgeEnds[], nodeId: string): string[] {
   const previous = new Map<string, string[]>();
   for (const e of edges) previous.set(e.target, [...(previous.get(e.target) ?? []), e.source]);
   const order: string[] = [];
