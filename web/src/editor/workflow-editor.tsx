@@ -233,6 +233,14 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
     () => void flow.deleteElements({ nodes: stateRef.current.nodes.filter((n) => n.selected) }),
   );
 
+  // Opening a node while a run is still going: fetch the steps recorded so far (input/output).
+  const panelNodeId = panelNode?.id;
+  const runStatus = live.execution?.status;
+  const { refreshSteps } = live;
+  useEffect(() => {
+    if (panelNodeId && runStatus && !["success", "error", "canceled"].includes(runStatus)) refreshSteps();
+  }, [panelNodeId, runStatus, refreshSteps]);
+
   // Leaving with unsaved changes asks first (closing the tab, reloading).
   useEffect(() => {
     if (!dirty) return;
