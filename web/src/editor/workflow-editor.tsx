@@ -82,7 +82,12 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
       setProblems(found);
       overlay.resetProblems(problemsByNode(found));
       const first = found.find((p) => p.nodeId);
-      if (first?.nodeId) dispatch({ type: "selectOnly", id: first.nodeId });
+      if (first?.nodeId) {
+        dispatch({ type: "selectOnly", id: first.nodeId });
+        // Bring that node into view next to its panel.
+        const id = first.nodeId;
+        requestAnimationFrame(() => void flow.fitView({ nodes: [{ id }], maxZoom: 1, duration: 200 }));
+      }
       toast.error(
         found.length > 1 ? `Could not save: ${found.length} problems, shown on the nodes` : "Could not save",
         found.length > 1 ? undefined : error,
@@ -91,7 +96,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
     } finally {
       setSaving(false);
     }
-  }, [workflow.id, overlay]);
+  }, [workflow.id, overlay, flow]);
 
   // ---- Running ------------------------------------------------------------------------------------
   const run = useCallback(
