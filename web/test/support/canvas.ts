@@ -44,11 +44,32 @@ export async function connect(page: Page, sourceId: string, handle: string, targ
   await page.waitForFunction(`document.querySelectorAll(".react-flow__edge").length > ${before}`);
 }
 
+/** Clicks a node (after "fit view", as a person would when it is off screen) and waits for its panel. */
 export async function openNode(page: Page, id: string) {
-  await page.getByTestId(`node-${id}`).click();
+  const node = page.getByTestId(`node-${id}`);
+  if (!(await isClickable(page, `[data-testid="node-${id}"]`))) {
+    await closePanel(page);
+    await page.locator(".react-flow__controls-fitview").click();
+  }
+  await node.click();
   await page.getByTestId("config-panel").waitFor();
 }
 
 export async function waitForStatus(page: Page, id: string, status: string, timeout = 60_000) {
   await page.waitForSelector(`[data-testid="node-${id}"][data-status="${status}"]`, { timeout });
+}
+
+/** True when the middle of the element is on screen and not covered (by the minimap, a panel). */
+async function isClickable(page: Page, selector: string): Promise<boolean> {
+  // A string, because this file is typed for Node (no DOM lib); it runs in the page.
+  return page.evaluate(`(() => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    if (!el) return false;
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2;
+    const y = r.top + r.height / 2;
+    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && el.contains(hit);
+  })()`) as Promise<boolean>;
 }
