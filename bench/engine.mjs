@@ -193,6 +193,7 @@ async function runOnce(key, workflowId) {
   }
   if (res.status !== 201) throw new Error(`run ${res.status} ${await res.text()}`);
   const { executionId } = await res.json();
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const e = await (await api(`/api/executions/${executionId}`, {}, key)).json();
     if (["success", "error", "canceled"].includes(e.status)) {
@@ -200,6 +201,7 @@ async function runOnce(key, workflowId) {
         throw new Error(`execution ${executionId} ended ${e.status}: ${JSON.stringify(e.error)}`);
       return e;
     }
+    if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${e.status} after 180 s`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
