@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LiveExecutionState, LiveNodeState } from "./events";
@@ -54,6 +55,11 @@ describe("RunRoom.publish", () => {
   it("keeps a finished execution finished (a cancel beats a late running)", async () => {
     const r = room();
     expect(await r.publish({ type: "execution", execution: execution("running"), at: 100 })).toBe(true);
+    // A "queued" published late (startExecution racing the engine) does not move it back.
+    expect(await r.publish({ type: "execution", execution: execution("queued"), at: 150 })).toBe(false);
+    expect(await r.publish({ type: "execution", execution: execution("running"), at: 160 })).toBe(false);
+    expect(await r.publish({ type: "execution", execution: execution("waiting"), at: 170 })).toBe(true);
+    expect(await r.publish({ type: "execution", execution: execution("running"), at: 180 })).toBe(true);
     expect(await r.publish({ type: "execution", execution: execution("canceled"), at: 200 })).toBe(true);
     expect(await r.publish({ type: "execution", execution: execution("running"), at: 300 })).toBe(false);
   });
@@ -78,5 +84,26 @@ describe("RunRoom.publish", () => {
         at: 500,
       }),
     ).toBe(false);
+  });
+
+  it("keeps its state in storage (one key per node), so it survives hibernation and eviction", async () => {
+    const r = room();
+    await r.publish({ type: "execution", execution: execution("running"), at: 100 });
+    await r.publish({ type: "node", executionId: "ex1", node: node("success", 1), at: 110 });
+    await r.publish({
+      type: "node",
+      executionId: "ex1",
+      node: node("running", 1, { nodeId: "n2" }),
+      at: 120,
+    });
+    await runInDurableObject(r, async (_instance, state) => {
+      const meta = await state.storage.get<{ seq: number; execution: { status: string } }>("meta");
+      expect(meta).toMatchObject({ seq: 3, execution: { status: "running" } });
+      const nodes = await state.storage.list<{ status: string }>({ prefix: "node:" });
+      expect([...nodes].map(([key, n]) => [key, n.status])).toEqual([
+        ["node:n1", "success"],
+        ["node:n2", "running"],
+      ]);
+    });
   });
 });
