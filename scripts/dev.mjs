@@ -61,6 +61,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     if (wrangler.exitCode === null) wrangler.kill(signal);
   });
 }
+// `kill <pid of npm>` ends npm without passing the signal on; when we are orphaned, stop wrangler too.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid && wrangler.exitCode === null) wrangler.kill("SIGTERM");
+}, 1000).unref();
 wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 wrangler.on("error", (error) => fail(`could not start wrangler: ${error.message}`));
 

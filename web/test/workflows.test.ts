@@ -111,6 +111,55 @@ if (!haveChromium && requireChromium) {
       await page.waitForURL(/\/sign-in\?redirect=/);
     });
 
+    it("shows an error state with a retry when the list cannot load, and a toast when a create fails", async () => {
+      await page.goto(`${baseUrl}/sign-up`);
+      const status = await page.evaluate(async () => {
+        const res = await fetch("/api/auth/sign-up/email", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            name: "Grace",
+            email: `grace-${Date.now()}@example.com`,
+            password: "hopper-1906",
+          }),
+        });
+        return res.status;
+      });
+      expect(status).toBe(200);
+
+      // The list request fails once (as if the server had a bad moment); Try again loads it for real.
+      let failList = true;
+      await page.route("**/api/workflows?*", (route) =>
+        failList && route.request().method() === "GET"
+          ? route.fulfill({
+              status: 503,
+              json: { error: { code: "unavailable", message: "Database is busy" } },
+            })
+          : route.fallback(),
+      );
+      await page.goto(`${baseUrl}/workflows`);
+      await page.getByRole("heading", { name: "Could not load your workflows" }).waitFor();
+      expect(await page.getByRole("alert").filter({ hasText: "Database is busy" }).count()).toBe(1);
+      failList = false;
+      await page.getByRole("button", { name: "Try again" }).click();
+      await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
+
+      // A name the server refuses (over 200 characters, bypassing the input's maxlength) shows a toast.
+      await page.getByRole("button", { name: "New workflow" }).click();
+      const input = page.getByLabel("Workflow name");
+      await input.evaluate((el) => el.removeAttribute("maxlength"));
+      await input.fill("x".repeat(201));
+      await page.getByRole("button", { name: "Create", exact: true }).click();
+      const toast = page.locator(".toast-error");
+      await toast.waitFor();
+      expect(await toast.textContent()).toContain("Could not create the workflow");
+      expect((await listWorkflows(page)).items).toEqual([]);
+      await page.screenshot({ path: join(artifacts, "workflows-create-error.png") });
+      await page.unrouteAll();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in/);
+    });
+
     it("shows the server's message when signing in with a wrong password", async () => {
       await page.goto(`${baseUrl}/sign-in`);
       await page.getByLabel("Email").fill("nobody@example.com");

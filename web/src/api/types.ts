@@ -1,7 +1,8 @@
 /**
  * The shapes of the public API the SPA uses (DESIGN.md "The public contract").
- * Kept here as plain types so the SPA bundle never pulls Worker code.
+ * Only types: nothing here pulls Worker code into the bundle.
  */
+import type { WorkflowDocument } from "../../../worker/src/engine/workflow-document";
 
 export interface Me {
   id: string;
@@ -23,32 +24,17 @@ export interface WorkflowSummary {
   updatedAt: string;
 }
 
-export interface WorkflowNode {
-  id: string;
-  type: string;
-  name: string;
-  position: { x: number; y: number };
-  parameters: Record<string, unknown>;
-  credentialId?: string | null;
-  webhookId?: string | null;
-  retry?: { maxAttempts: number; backoff: "exponential" | "constant"; delayMs: number } | null;
-  onError?: "stop" | "continue" | null;
-}
-
-export interface WorkflowEdge {
-  id: string;
-  source: string;
-  target: string;
-  sourceHandle?: string | null;
-  targetHandle?: string | null;
-}
-
-/** What POST /api/workflows and PUT /api/workflows/:id take. */
-export interface WorkflowDocument {
-  name: string;
-  nodes: WorkflowNode[];
-  edges: WorkflowEdge[];
-}
+/**
+ * The workflow document types come from the Worker's zod schema (type-only import: erased from the
+ * bundle), so the SPA and the API cannot drift apart. `DocumentProblem` is what a 422 carries in
+ * `error.details`, one per node/field.
+ */
+export type {
+  DocumentProblem,
+  WorkflowDocument,
+  WorkflowEdge,
+  WorkflowNode,
+} from "../../../worker/src/engine/workflow-document";
 
 /** What GET /api/workflows/:id returns: the document plus its metadata. */
 export interface Workflow extends WorkflowDocument, WorkflowSummary {}
