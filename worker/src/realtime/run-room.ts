@@ -38,7 +38,10 @@ export class RunRoom extends DurableObject<Env> {
     super(ctx, env);
     // Reload after hibernation or eviction, before any message or RPC is handled.
     ctx.blockConcurrencyWhile(async () => {
-      this.state = (await ctx.storage.get<RoomState>("state")) ?? structuredClone(EMPTY);
+      const meta = await ctx.storage.get<Omit<RoomState, "nodes">>("meta");
+      const nodes = await ctx.storage.list<RoomState["nodes"][string]>({ prefix: "node:" });
+      this.state = { ...structuredClone(EMPTY), ...meta, nodes: {} };
+      for (const node of nodes.values()) this.state.nodes[node.nodeId] = node;
     });
   }
 
@@ -47,11 +50,12 @@ export class RunRoom extends DurableObject<Env> {
     if (event.type === "node") {
       if (!this.applyNode(event.node, event.at)) return false;
       this.broadcast({ type: "node", seq: this.nextSeq(), executionId: event.executionId, ...event.node });
+      this.save(event.node.nodeId);
     } else {
       if (!this.applyExecution(event.execution, event.at)) return false;
       this.broadcast({ type: "execution", seq: this.nextSeq(), ...event.execution });
+      this.save();
     }
-    this.save();
     return true;
   }
 
@@ -59,8 +63,7 @@ export class RunRoom extends DurableObject<Env> {
   async publishWorkflowExecution(event: ExecutionEvent): Promise<boolean> {
     const ex = event.execution;
     const seen = this.state.recent[ex.id];
-    if (seen && (isFinalExecution(seen.status) || (seen.status === ex.status && seen.at >= event.at)))
-      return false;
+    if (seen && !executionMovesForward(seen.status, seen.at, ex.status, event.at)) return false;
     this.state.recent[ex.id] = { status: ex.status, at: event.at };
     const ids = Object.keys(this.state.recent);
     if (ids.length > RECENT_KEPT) delete this.state.recent[ids[0]];
@@ -91,7 +94,7 @@ export class RunRoom extends DurableObject<Env> {
       const cur = this.state.nodes[n.nodeId];
       if (!cur || (isFinalStep(n.status) && !isFinalStep(cur.status))) {
         this.state.nodes[n.nodeId] = { ...n, at: cur?.at ?? 0 };
-        changed = true;
+        this.save(n.nodeId);
       }
     }
     if (changed) this.save();
@@ -150,10 +153,7 @@ export class RunRoom extends DurableObject<Env> {
 
   private applyExecution(execution: LiveExecutionState, at: number): boolean {
     const cur = this.state.execution;
-    if (cur) {
-      if (isFinalExecution(cur.status)) return false;
-      if (at < cur.at || (at === cur.at && execution.status === cur.status)) return false;
-    }
+    if (cur && !executionMovesForward(cur.status, cur.at, execution.status, at)) return false;
     this.state.execution = { ...execution, at };
     return true;
   }
@@ -173,9 +173,16 @@ export class RunRoom extends DurableObject<Env> {
     }
   }
 
-  private save() {
-    // Not awaited on purpose: the output gate holds replies until the write is durable.
-    void this.ctx.storage.put("state", this.state);
+  /**
+   * Writes the room's counters and execution, plus one node when given: one key per node keeps each
+   * write small however many nodes the workflow has. Not awaited on purpose: the output gate holds
+   * replies until the write is durable.
+   */
+  private save(nodeId?: string) {
+    const { nodes, ...meta } = this.state;
+    const entries: Record<string, unknown> = { meta };
+    if (nodeId !== undefined) entries[`node:${nodeId}`] = nodes[nodeId];
+    void this.ctx.storage.put(entries);
   }
 }
 
@@ -185,6 +192,18 @@ const STEP_RANK: Record<string, number> = { queued: 0, waiting: 1, running: 2 };
 function compareProgress(a: LiveNodeState, aAt: number, b: LiveNodeState, bAt: number): number {
   const rank = (s: string) => STEP_RANK[s] ?? 3;
   return a.attempt - b.attempt || rank(a.status) - rank(b.status) || aAt - bAt;
+}
+
+/**
+ * queued < running ⇄ waiting < final. Between running and waiting the later event wins; a repeat of the
+ * current status, anything after a final status, or a step back to queued (a late "queued" publish from
+ * startExecution racing the engine's "running") is dropped.
+ */
+function executionMovesForward(curStatus: string, curAt: number, status: string, at: number): boolean {
+  if (isFinalExecution(curStatus) || status === curStatus) return false;
+  const rank = (s: string) => (s === "queued" ? 0 : isFinalExecution(s) ? 2 : 1);
+  if (rank(status) !== rank(curStatus)) return rank(status) > rank(curStatus);
+  return at >= curAt;
 }
 
 function isFinalStep(status: string): boolean {

@@ -1,0 +1,75 @@
+import { introspectWorkflow } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { startExecution } from "../src/engine/start-execution";
+import { chain, finished, saveWorkflow } from "./engine-fixtures";
+import { signUp } from "./helpers";
+
+const echo = inject("echoServerUrl");
+
+describe("engine with a real failing node (httpRequest against the echo server)", { timeout: 30_000 }, () => {
+  it("retries a 500 up to maxAttempts, counts every attempt, and fails the run with the node's message", async () => {
+    await using introspector = await introspectWorkflow(env.RUN_WORKFLOW);
+    await introspector.modifyAll(async (m) => {
+      await m.disableRetryDelays();
+    });
+    const user = await signUp();
+    const workflowId = await saveWorkflow(user.userId, {
+      nodes: [
+        { id: "t", type: "manualTrigger", name: "Start" },
+        {
+          id: "h",
+          type: "httpRequest",
+          name: "Call API",
+          retry: { maxAttempts: 3, backoff: "exponential", delayMs: 1000 },
+          parameters: { method: "GET", url: `${echo}/status/500` },
+        },
+        { id: "after", type: "set", name: "After", parameters: { fields: { x: 1 } } },
+      ],
+      edges: chain("t", "h", "after"),
+    });
+    const { executionId } = await startExecution(env, {
+      userId: user.userId,
+      workflowId,
+      mode: "manual",
+      triggerData: {},
+    });
+    const { execution, steps } = await finished(executionId);
+    expect(execution.status).toBe("error");
+    expect(execution.error?.nodeId).toBe("h");
+    expect(execution.error?.message).toMatch(/500/);
+    expect(steps.h).toMatchObject({
+      status: "error",
+      attempts: 3,
+      error: { message: execution.error!.message },
+    });
+    expect(steps.after).toBeUndefined();
+  });
+
+  it("with ignoreHttpErrors the same call succeeds on the first attempt", async () => {
+    const user = await signUp();
+    const workflowId = await saveWorkflow(user.userId, {
+      nodes: [
+        { id: "t", type: "manualTrigger", name: "Start" },
+        {
+          id: "h",
+          type: "httpRequest",
+          name: "Call API",
+          parameters: { method: "GET", url: `${echo}/status/500`, ignoreHttpErrors: true },
+        },
+        { id: "after", type: "set", name: "After", parameters: { fields: { status: "{{ $json.status }}" } } },
+      ],
+      edges: chain("t", "h", "after"),
+    });
+    const { executionId } = await startExecution(env, {
+      userId: user.userId,
+      workflowId,
+      mode: "manual",
+      triggerData: {},
+    });
+    const { execution, steps } = await finished(executionId);
+    expect(execution.status).toBe("success");
+    expect(steps.h.attempts).toBe(1);
+    expect(steps.after.output).toEqual({ status: 500 });
+  });
+});
