@@ -39,6 +39,7 @@ export async function assertNodeCredentials(db: Db, userId: string, nodes: reado
     "invalid_workflow",
     `${problems[0].message}${more}`,
     problems.map((p) => ({
+      code: p.code,
       nodeId: p.nodeId,
       nodeName: p.nodeName,
       field: "credentialId",
