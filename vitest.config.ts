@@ -38,6 +38,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          globalSetup: ["./web/test/global-setup.ts"],
         },
       },
     ],

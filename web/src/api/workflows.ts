@@ -1,0 +1,42 @@
+/** The workflows resource. */
+import { api } from "./client";
+import type { Page, Workflow, WorkflowDocument, WorkflowSummary } from "./types";
+
+/** The smallest valid workflow: one manual trigger, so a new workflow can be saved and run at once. */
+export function newWorkflowDocument(name: string): WorkflowDocument {
+  return {
+    name,
+    nodes: [
+      {
+        id: "trigger",
+        type: "manualTrigger",
+        name: "Manual trigger",
+        position: { x: 0, y: 0 },
+        parameters: {},
+      },
+    ],
+    edges: [],
+  };
+}
+
+/** The fields PUT accepts, taken from what GET returned (metadata such as version stays server-side). */
+export function toDocument(workflow: Workflow): WorkflowDocument {
+  return { name: workflow.name, nodes: workflow.nodes, edges: workflow.edges };
+}
+
+export const workflowsApi = {
+  list: (cursor?: string, signal?: AbortSignal) =>
+    api.get<Page<WorkflowSummary>>("/api/workflows", { query: { cursor, limit: 50 }, signal }),
+  get: (id: string, signal?: AbortSignal) =>
+    api.get<Workflow>(`/api/workflows/${encodeURIComponent(id)}`, { signal }),
+  create: (document: WorkflowDocument) => api.post<Workflow>("/api/workflows", document),
+  update: (id: string, document: WorkflowDocument) =>
+    api.put<Workflow>(`/api/workflows/${encodeURIComponent(id)}`, document),
+  remove: (id: string) => api.delete(`/api/workflows/${encodeURIComponent(id)}`),
+
+  /** Rename = read the whole document, change its name, write it back (PUT replaces the whole document). */
+  async rename(id: string, name: string): Promise<Workflow> {
+    const current = await workflowsApi.get(id);
+    return workflowsApi.update(id, { ...toDocument(current), name });
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * A modal confirmation built on <dialog>: the browser handles focus trapping, Escape and the backdrop.
+ */
+import { useEffect, useRef, type ReactNode } from "react";
+
+interface ConfirmDialogProps {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  busy?: boolean;
+  danger?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (props.open && !dialog.open) dialog.showModal();
+    if (!props.open && dialog.open) dialog.close();
+  }, [props.open]);
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="confirm-title"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!props.busy) props.onCancel();
+      }}
+    >
+      <h2 id="confirm-title" className="dialog-title">
+        {props.title}
+      </h2>
+      <div className="dialog-body">{props.children}</div>
+      <div className="dialog-actions">
+        <button
+          type="button"
+          className="btn btn-secondary"
+          onClick={props.onCancel}
+          disabled={props.busy}
+          autoFocus
+        >
+          Cancel
+        </button>
+        <button
+          type="button"
+          className={props.danger ? "btn btn-danger" : "btn btn-primary"}
+          onClick={props.onConfirm}
+          disabled={props.busy}
+        >
+          {props.busy ? "Working…" : props.confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

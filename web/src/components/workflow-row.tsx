@@ -1,0 +1,99 @@
+/** One workflow in the list: open link, inline rename, delete. */
+import { Link } from "@tanstack/react-router";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import type { WorkflowSummary } from "../api/types";
+import { formatDateTime, formatRelative } from "../lib/format";
+
+interface WorkflowRowProps {
+  workflow: WorkflowSummary;
+  onRename: (workflow: WorkflowSummary, name: string) => Promise<boolean>;
+  onDelete: (workflow: WorkflowSummary) => void;
+}
+
+export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) {
+  const [editing, setEditing] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const renameButtonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (editing) inputRef.current?.select();
+  }, [editing]);
+
+  function stopEditing() {
+    setEditing(false);
+    // Give focus back to where the person was, so keyboard use continues naturally.
+    requestAnimationFrame(() => renameButtonRef.current?.focus());
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const name = inputRef.current?.value.trim() ?? "";
+    if (!name || name === workflow.name) return stopEditing();
+    setSaving(true);
+    const ok = await onRename(workflow, name);
+    setSaving(false);
+    if (ok) stopEditing();
+  }
+
+  return (
+    <li className="workflow-row" data-workflow-id={workflow.id}>
+      <div className="workflow-main">
+        {editing ? (
+          <form className="rename-form" onSubmit={submit}>
+            <input
+              ref={inputRef}
+              className="input input-sm"
+              aria-label={`New name for ${workflow.name}`}
+              defaultValue={workflow.name}
+              maxLength={200}
+              disabled={saving}
+              required
+              onKeyDown={(event) => {
+                if (event.key === "Escape") stopEditing();
+              }}
+            />
+            <button type="submit" className="btn btn-primary btn-sm" disabled={saving}>
+              {saving ? "Saving…" : "Save"}
+            </button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={stopEditing} disabled={saving}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <Link to="/workflows/$workflowId" params={{ workflowId: workflow.id }} className="workflow-name">
+            {workflow.name}
+          </Link>
+        )}
+        <div className="workflow-meta">
+          <span className={workflow.active ? "badge badge-success" : "badge"}>
+            {workflow.active ? "Active" : "Inactive"}
+          </span>
+          <span>v{workflow.version}</span>
+          <span title={formatDateTime(workflow.updatedAt)}>Updated {formatRelative(workflow.updatedAt)}</span>
+        </div>
+      </div>
+      {!editing && (
+        <div className="workflow-actions">
+          <button
+            ref={renameButtonRef}
+            type="button"
+            className="btn btn-ghost btn-sm"
+            aria-label={`Rename ${workflow.name}`}
+            onClick={() => setEditing(true)}
+          >
+            Rename
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm btn-danger-text"
+            aria-label={`Delete ${workflow.name}`}
+            onClick={() => onDelete(workflow)}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,58 @@
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useState, type FormEvent } from "react";
+import { authApi } from "../api/auth";
+import { AuthCard, FormError } from "../components/auth-card";
+import { describeError } from "../components/toaster";
+import { safeRedirect, session } from "../session";
+
+export function SignInPage() {
+  const search = useSearch({ from: "/sign-in" });
+  const navigate = useNavigate();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await authApi.signIn({ email: String(form.get("email")), password: String(form.get("password")) });
+      await session.refresh();
+      await navigate({ to: safeRedirect(search.redirect) });
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthCard
+      title="Sign in"
+      subtitle="Welcome back. Sign in to your workflows."
+      footer={
+        <>
+          New to Nodebase?{" "}
+          <Link to="/sign-up" search={search}>
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <form className="form" onSubmit={submit} noValidate={false}>
+        <FormError message={error} />
+        <label className="field">
+          <span className="field-label">Email</span>
+          <input className="input" name="email" type="email" autoComplete="email" required autoFocus />
+        </label>
+        <label className="field">
+          <span className="field-label">Password</span>
+          <input className="input" name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,243 @@
+/** `/workflows`: the person's workflows, newest first, with create, rename, open and delete. */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import type { WorkflowSummary } from "../api/types";
+import { newWorkflowDocument, workflowsApi } from "../api/workflows";
+import { ConfirmDialog } from "../components/confirm-dialog";
+import { describeError, toast } from "../components/toaster";
+import { WorkflowRow } from "../components/workflow-row";
+
+type ListState =
+  | { status: "loading" }
+  | { status: "error"; message: string }
+  | { status: "ready"; items: WorkflowSummary[]; nextCursor: string | null };
+
+export function WorkflowsListPage() {
+  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [toDelete, setToDelete] = useState<WorkflowSummary | null>(null);
+  const [deleting, setDeleting] = useState(false);
+
+  const load = useCallback(async (signal?: AbortSignal) => {
+    setList({ status: "loading" });
+    try {
+      const page = await workflowsApi.list(undefined, signal);
+      setList({ status: "ready", items: page.items, nextCursor: page.nextCursor });
+    } catch (error) {
+      if (signal?.aborted) return;
+      setList({ status: "error", message: describeError(error) });
+    }
+  }, []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  async function loadMore() {
+    if (list.status !== "ready" || !list.nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await workflowsApi.list(list.nextCursor);
+      setList({ status: "ready", items: [...list.items, ...page.items], nextCursor: page.nextCursor });
+    } catch (error) {
+      toast.error("Could not load more workflows", error);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  const upsert = (workflow: WorkflowSummary) =>
+    setList((current) => {
+      if (current.status !== "ready") return current;
+      const rest = current.items.filter((w) => w.id !== workflow.id);
+      return { ...current, items: [summaryOf(workflow), ...rest] };
+    });
+
+  async function create(name: string): Promise<boolean> {
+    try {
+      const created = await workflowsApi.create(newWorkflowDocument(name));
+      upsert(created);
+      toast.success(`Created “${created.name}”`);
+      return true;
+    } catch (error) {
+      toast.error("Could not create the workflow", error);
+      return false;
+    }
+  }
+
+  async function rename(workflow: WorkflowSummary, name: string): Promise<boolean> {
+    try {
+      upsert(await workflowsApi.rename(workflow.id, name));
+      toast.success(`Renamed to “${name}”`);
+      return true;
+    } catch (error) {
+      toast.error(`Could not rename “${workflow.name}”`, error);
+      return false;
+    }
+  }
+
+  async function confirmDelete() {
+    if (!toDelete) return;
+    setDeleting(true);
+    try {
+      await workflowsApi.remove(toDelete.id);
+      setList((current) =>
+        current.status === "ready"
+          ? { ...current, items: current.items.filter((w) => w.id !== toDelete.id) }
+          : current,
+      );
+      toast.success(`Deleted “${toDelete.name}”`);
+      setToDelete(null);
+    } catch (error) {
+      toast.error(`Could not delete “${toDelete.name}”`, error);
+    } finally {
+      setDeleting(false);
+    }
+  }
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1 className="page-title">Workflows</h1>
+          <p className="page-subtitle">Triggers and steps that run on their own, durably.</p>
+        </div>
+        {!creating && (
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            New workflow
+          </button>
+        )}
+      </div>
+
+      {creating && <CreateWorkflowForm onCreate={create} onClose={() => setCreating(false)} />}
+
+      {list.status === "loading" && <ListSkeleton />}
+      {list.status === "error" && (
+        <div className="state state-error" role="alert">
+          <h2 className="state-title">Could not load your workflows</h2>
+          <p>{list.message}</p>
+          <button type="button" className="btn btn-secondary" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {list.status === "ready" && list.items.length === 0 && !creating && (
+        <div className="state">
+          <h2 className="state-title">No workflows yet</h2>
+          <p>Create your first workflow: start with a trigger, then add the steps it should run.</p>
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            Create a workflow
+          </button>
+        </div>
+      )}
+      {list.status === "ready" && list.items.length > 0 && (
+        <>
+          <ul className="workflow-list" aria-label="Workflows">
+            {list.items.map((workflow) => (
+              <WorkflowRow key={workflow.id} workflow={workflow} onRename={rename} onDelete={setToDelete} />
+            ))}
+          </ul>
+          {list.nextCursor && (
+            <div className="list-footer">
+              <button type="button" className="btn btn-secondary" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? "Loading…" : "Load more"}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+
+      <ConfirmDialog
+        open={toDelete !== null}
+        title="Delete workflow?"
+        confirmLabel="Delete"
+        danger
+        busy={deleting}
+        onConfirm={confirmDelete}
+        onCancel={() => setToDelete(null)}
+      >
+        <p>
+          “{toDelete?.name}” and its execution history will be deleted. Its webhooks stop answering. This
+          cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function CreateWorkflowForm({
+  onCreate,
+  onClose,
+}: {
+  onCreate: (name: string) => Promise<boolean>;
+  onClose: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const name = inputRef.current?.value.trim() ?? "";
+    if (!name) return;
+    setBusy(true);
+    const ok = await onCreate(name);
+    setBusy(false);
+    if (ok) onClose();
+    else inputRef.current?.focus();
+  }
+
+  return (
+    <form className="card create-form" onSubmit={submit} aria-label="New workflow">
+      <label className="field field-grow">
+        <span className="field-label">Workflow name</span>
+        <input
+          ref={inputRef}
+          className="input"
+          name="name"
+          placeholder="e.g. Notify Slack on new Stripe payment"
+          maxLength={200}
+          required
+          autoFocus
+          disabled={busy}
+          onKeyDown={(event) => {
+            if (event.key === "Escape") onClose();
+          }}
+        />
+      </label>
+      <div className="create-actions">
+        <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? "Creating…" : "Create"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ListSkeleton() {
+  return (
+    <ul className="workflow-list" aria-busy="true" aria-label="Loading workflows">
+      {[0, 1, 2].map((i) => (
+        <li key={i} className="workflow-row skeleton-row">
+          <div className="skeleton skeleton-title" />
+          <div className="skeleton skeleton-meta" />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function summaryOf(w: WorkflowSummary): WorkflowSummary {
+  return {
+    id: w.id,
+    name: w.name,
+    active: w.active,
+    version: w.version,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+  };
+}

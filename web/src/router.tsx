@@ -1,0 +1,119 @@
+/**
+ * Routes (code-based). Page components are lazy chunks so the list pages stay small and the editor,
+ * when it replaces the workflow page, is split from them. Everything under the `app` layout requires a
+ * session; /sign-in and /sign-up send a signed-in person on to the app.
+ */
+import {
+  Outlet,
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from "@tanstack/react-router";
+import { onUnauthorized } from "./api/client";
+import { AppLayout } from "./components/app-layout";
+import { RouteError } from "./components/route-error";
+import { Toaster } from "./components/toaster";
+import { NotFoundPage } from "./pages/not-found";
+import { safeRedirect, session } from "./session";
+
+export interface RouterContext {
+  session: typeof session;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: () => (
+    <>
+      <Outlet />
+      <Toaster />
+    </>
+  ),
+  notFoundComponent: NotFoundPage,
+  errorComponent: RouteError,
+});
+
+type AuthSearch = { redirect?: string };
+const validateAuthSearch = (search: Record<string, unknown>): AuthSearch =>
+  typeof search.redirect === "string" ? { redirect: search.redirect } : {};
+
+async function redirectIfSignedIn({ context, search }: { context: RouterContext; search: AuthSearch }) {
+  if (await context.session.ensure()) throw redirect({ to: safeRedirect(search.redirect) });
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: validateAuthSearch,
+  beforeLoad: redirectIfSignedIn,
+  component: lazyRouteComponent(() => import("./pages/sign-in"), "SignInPage"),
+});
+
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-up",
+  validateSearch: validateAuthSearch,
+  beforeLoad: redirectIfSignedIn,
+  component: lazyRouteComponent(() => import("./pages/sign-up"), "SignUpPage"),
+});
+
+/** Pathless layout: the header and the session guard for every signed-in page. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.session.ensure();
+    if (!me) throw redirect({ to: "/sign-in", search: { redirect: location.href } });
+    return { me };
+  },
+  component: AppLayout,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/workflows" });
+  },
+});
+
+const workflowsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/workflows",
+  component: lazyRouteComponent(() => import("./pages/workflows-list"), "WorkflowsListPage"),
+});
+
+/** The editor issue replaces this component with the canvas (keep it lazy so it stays its own chunk). */
+export const workflowRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/workflows/$workflowId",
+  component: lazyRouteComponent(() => import("./pages/workflow-detail"), "WorkflowDetailPage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  signUpRoute,
+  appRoute.addChildren([indexRoute, workflowsRoute, workflowRoute]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { session },
+  defaultPreload: "intent",
+  scrollRestoration: true,
+});
+
+// A request that answers 401 means the session ended (expired, signed out elsewhere): go sign in again.
+onUnauthorized(() => {
+  session.clear();
+  const { pathname, href } = router.state.location;
+  if (pathname !== "/sign-in" && pathname !== "/sign-up") {
+    void router.navigate({ to: "/sign-in", search: { redirect: href } });
+  }
+});
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: typeof router;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * A person in a real browser: signs up, creates a workflow, renames it, finds it in the list after a
+ * reload, opens it, deletes it, signs out. Screenshots go to test-artifacts/ (git-ignored).
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromiumPath, haveChromium, launchBrowser, requireChromium } from "./support/browser";
+
+type WorkflowPage = { items: { id: string; name: string; active: boolean; version: number }[] };
+const listWorkflows = (page: Page) =>
+  page.evaluate(async () => (await fetch("/api/workflows")).json()) as Promise<WorkflowPage>;
+
+const artifacts = resolve(import.meta.dirname, "../../test-artifacts");
+
+if (!haveChromium && requireChromium) {
+  describe("browser", () => {
+    it("has chromium to run the browser tests", () => {
+      throw new Error(
+        `CI=true but ${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium)`,
+      );
+    });
+  });
+} else if (!haveChromium) {
+  console.warn(`\n⚠ Skipping browser tests: ${chromiumPath} not found (apt-get install -y chromium).\n`);
+  describe.skip("browser: workflows", () => {
+    it("signs up and manages workflows through the UI", () => {});
+  });
+} else {
+  describe("browser: workflows", () => {
+    const baseUrl = inject("baseUrl");
+    let browser: Awaited<ReturnType<typeof launchBrowser>>;
+    let context: BrowserContext;
+    let page: Page;
+
+    beforeAll(async () => {
+      mkdirSync(artifacts, { recursive: true });
+      browser = await launchBrowser();
+      context = browser.context;
+      page = context.pages()[0] ?? (await context.newPage());
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it("signs up, creates, renames, lists, opens and deletes a workflow, then signs out", async () => {
+      const email = `ada-${Date.now()}@example.com`;
+
+      // Signed out, the app sends the person to sign in, remembering where they were going.
+      await page.goto(`${baseUrl}/workflows`);
+      await page.waitForURL(/\/sign-in\?redirect=/);
+      await page.getByRole("link", { name: "Create an account" }).click();
+      await page.waitForURL(/\/sign-up/);
+
+      await page.getByLabel("Name").fill("Ada Lovelace");
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("correct horse battery");
+      await page.getByRole("button", { name: "Create account" }).click();
+
+      await page.waitForURL(`${baseUrl}/workflows`);
+      await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
+      expect(await page.locator(".account-name").textContent()).toBe("Ada Lovelace");
+      await page.screenshot({ path: join(artifacts, "workflows-empty.png") });
+
+      // Create.
+      await page.getByRole("button", { name: "New workflow" }).click();
+      await page.getByLabel("Workflow name").fill("Order sync");
+      await page.getByRole("button", { name: "Create", exact: true }).click();
+      await page.getByRole("link", { name: "Order sync", exact: true }).waitFor();
+
+      // Rename inline.
+      await page.getByRole("button", { name: "Rename Order sync" }).click();
+      await page.getByLabel("New name for Order sync").fill("Order sync to CRM");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("link", { name: "Order sync to CRM", exact: true }).waitFor();
+
+      // The rename is stored: after a reload the list (from the server) shows the new name once.
+      await page.reload();
+      await page.getByRole("link", { name: "Order sync to CRM", exact: true }).waitFor();
+      const names = await page.locator(".workflow-name").allTextContents();
+      expect(names).toEqual(["Order sync to CRM"]);
+      const stored = await listWorkflows(page);
+      expect(stored.items).toHaveLength(1);
+      expect(stored.items[0]).toMatchObject({ name: "Order sync to CRM", active: false });
+      expect(stored.items[0].version).toBeGreaterThan(1);
+      await page.screenshot({ path: join(artifacts, "workflows-list.png") });
+
+      // Open: the workflow page lists its manual trigger.
+      await page.getByRole("link", { name: "Order sync to CRM", exact: true }).click();
+      await page.waitForURL(`${baseUrl}/workflows/${stored.items[0].id}`);
+      await page.getByRole("heading", { name: "Order sync to CRM", level: 1 }).waitFor();
+      expect(await page.locator("[data-node-id=trigger] .node-name").textContent()).toBe("Manual trigger");
+      await page.screenshot({ path: join(artifacts, "workflow-detail.png") });
+
+      // Delete with confirmation.
+      await page.getByRole("link", { name: "Workflows" }).first().click();
+      await page.getByRole("button", { name: "Delete Order sync to CRM" }).click();
+      const dialog = page.getByRole("dialog", { name: "Delete workflow?" });
+      await dialog.waitFor();
+      await dialog.getByRole("button", { name: "Delete" }).click();
+      await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
+      expect((await listWorkflows(page)).items).toEqual([]);
+
+      // Sign out: the session is gone, so the list sends the person back to sign in.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in/);
+      expect(await page.evaluate(async () => (await fetch("/api/me")).status)).toBe(401);
+      await page.goto(`${baseUrl}/workflows`);
+      await page.waitForURL(/\/sign-in\?redirect=/);
+    });
+
+    it("shows an error state with a retry when the list cannot load, and a toast when a create fails", async () => {
+      await page.goto(`${baseUrl}/sign-up`);
+      const status = await page.evaluate(async () => {
+        const res = await fetch("/api/auth/sign-up/email", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            name: "Grace",
+            email: `grace-${Date.now()}@example.com`,
+            password: "hopper-1906",
+          }),
+        });
+        return res.status;
+      });
+      expect(status).toBe(200);
+
+      // The list request fails once (as if the server had a bad moment); Try again loads it for real.
+      let failList = true;
+      await page.route("**/api/workflows?*", (route) =>
+        failList && route.request().method() === "GET"
+          ? route.fulfill({
+              status: 503,
+              json: { error: { code: "unavailable", message: "Database is busy" } },
+            })
+          : route.fallback(),
+      );
+      await page.goto(`${baseUrl}/workflows`);
+      await page.getByRole("heading", { name: "Could not load your workflows" }).waitFor();
+      expect(await page.getByRole("alert").filter({ hasText: "Database is busy" }).count()).toBe(1);
+      failList = false;
+      await page.getByRole("button", { name: "Try again" }).click();
+      await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
+
+      // A name the server refuses (over 200 characters, bypassing the input's maxlength) shows a toast.
+      await page.getByRole("button", { name: "New workflow" }).click();
+      const input = page.getByLabel("Workflow name");
+      await input.evaluate((el) => el.removeAttribute("maxlength"));
+      await input.fill("x".repeat(201));
+      await page.getByRole("button", { name: "Create", exact: true }).click();
+      const toast = page.locator(".toast-error");
+      await toast.waitFor();
+      expect(await toast.textContent()).toContain("Could not create the workflow");
+      expect((await listWorkflows(page)).items).toEqual([]);
+      await page.screenshot({ path: join(artifacts, "workflows-create-error.png") });
+      await page.unrouteAll();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in/);
+    });
+
+    it("shows the server's message when signing in with a wrong password", async () => {
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.getByLabel("Email").fill("nobody@example.com");
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const alert = page.locator(".form-error");
+      await alert.waitFor();
+      expect((await alert.textContent())?.length).toBeGreaterThan(0);
+      expect(page.url()).toContain("/sign-in");
+    });
+  });
+}
