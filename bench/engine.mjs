@@ -36,7 +36,11 @@ const wranglerBin = join(root, "node_modules/.bin/wrangler");
 
 const persist = mkdtempSync(join(tmpdir(), "nodebase-bench-"));
 mkdirSync(join(root, "web/dist"), { recursive: true });
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
+// A private dev registry: every `wrangler dev` of a worker named "nodebase" on this machine shares the
+// default one, and another one starting or stopping makes ours restart its runtime mid-benchmark
+// (POSTs in flight answer 503, GETs hang in wrangler's proxy).
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
 
 function log(...a) {
   console.log(...a);
@@ -86,6 +90,7 @@ function stop() {
   if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
   if (process.env.BENCH_KEEP_STATE) console.log(`local state kept in ${persist}`);
   else rmSync(persist, { recursive: true, force: true });
+  rmSync(registry, { recursive: true, force: true });
 }
 process.on("exit", stop);
 process.on("SIGINT", () => process.exit(130));
