@@ -36,7 +36,14 @@ if (!existsSync(chromiumPath)) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "nodebase-bench-editor-"));
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+// A private dev registry: other `wrangler dev` servers of a worker named "nodebase" on this machine would
+// otherwise share it, and one of them starting or stopping restarts ours mid-measurement.
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CI: "1",
+  WRANGLER_REGISTRY_PATH: join(dir, "registry"),
+};
 run(bin("vite"), [
   "build",
   "--config",

@@ -29,13 +29,18 @@ const RUNS = Number(args.runs ?? 20);
 const SECONDS = Number(args.seconds ?? 60);
 const CONCURRENCY = Number(args.concurrency ?? 4);
 const SIZES = [10, 50];
+const REQUEST_TIMEOUT_MS = 60_000;
 const BASE = `http://127.0.0.1:${PORT}`;
 const root = join(import.meta.dirname, "..");
 const wranglerBin = join(root, "node_modules/.bin/wrangler");
 
 const persist = mkdtempSync(join(tmpdir(), "nodebase-bench-"));
 mkdirSync(join(root, "web/dist"), { recursive: true });
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
+// A private dev registry: every `wrangler dev` of a worker named "nodebase" on this machine shares the
+// default one, and another one starting or stopping makes ours restart its runtime mid-benchmark
+// (POSTs in flight answer 503, GETs hang in wrangler's proxy).
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
 
 function log(...a) {
   console.log(...a);
@@ -83,7 +88,9 @@ wrangler.stderr.on("data", (d) => (wranglerOutput += d));
 function stop() {
   if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, wranglerOutput);
   if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
-  rmSync(persist, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP_STATE) console.log(`local state kept in ${persist}`);
+  else rmSync(persist, { recursive: true, force: true });
+  rmSync(registry, { recursive: true, force: true });
 }
 process.on("exit", stop);
 process.on("SIGINT", () => process.exit(130));
@@ -94,8 +101,19 @@ async function api(path, init = {}, auth) {
     origin: BASE,
     ...(auth ? { authorization: `Bearer ${auth}` } : {}),
   };
-  const res = await fetch(BASE + path, { ...init, headers: { ...headers, ...init.headers } });
-  return res;
+  const started = Date.now();
+  try {
+    // A request that takes this long means the dev server is stuck: fail loudly instead of waiting 5 min.
+    return await fetch(BASE + path, {
+      ...init,
+      headers: { ...headers, ...init.headers },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new Error(
+      `${init.method ?? "GET"} ${path} failed after ${Date.now() - started} ms: ${err.message}`,
+    );
+  }
 }
 
 async function waitReady() {
@@ -155,7 +173,8 @@ async function createChain(key, size) {
   return (await res.json()).id;
 }
 
-let devServerRestarts = 0;
+/** Runs that could not start (503 start_failed: the Workflow instance was not created), with why. */
+const startFailures = [];
 
 async function runOnce(key, workflowId) {
   let res;
@@ -165,13 +184,21 @@ async function runOnce(key, workflowId) {
       { method: "POST", body: JSON.stringify({ i: 0 }) },
       key,
     );
-    // wrangler dev reloads when a source file changes and answers 503 to a POST in flight: retry, and count it.
     if (res.status !== 503 || attempt === 3) break;
-    devServerRestarts++;
-    await new Promise((r) => setTimeout(r, 1000));
+    // Either the engine could not create the instance (JSON error; the execution is recorded `error`), or
+    // wrangler dev's workerd restarted under load ("Your worker restarted mid-request", text). Note which.
+    const text = await res.text();
+    let reason = text.slice(0, 80);
+    try {
+      reason = JSON.parse(text).error?.message ?? reason;
+    } catch {
+      // a text answer from wrangler dev itself
+    }
+    startFailures.push(reason);
   }
   if (res.status !== 201) throw new Error(`run ${res.status} ${await res.text()}`);
   const { executionId } = await res.json();
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const e = await (await api(`/api/executions/${executionId}`, {}, key)).json();
     if (["success", "error", "canceled"].includes(e.status)) {
@@ -179,6 +206,7 @@ async function runOnce(key, workflowId) {
         throw new Error(`execution ${executionId} ended ${e.status}: ${JSON.stringify(e.error)}`);
       return e;
     }
+    if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${e.status} after 180 s`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -284,7 +312,8 @@ async function main() {
   log(
     `ratio p50 execution time 50 vs 10 nodes: ${fmt(summary[50].total50 / summary[10].total50)} (node count ratio 5.1)`,
   );
-  log(`wrangler dev restarts seen (POST retried): ${devServerRestarts}`);
+  log(`POST /run answered 503 and was retried: ${startFailures.length} time(s)`);
+  for (const message of new Set(startFailures)) log(`  ${message}`);
   const met = summary[10].p50 < 5 && summary[50].p50 < 5;
   log(`target < 5 ms engine overhead per node (p50): ${met ? "MET" : "NOT MET"}`);
 }

@@ -34,7 +34,10 @@ const wranglerBin = join(root, "node_modules/.bin/wrangler");
 const persist = mkdtempSync(join(tmpdir(), "nodebase-bench-webhooks-"));
 // wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
 mkdirSync(join(root, "web/dist"), { recursive: true });
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+// A private dev registry: every `wrangler dev` of a worker named "nodebase" on a machine shares the default
+// one, and another session's server would restart ours mid-request.
+const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
 
 const migrate = spawnSync(
   wranglerBin,
@@ -81,6 +84,7 @@ function stop() {
   if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
   // workerd may still be flushing its files for a moment; a leftover temp folder is harmless.
   try {
+    rmSync(registry, { recursive: true, force: true });
     rmSync(persist, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   } catch (err) {
     console.warn(`could not remove ${persist}: ${err.message}`);

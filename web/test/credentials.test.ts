@@ -41,11 +41,18 @@ function startFakeProvider(): Promise<{ url: string; server: Server; tokenReques
     }
     res.writeHead(404).end();
   });
-  const port = Number(process.env.OAUTH_UI_FAKE_PORT ?? 8847);
-  return new Promise((done, fail) => {
-    server.once("error", fail);
-    server.listen(port, "127.0.0.1", () => done({ url: `http://127.0.0.1:${port}`, server, tokenRequests }));
-  });
+  // The credentials helper's port range first, else whatever the OS gives.
+  const listen = (port: number) =>
+    new Promise<number>((done, fail) => {
+      server.once("error", fail);
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address();
+        done(typeof address === "object" && address ? address.port : port);
+      });
+    });
+  return listen(8847)
+    .catch(() => listen(0))
+    .then((port) => ({ url: `http://127.0.0.1:${port}`, server, tokenRequests }));
 }
 
 const api = (page: Page, path: string, init?: { method?: string; json?: unknown }) =>

@@ -230,6 +230,33 @@ describe("webhook trigger, end to end", () => {
       (await call(hmacUrl, { method: "POST", body, headers: { "content-type": "application/json" } })).status,
     ).toBe(401);
   });
+
+  it("a webhook whose auth credential is force-deleted stays closed (503), never public", async () => {
+    const user = await signUp();
+    const auth = await createCredential(user, "webhookAuth", { header: "X-Api-Token", value: "tok-gone" });
+    const wf = await createWorkflow(user, [
+      {
+        id: "hook",
+        type: "webhookTrigger",
+        name: "Webhook",
+        parameters: { method: "POST" },
+        credentialId: auth,
+      },
+    ]);
+    const url = `/webhooks/${webhookIdOf(wf, "hook")}`;
+    expect((await call(url, { method: "POST", json: {} })).status).toBe(401);
+    const del = await user.fetch(`/api/credentials/${auth}?force=true`, { method: "DELETE" });
+    expect(del.status).toBe(204);
+    const after = await call(url, { method: "POST", json: {} });
+    expect(after.status).toBe(503);
+    expect(await after.json()).toMatchObject({ error: { code: "trigger_not_configured" } });
+    const saved = await user.fetch(`/api/workflows/${wf.id}`);
+    const doc = (await saved.json()) as {
+      nodes: { parameters: Record<string, unknown>; credentialId?: string }[];
+    };
+    expect(doc.nodes[0].parameters.authentication).toBe("credential");
+    expect(doc.nodes[0].credentialId ?? null).toBeNull();
+  });
 });
 
 describe("Stripe trigger, end to end", () => {

@@ -124,6 +124,13 @@ export function CredentialForm({ types, editing, onSubmit, onCancel }: Credentia
           onChange={(value) => setValues((v) => ({ ...v, [field]: value }))}
         />
       ))}
+      {def?.oauth2 && (
+        <p className="field-hint">
+          Register this callback URL with the provider:{" "}
+          <code>{`${window.location.origin}/api/integrations/oauth2/callback`}</code>. After saving, press
+          Connect.
+        </p>
+      )}
       {errors.form && (
         <p className="form-error" role="alert">
           {errors.form}

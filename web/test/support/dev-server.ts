@@ -24,7 +24,14 @@ export async function startDevServer(): Promise<DevServer> {
   const assets = join(dir, "dist");
   const persistTo = join(dir, "state");
   const envFile = join(dir, "test.env");
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  // A private dev registry: another `wrangler dev` of a worker named "nodebase" on this machine (other
+  // sessions, `npm run dev`) would otherwise share it and restart ours mid-test.
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CI: "true",
+    WRANGLER_REGISTRY_PATH: join(dir, "registry"),
+  };
 
   writeFileSync(
     envFile,

@@ -2,7 +2,8 @@
  * The one place run-time code obtains decrypted credential data. Call it ONLY inside the `step.do` of the
  * node that uses the credential, hand `data` to the node as `ctx.credential`, and pass everything the step
  * records (input, output, error) through `maskSecrets(value, secretValues)`. Never return `data` from the
- * step: step results are persisted by Workflows.
+ * step: step results are persisted by Workflows. (The one other caller is webhook intake, which must check
+ * a trigger's signature or shared secret before any run exists; it records none of the data.)
  */
 import { getDb } from "../storage/db";
 import * as store from "../storage/credentials";

@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { keyringFromEnv } from "../credentials/cipher";
 import { OAuth2Error } from "../credentials/oauth2";
 import { completeOAuth2Connect, startOAuth2Connect } from "../credentials/oauth2-connect";
+import { createOutboundFetch } from "../engine/outbound-fetch";
 import { getDb } from "../storage/db";
 import type { AppEnv } from "./context";
 import { toCredentialApiError } from "./credential-errors";
@@ -88,6 +89,8 @@ oauth2App.openapi(
         code: query.code,
         providerError: query.error,
         origin: new URL(c.req.url).origin,
+        // The token URL is user-supplied: same SSRF guard as node requests.
+        fetch: createOutboundFetch(c.env),
       });
       return c.redirect(`${CREDENTIALS_PAGE}?connected=${encodeURIComponent(id)}`, 302);
     } catch (err) {

@@ -16,7 +16,12 @@ describe("webhookTrigger node", () => {
   });
 
   it("defaults to POST answered immediately, and takes only known methods and modes", () => {
-    expect(webhookTrigger.parameters.parse({})).toEqual({ method: "POST", respond: "immediately" });
+    expect(webhookTrigger.parameters.parse({})).toEqual({
+      method: "POST",
+      respond: "immediately",
+      authentication: "none",
+    });
+    expect(webhookTrigger.parameters.safeParse({ authentication: "maybe" }).success).toBe(false);
     expect(webhookTrigger.parameters.safeParse({ method: "TRACE" }).success).toBe(false);
     expect(webhookTrigger.parameters.safeParse({ respond: "later" }).success).toBe(false);
     expect(webhookTrigger.credential).toEqual({ types: ["webhookAuth"], required: false });

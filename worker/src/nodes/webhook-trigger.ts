@@ -19,6 +19,12 @@ export const webhookTrigger = defineNode({
         .enum(["immediately", "lastNode"])
         .default("immediately")
         .describe("Answer 202 at once, or wait for the run and answer with the last node's output"),
+      authentication: z
+        .enum(["none", "credential"])
+        .default("none")
+        .describe(
+          "'credential': every call must pass the webhookAuth credential's header or HMAC check, and the URL is refused while no credential is set",
+        ),
     })
     .strict(),
   credential: { types: ["webhookAuth"], required: false },

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LiveExecutionState, LiveNodeState } from "./events";
@@ -83,5 +84,26 @@ describe("RunRoom.publish", () => {
         at: 500,
       }),
     ).toBe(false);
+  });
+
+  it("keeps its state in storage (one key per node), so it survives hibernation and eviction", async () => {
+    const r = room();
+    await r.publish({ type: "execution", execution: execution("running"), at: 100 });
+    await r.publish({ type: "node", executionId: "ex1", node: node("success", 1), at: 110 });
+    await r.publish({
+      type: "node",
+      executionId: "ex1",
+      node: node("running", 1, { nodeId: "n2" }),
+      at: 120,
+    });
+    await runInDurableObject(r, async (_instance, state) => {
+      const meta = await state.storage.get<{ seq: number; execution: { status: string } }>("meta");
+      expect(meta).toMatchObject({ seq: 3, execution: { status: "running" } });
+      const nodes = await state.storage.list<{ status: string }>({ prefix: "node:" });
+      expect([...nodes].map(([key, n]) => [key, n.status])).toEqual([
+        ["node:n1", "success"],
+        ["node:n2", "running"],
+      ]);
+    });
   });
 });

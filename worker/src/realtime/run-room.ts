@@ -38,7 +38,10 @@ export class RunRoom extends DurableObject<Env> {
     super(ctx, env);
     // Reload after hibernation or eviction, before any message or RPC is handled.
     ctx.blockConcurrencyWhile(async () => {
-      this.state = (await ctx.storage.get<RoomState>("state")) ?? structuredClone(EMPTY);
+      const meta = await ctx.storage.get<Omit<RoomState, "nodes">>("meta");
+      const nodes = await ctx.storage.list<RoomState["nodes"][string]>({ prefix: "node:" });
+      this.state = { ...structuredClone(EMPTY), ...meta, nodes: {} };
+      for (const node of nodes.values()) this.state.nodes[node.nodeId] = node;
     });
   }
 
@@ -47,11 +50,12 @@ export class RunRoom extends DurableObject<Env> {
     if (event.type === "node") {
       if (!this.applyNode(event.node, event.at)) return false;
       this.broadcast({ type: "node", seq: this.nextSeq(), executionId: event.executionId, ...event.node });
+      this.save(event.node.nodeId);
     } else {
       if (!this.applyExecution(event.execution, event.at)) return false;
       this.broadcast({ type: "execution", seq: this.nextSeq(), ...event.execution });
+      this.save();
     }
-    this.save();
     return true;
   }
 
@@ -90,7 +94,7 @@ export class RunRoom extends DurableObject<Env> {
       const cur = this.state.nodes[n.nodeId];
       if (!cur || (isFinalStep(n.status) && !isFinalStep(cur.status))) {
         this.state.nodes[n.nodeId] = { ...n, at: cur?.at ?? 0 };
-        changed = true;
+        this.save(n.nodeId);
       }
     }
     if (changed) this.save();
@@ -169,9 +173,16 @@ export class RunRoom extends DurableObject<Env> {
     }
   }
 
-  private save() {
-    // Not awaited on purpose: the output gate holds replies until the write is durable.
-    void this.ctx.storage.put("state", this.state);
+  /**
+   * Writes the room's counters and execution, plus one node when given: one key per node keeps each
+   * write small however many nodes the workflow has. Not awaited on purpose: the output gate holds
+   * replies until the write is durable.
+   */
+  private save(nodeId?: string) {
+    const { nodes, ...meta } = this.state;
+    const entries: Record<string, unknown> = { meta };
+    if (nodeId !== undefined) entries[`node:${nodeId}`] = nodes[nodeId];
+    void this.ctx.storage.put(entries);
   }
 }
 

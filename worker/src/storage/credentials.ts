@@ -94,7 +94,15 @@ export async function workflowsUsingCredential(
 /** Deletes the credential and detaches it from the user's nodes, in one batch. False when not theirs. */
 export async function deleteCredential(db: Db, userId: string, id: string): Promise<boolean> {
   const owned = db.select({ id: workflow.id }).from(workflow).where(eq(workflow.userId, userId));
-  const [, deleted] = await db.batch([
+  const [, , deleted] = await db.batch([
+    // A webhook that checked this credential stays closed without it (intake answers 503) rather than
+    // silently accepting anyone's calls.
+    db
+      .update(node)
+      .set({ parameters: sql`json_set(${node.parameters}, '$.authentication', 'credential')` })
+      .where(
+        and(eq(node.credentialId, id), eq(node.type, "webhookTrigger"), inArray(node.workflowId, owned)),
+      ),
     db
       .update(node)
       .set({ credentialId: null })

@@ -58,6 +58,10 @@ export async function decideIntake(
 
   switch (nodeType.trigger) {
     case "webhook": {
+      // Fail closed: a webhook meant to be authenticated never turns public because its credential went away.
+      if (params.authentication === "credential" && !target.node.credentialId) {
+        throw notConfigured("Webhook requires authentication but has no webhookAuth credential");
+      }
       const auth = await credential(["webhookAuth"]);
       const redact = await checkWebhookAuth(auth?.data ?? null, call);
       const url = new URL(call.request.url);

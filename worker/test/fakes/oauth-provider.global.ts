@@ -12,7 +12,7 @@
  *   GET  /resource   200 `{ ok, client }` for `Authorization: Bearer <live access token>`, else 401
  *   ANY  /echo-401   401 quoting the request's Authorization header (a server that leaks it in errors)
  *   GET  /__stats?client_id=…  `{ refreshes, exchanges, accessTokens }` for assertions
- * Ports: the credentials helper's range (8842-8849), the first free one.
+ * Ports: the credentials helper's range (8842-8849), the first free one, else one the OS picks.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -24,7 +24,8 @@ declare module "vitest" {
   }
 }
 
-const PORTS = [8842, 8843, 8844, 8845, 8846, 8847, 8848, 8849];
+/** The credentials helper's range first; an OS-chosen port only if all of them are taken. */
+const PORTS = [8842, 8843, 8844, 8845, 8846, 8847, 8848, 8849, 0];
 
 interface PendingCode {
   clientId: string;
@@ -159,7 +160,8 @@ async function listenOnFirstFree(server: Server): Promise<number> {
         resolve(true);
       });
     });
-    if (bound) return port;
+    const address = server.address();
+    if (bound && typeof address === "object" && address !== null) return address.port;
   }
   throw new Error(`fake OAuth2 provider: ports ${PORTS.join(", ")} are all taken`);
 }

@@ -3,7 +3,11 @@
  * workflows API is tested elsewhere), and `TriggerServices` that record what intake asked for instead of
  * running workflows. Scenario tests (worker/test/webhooks.test.ts) use the real API and engine.
  */
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { env } from "cloudflare:workers";
+import { apiErrorHandler } from "../../src/http/app";
+import type { AppEnv } from "../../src/http/context";
+import { createWebhookApp } from "../../src/http/webhooks";
 import { getDb } from "../../src/storage/db";
 import { credential, node, user, workflow } from "../../src/storage/schema";
 import type { FinishedExecution, StartExecutionRequest, TriggerServices } from "../../src/triggers/services";
@@ -92,3 +96,17 @@ export function recordingServices(
   };
   return { services, started, waited };
 }
+
+/** Calls the webhook routes alone (with the app's error handler) backed by `services`. */
+export function callWebhooks(services: TriggerServices, path: string, init?: RequestInit) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(apiErrorHandler);
+  app.route("/", createWebhookApp(services));
+  return app.request(`http://local.test${path}`, init, env);
+}
+
+export const postJson = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeSession } from "../../../test/fakes/fake-http";
-import { postJson, ProviderError, providerMessage, retryAfterMs } from "./post-json";
+import { NonRetryableError } from "cloudflare:workflows";
+import { PermanentProviderError, postJson, ProviderError, providerMessage, retryAfterMs } from "./post-json";
 
 const recordSleeps = () => {
   const waits: number[] = [];
@@ -51,16 +52,16 @@ describe("postJson", () => {
     expect(await fake.requests()).toHaveLength(1);
   });
 
-  it("does not retry a 4xx other than 429", async () => {
+  it("fails a 4xx other than 408/409/425/429 at once, as non-retryable for the step too", async () => {
     const fake = await fakeSession([{ status: 400, body: { error: { message: "bad model" } } }]);
     const { waits, sleep } = recordSleeps();
-    await expect(
-      postJson({ provider: "P", url: fake.baseUrl, body: {}, fetch, sleep }),
-    ).rejects.toMatchObject({
-      status: 400,
-      retryable: false,
-      message: "P answered 400: bad model",
-    });
+    const error = await postJson({ provider: "P", url: fake.baseUrl, body: {}, fetch, sleep }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(PermanentProviderError);
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect(error).toMatchObject({ status: 400, retryable: false, providerMessage: "bad model" });
+    expect(error.message).toBe("P answered 400: bad model");
     expect(waits).toEqual([]);
     expect(await fake.requests()).toHaveLength(1);
   });

@@ -5,8 +5,10 @@
  * (`Retry-After`, seconds or an HTTP date) or an exponential backoff. The wait is bounded: when the
  * provider asks for longer than `maxWaitMs`, or the attempts are used up, we throw a `ProviderError` so the
  * node's own step retry policy (durable, minutes apart if configured) takes over instead of holding a
- * Worker invocation open.
+ * Worker invocation open. An answer that no retry can fix (400 bad request, 401 wrong key, 404 unknown
+ * model or webhook…) throws a `PermanentProviderError`, a `NonRetryableError`, so the step fails at once.
  */
+import { NonRetryableError } from "cloudflare:workflows";
 
 export interface PostJsonOptions {
   /** Shown in errors: "OpenAI answered 401: ...". */
@@ -48,6 +50,22 @@ export class ProviderError extends Error {
   }
 }
 
+/** A 4xx that retrying cannot fix: fails the node's step without using its retry policy. */
+export class PermanentProviderError extends NonRetryableError {
+  readonly retryable = false;
+  constructor(
+    readonly provider: string,
+    readonly status: number,
+    readonly providerMessage: string,
+  ) {
+    super(`${provider} answered ${status}: ${providerMessage}`, "PermanentProviderError");
+  }
+}
+
+/** Statuses worth another try: rate limits, timeouts, conflicts and every server error. */
+const RETRYABLE_STATUSES = new Set([408, 409, 425, 429]);
+const isRetryable = (status: number) => RETRYABLE_STATUSES.has(status) || status >= 500;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
@@ -62,9 +80,11 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
     const body = await readBody(response);
     if (response.ok) return { status: response.status, headers: response.headers, body };
 
-    const retryable = response.status === 429 || response.status >= 500;
-    const error = new ProviderError(options.provider, response.status, providerMessage(body), retryable);
-    if (!retryable || attempt >= maxAttempts) throw error;
+    if (!isRetryable(response.status)) {
+      throw new PermanentProviderError(options.provider, response.status, providerMessage(body));
+    }
+    const error = new ProviderError(options.provider, response.status, providerMessage(body), true);
+    if (attempt >= maxAttempts) throw error;
 
     const asked = retryAfterMs(response.headers.get("retry-after"));
     const wait = asked ?? baseDelayMs * 2 ** (attempt - 1);
