@@ -14,7 +14,7 @@
  * Usage: node bench/editor.mjs [--runs N] [--port P]   (editor helper's ports: 8866 + inspector 8867)
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -44,6 +44,7 @@ const env = {
   CI: "1",
   WRANGLER_REGISTRY_PATH: join(dir, "registry"),
 };
+mkdirSync(env.WRANGLER_REGISTRY_PATH, { recursive: true });
 run(bin("vite"), [
   "build",
   "--config",

@@ -3,12 +3,24 @@
  * outputs depend on its parameters (`switch`: one per rule plus the fallback) they are read from the
  * parameters generically: every item of a list parameter that names an `output`, then a `fallback`.
  */
-import type { NodeTypeInfo } from "../api/node-types";
 import type { JsonSchema } from "./json-schema";
 
-export function outputHandles(info: NodeTypeInfo | undefined, parameters: Record<string, unknown>): string[] {
+/** What handles need of a node type: a structural part of `NodeTypeInfo` (GET /api/node-types). */
+export interface NodeOutputsInfo {
+  category?: string;
+  parameters?: JsonSchema;
+  outputs?: readonly string[] | null;
+  dynamicOutputs?: unknown;
+  trigger?: string | null;
+}
+
+export function outputHandles(
+  info: NodeOutputsInfo | undefined,
+  parameters: Record<string, unknown>,
+): string[] {
   if (!info) return ["main"];
-  if (Array.isArray(info.outputs) && info.outputs.length > 0 && !info.dynamicOutputs) return info.outputs;
+  if (Array.isArray(info.outputs) && info.outputs.length > 0 && !info.dynamicOutputs)
+    return [...info.outputs];
   const handles: string[] = [];
   const add = (name: unknown) => {
     if (typeof name === "string" && name && !handles.includes(name)) handles.push(name);
@@ -30,6 +42,6 @@ function hasOutputProperty(schema: JsonSchema | undefined): boolean {
 }
 
 /** Trigger nodes start a run: they have no input handle. */
-export function hasInputHandle(info: NodeTypeInfo | undefined): boolean {
+export function hasInputHandle(info: NodeOutputsInfo | undefined): boolean {
   return !info?.trigger && info?.category !== "trigger";
 }

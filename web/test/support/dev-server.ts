@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -32,6 +32,7 @@ export async function startDevServer(): Promise<DevServer> {
     CI: "true",
     WRANGLER_REGISTRY_PATH: join(dir, "registry"),
   };
+  mkdirSync(env.WRANGLER_REGISTRY_PATH, { recursive: true });
 
   writeFileSync(
     envFile,
