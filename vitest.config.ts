@@ -27,7 +27,13 @@ export default defineConfig({
           name: "worker",
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
-          globalSetup: ["./worker/test/echo-server.global.ts"],
+          // Node-side servers the workerd tests call by URL: an echo server (inject("echoServerUrl")), a fake
+          // OAuth2 provider (inject("oauthProviderUrl")), fakes of AI and chat providers (inject("fakeHttpUrl")).
+          globalSetup: [
+            "./worker/test/echo-server.global.ts",
+            "./worker/test/fakes/oauth-provider.global.ts",
+            "./worker/test/fakes/fake-http.global.ts",
+          ],
         },
       },
       {

@@ -38,12 +38,13 @@ CREATE TABLE `credential` (
 	`key_id` text NOT NULL,
 	`iv` text NOT NULL,
 	`ciphertext` text NOT NULL,
+	`refresh_lease_until` integer,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `credential_user_idx` ON `credential` (`user_id`);--> statement-breakpoint
+CREATE INDEX `credential_user_idx` ON `credential` (`user_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `edge` (
 	`workflow_id` text NOT NULL,
 	`id` text NOT NULL,

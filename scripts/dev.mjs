@@ -73,13 +73,15 @@ function persistArgs() {
   return persistTo ? ["--persist-to", persistTo] : [];
 }
 
-/** Local secrets: a random AUTH_SECRET and one credential encryption key, generated once per checkout. */
+/** Local secrets: a random AUTH_SECRET, one credential encryption key and a rotation token, generated once per checkout. */
 function ensureDevVars(path) {
   const wanted = {
     NODEBASE_ENV: "development",
     AUTH_SECRET: randomBytes(32).toString("hex"),
     // `<keyId>:<base64 of 32 bytes>`, comma-separated, newest first (docs/credentials.md).
     CREDENTIAL_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+    // Lets `npm run credentials:rotate` re-encrypt local credentials (docs/credentials.md#rotating-keys).
+    ROTATION_TOKEN: randomBytes(32).toString("hex"),
   };
   const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
   const present = new Set(existing.split("\n").map((line) => line.split("=")[0].trim()));

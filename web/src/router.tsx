@@ -15,6 +15,7 @@ import { onUnauthorized } from "./api/client";
 import { AppLayout } from "./components/app-layout";
 import { RouteError } from "./components/route-error";
 import { Toaster } from "./components/toaster";
+import type { CredentialsSearch } from "./pages/credentials";
 import { NotFoundPage } from "./pages/not-found";
 import { safeRedirect, session } from "./session";
 
@@ -90,10 +91,25 @@ export const workflowRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/workflow-detail"), "WorkflowDetailPage"),
 });
 
+/** `?connected=<id>` or `?connectError=<code>&credential=<id>`: where an OAuth2 connect comes back. */
+const credentialsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/credentials",
+  validateSearch: (search: Record<string, unknown>): CredentialsSearch => {
+    const pick = (key: string) => (typeof search[key] === "string" ? (search[key] as string) : undefined);
+    return {
+      connected: pick("connected"),
+      connectError: pick("connectError"),
+      credential: pick("credential"),
+    };
+  },
+  component: lazyRouteComponent(() => import("./pages/credentials"), "CredentialsPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
-  appRoute.addChildren([indexRoute, workflowsRoute, workflowRoute]),
+  appRoute.addChildren([indexRoute, workflowsRoute, workflowRoute, credentialsRoute]),
 ]);
 
 export const router = createRouter({

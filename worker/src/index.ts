@@ -2,7 +2,9 @@
  * The Worker's entry: HTTP (API, webhooks; the SPA is served as static assets), the cron handler,
  * and the classes Cloudflare instantiates by name from wrangler.toml.
  */
+import { createScheduledHandler } from "./cron/scheduled";
 import { createApp } from "./http/app";
+import { realTriggerServices } from "./triggers/real-services";
 
 export { RunWorkflow } from "./engine/run-workflow";
 export { RunRoom } from "./realtime/run-room";
@@ -11,4 +13,6 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  // Every minute (wrangler.toml [triggers]); starts the schedules that are due.
+  scheduled: createScheduledHandler(realTriggerServices),
 } satisfies ExportedHandler<Env>;

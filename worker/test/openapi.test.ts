@@ -36,7 +36,11 @@ describe("OpenAPI and the API reference", () => {
         "GET /api/node-types",
       ]),
     );
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearerAuth", "cookieAuth"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      "bearerAuth",
+      "cookieAuth",
+      "rotationToken",
+    ]);
     // The document is generated from the validating schemas: the workflow body names its fields.
     expect(JSON.stringify(doc.paths["/api/workflows"])).toContain("WorkflowDocument");
   });

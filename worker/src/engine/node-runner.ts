@@ -5,6 +5,12 @@
  */
 import type { WorkflowStepConfig } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
+import {
+  isPermanentCredentialError,
+  loadCredentialForStep,
+  maskSecrets,
+  type StepCredential,
+} from "../credentials/for-step";
 import { getNodeType } from "../nodes/registry";
 import type { NodePause, NodeType } from "../nodes/node-type";
 import { publishExecution, publishNode } from "../realtime/publish";
@@ -78,6 +84,8 @@ export async function runNodeAttempt(
     publishNode(ref.env, ref.executionId, live(node, "running", args.attempt, { startedAt })),
     args.resumed ? resumeExecution(ref) : undefined,
   ]);
+  // Values of the node's credential: masked out of everything this attempt records, returns or throws.
+  let secretValues: readonly string[] = [];
   try {
     const nodeType = requireNodeType(node);
     // The trigger's own payload is only read here, inside its step, so it never rides in `run()` state.
@@ -85,18 +93,21 @@ export async function runNodeAttempt(
       ? ((await findExecution(db, ref.executionId))?.triggerData ?? null)
       : args.scope.trigger;
     const params = await resolveNodeParameters(nodeType, node, { ...args.scope, trigger });
-    const credential = await credentialForStep(ref, node, nodeType);
+    const outboundFetch = createOutboundFetch(ref.env);
+    const credential = await credentialForStep(ref, node, nodeType, outboundFetch);
+    secretValues = credential?.secretValues ?? [];
     const result = await nodeType.run({
       params,
       input: args.input,
       node: { id: node.id, name: node.name, type: node.type },
       execution: { id: ref.executionId, workflowId: ref.workflowId },
       trigger,
-      credential,
-      fetch: createOutboundFetch(ref.env),
+      credential: credential && { type: credential.type, data: credential.data },
+      fetch: outboundFetch,
       event: args.event,
     });
-    const output = boundJson(result.output);
+    // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret.
+    const output = boundJson(maskSecrets(result.output, secretValues));
     const finishedAt = new Date();
     await Promise.all([
       upsertStep(db, keyOf(ref, node), { status: "success", output, error: null, finishedAt }),
@@ -105,6 +116,7 @@ export async function runNodeAttempt(
     return { output, branch: result.branch ?? "main" };
   } catch (err) {
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
+    maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
     await Promise.all([
       upsertStep(db, keyOf(ref, node), { error }),
@@ -211,15 +223,17 @@ async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, sco
 }
 
 /**
- * CREDENTIALS CALL SITE: the one place a node's credential is loaded, inside its step. The credentials
- * module plugs `loadCredentialForStep` in here (and masks its secret values in what is recorded). Until
- * it is wired, a node that names a credential fails with a clear message instead of running without it.
+ * CREDENTIALS CALL SITE: the one place a node's credential is loaded and decrypted, inside its step. The
+ * decrypted data goes to the node as `ctx.credential` and nowhere else; `secretValues` are masked out of
+ * what the attempt records. Problems that a retry cannot fix (missing, another user's, wrong type, cannot
+ * be decrypted, not connected) fail the node at once with a message naming it.
  */
 async function credentialForStep(
-  _ref: RunRef,
+  ref: RunRef,
   node: SnapshotNode,
   nodeType: NodeType,
-): Promise<{ type: string; data: Record<string, unknown> } | undefined> {
+  outboundFetch: typeof fetch,
+): Promise<StepCredential | undefined> {
   if (!node.credentialId) {
     if (nodeType.credential?.required) {
       throw new NonRetryableError(
@@ -228,7 +242,28 @@ async function credentialForStep(
     }
     return undefined;
   }
-  throw new NonRetryableError(`Node "${node.name}": credentials are not available in this build yet`);
+  if (!nodeType.credential) {
+    throw new NonRetryableError(`Node "${node.name}": a ${node.type} node takes no credential`);
+  }
+  try {
+    return await loadCredentialForStep(ref.env, {
+      userId: ref.userId,
+      credentialId: node.credentialId,
+      acceptedTypes: nodeType.credential.types,
+      fetch: outboundFetch,
+    });
+  } catch (err) {
+    if (isPermanentCredentialError(err))
+      throw new NonRetryableError(`Node "${node.name}": ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+/** Rewrites an error's message (and stack) without the secrets, keeping its class (e.g. NonRetryableError). */
+function maskErrorInPlace(err: unknown, secretValues: readonly string[]) {
+  if (secretValues.length === 0 || !(err instanceof Error)) return;
+  err.message = maskSecrets(err.message, secretValues);
+  if (err.stack) err.stack = maskSecrets(err.stack, secretValues);
 }
 
 function requireNodeType(node: SnapshotNode): NodeType {

@@ -3,16 +3,22 @@
  * Handlers validate with zod at the edge and call storage/ functions; no SQL here.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ErrorHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context";
 import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
+import { credentialRotationApp } from "./credential-rotation";
+import { credentialsApp } from "./credentials";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
+import { oauth2App } from "./oauth2";
+import { createWebhookApp } from "./webhooks";
+import { realTriggerServices } from "../triggers/real-services";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -20,17 +26,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
-    if (err instanceof HTTPException) {
-      // Hono's JSON validator throws this for a body that does not parse.
-      const code =
-        err.status === 400 && /Malformed JSON/i.test(err.message) ? "invalid_json" : httpCode(err.status);
-      return c.json(errorBody(code, err.message || "Request failed"), err.status);
-    }
-    console.error("unhandled error", c.req.method, c.req.path, err);
-    return c.json(errorBody("internal", "Internal server error"), 500);
-  });
+  app.onError(apiErrorHandler);
   app.use(
     "/api/*",
     bodyLimit({
@@ -45,12 +41,30 @@ export function createApp() {
   app.route("/api", workflowsApp);
   app.route("/api", executionsApp);
   app.route("/api", nodeTypesApp);
+  app.route("/api", credentialsApp);
+  app.route("/api", credentialRotationApp);
+  app.route("/api", oauth2App);
+
+  app.route("/", createWebhookApp(realTriggerServices));
   mountOpenApi(app);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 
   return app;
 }
+
+/** Turns anything thrown below a handler into our error shape (exported for sub-app unit tests). */
+export const apiErrorHandler: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof HTTPException) {
+    // Hono's JSON validator throws this for a body that does not parse.
+    const code =
+      err.status === 400 && /Malformed JSON/i.test(err.message) ? "invalid_json" : httpCode(err.status);
+    return c.json(errorBody(code, err.message || "Request failed"), err.status);
+  }
+  console.error("unhandled error", c.req.method, c.req.path, err);
+  return c.json(errorBody("internal", "Internal server error"), 500);
+};
 
 /** zod-openapi calls this when a request fails its schema: answer with our error shape, naming the fields. */
 function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: any) {

@@ -33,6 +33,7 @@ import {
   type WorkflowRow,
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
+import { assertNodeCredentials } from "./credential-errors";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -71,7 +72,10 @@ const documentBody = {
 const saveErrors = {
   400: errorResponse("`invalid_json`: the body is not JSON"),
   413: errorResponse("`payload_too_large`: the body is over the limit"),
-  422: errorResponse("`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field"),
+  422: errorResponse(
+    "`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field " +
+      "(field `credentialId`: another user's credential, or a type the node does not take)",
+  ),
 };
 const tags = ["Workflows"];
 
@@ -194,6 +198,7 @@ for (const [path, what] of [
     async (c) => {
       const db = getDb(c.env.DB);
       const doc = prepareDocument(c.req.valid("json"), new Map());
+      await assertNodeCredentials(db, c.var.userId, doc.nodes);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id)), 201);
     },
@@ -240,6 +245,7 @@ workflowsApp.openapi(
     const row = await getWorkflowRow(db, c.var.userId, id);
     if (!row) throw notFound("Workflow");
     const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
+    await assertNodeCredentials(db, c.var.userId, doc.nodes);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id)), 200);
   },

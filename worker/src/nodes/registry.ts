@@ -13,6 +13,13 @@ import { merge } from "./merge";
 import { wait } from "./wait";
 import { waitForEvent } from "./wait-for-event";
 import { httpRequest } from "./http-request";
+import { googleFormTrigger } from "./google-form-trigger";
+import { stripeTrigger } from "./stripe-trigger";
+import { openai } from "./openai";
+import { anthropic } from "./anthropic";
+import { gemini } from "./gemini";
+import { slack } from "./slack";
+import { discord } from "./discord";
 
 export const nodeTypes = {
   manualTrigger,
@@ -25,6 +32,13 @@ export const nodeTypes = {
   wait,
   waitForEvent,
   httpRequest,
+  googleFormTrigger,
+  stripeTrigger,
+  openai,
+  anthropic,
+  gemini,
+  slack,
+  discord,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

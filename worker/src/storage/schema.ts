@@ -191,10 +191,15 @@ export const credential = sqliteTable(
     keyId: text("key_id").notNull(),
     iv: text("iv").notNull(),
     ciphertext: text("ciphertext").notNull(),
+    /**
+     * OAuth2 only: while a step refreshes the access token it holds this lease (ms epoch), taken with a
+     * conditional UPDATE, so concurrent steps refresh once and the others wait for the new token.
+     */
+    refreshLeaseUntil: integer("refresh_lease_until", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("credential_user_idx").on(t.userId)],
+  (t) => [index("credential_user_idx").on(t.userId, t.createdAt)],
 );
 
 /** A pending OAuth2 connect: single-use `state` bound to the user, with the PKCE verifier (encrypted). */

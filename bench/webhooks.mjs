@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+/**
+ * Webhook benchmark: loads `/webhooks/<id>` from loopback with autocannon under `wrangler dev` (fresh local
+ * state, migrations applied), for both response modes at concurrency 1 and 10, each phase bounded in time.
+ *
+ * Reported per phase:
+ * - requests/s, p50 and p99 latency (ms) as the caller sees them (autocannon), and non-2xx answers;
+ * - completed executions/s: executions of that workflow that finished, divided by the time from the start
+ *   of the phase to the last finishedAt (read back from the executions API once the backlog is drained).
+ *   For `immediately` this is the engine's throughput behind a fast 202; for `lastNode` it matches the
+ *   request rate because every answer waits for its run.
+ *
+ * Usage: node bench/webhooks.mjs [--seconds S] [--port P] [--drain-seconds D]
+ */
+import autocannon from "autocannon";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
+);
+// The triggers helper's port range (8851-8859): 8856 for wrangler dev, 8857 for its inspector.
+const PORT = Number(args.port ?? 8856);
+const SECONDS = Number(args.seconds ?? 10);
+const DRAIN_SECONDS = Number(args["drain-seconds"] ?? 180);
+const CONCURRENCIES = [1, 10];
+const MODES = ["immediately", "lastNode"];
+const BASE = `http://127.0.0.1:${PORT}`;
+const root = join(import.meta.dirname, "..");
+const wranglerBin = join(root, "node_modules/.bin/wrangler");
+
+const persist = mkdtempSync(join(tmpdir(), "nodebase-bench-webhooks-"));
+// wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
+mkdirSync(join(root, "web/dist"), { recursive: true });
+// A private dev registry: every `wrangler dev` of a worker named "nodebase" on a machine shares the default
+// one, and another session's server would restart ours mid-request.
+const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
+
+const migrate = spawnSync(
+  wranglerBin,
+  ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+  {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  },
+);
+if (migrate.status !== 0) {
+  console.error(migrate.stdout, migrate.stderr);
+  process.exit(1);
+}
+
+const vars = [
+  "NODEBASE_ENV:development",
+  "AUTH_SECRET:bench-secret-0123456789abcdef0123456789abcdef",
+  "CREDENTIAL_KEYS:k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+].flatMap((v) => ["--var", v]);
+const wrangler = spawn(
+  wranglerBin,
+  [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(PORT),
+    "--inspector-port",
+    String(PORT + 1),
+    "--persist-to",
+    persist,
+    ...vars,
+  ],
+  { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+);
+let wranglerOutput = "";
+wrangler.stdout.on("data", (d) => (wranglerOutput += d));
+wrangler.stderr.on("data", (d) => (wranglerOutput += d));
+
+function stop() {
+  if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, wranglerOutput);
+  // Stop wrangler by the PID we started (it takes its workerd children down with it).
+  if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
+  // workerd may still be flushing its files for a moment; a leftover temp folder is harmless.
+  try {
+    rmSync(registry, { recursive: true, force: true });
+    rmSync(persist, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (err) {
+    console.warn(`could not remove ${persist}: ${err.message}`);
+  }
+}
+/** Stops wrangler and waits for it to exit before its state folder is removed. */
+async function shutdown() {
+  if (wrangler.exitCode === null) {
+    const exited = new Promise((resolve) => wrangler.once("exit", resolve));
+    wrangler.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  stop();
+}
+process.on("exit", stop);
+process.on("SIGINT", () => process.exit(130));
+
+async function api(path, init = {}, key) {
+  return fetch(BASE + path, {
+    ...init,
+    headers: {
+      "content-type": "application/json",
+      origin: BASE,
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...init.headers,
+    },
+  });
+}
+
+async function waitReady() {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${BASE}/webhooks/not-a-hook`, { method: "POST" })).status === 404) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev did not start:\n${wranglerOutput}`);
+}
+
+async function signUp() {
+  const res = await api("/api/auth/sign-up/email", {
+    method: "POST",
+    body: JSON.stringify({
+      email: `bench-${Date.now()}@example.test`,
+      password: "bench-password-123",
+      name: "Bench",
+    }),
+  });
+  if (!res.ok) throw new Error(`sign-up ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const key = await api("/api/api-keys", {
+    method: "POST",
+    body: JSON.stringify({ name: "bench" }),
+    headers: { cookie },
+  });
+  if (key.status !== 201) throw new Error(`api key ${key.status} ${await key.text()}`);
+  return (await key.json()).key;
+}
+
+/** An active workflow: webhook (given response mode) → one `set` node doubling `body.n`. */
+async function createWebhookWorkflow(key, respond) {
+  const document = {
+    name: `Bench webhook (${respond})`,
+    nodes: [
+      {
+        id: "hook",
+        type: "webhookTrigger",
+        name: "Webhook",
+        position: { x: 0, y: 0 },
+        parameters: { method: "POST", respond },
+      },
+      {
+        id: "double",
+        type: "set",
+        name: "Double",
+        position: { x: 240, y: 0 },
+        parameters: { fields: { doubled: "{{ $json.body.n * 2 }}" } },
+      },
+    ],
+    edges: [{ id: "e1", source: "hook", target: "double", sourceHandle: "main" }],
+  };
+  const created = await api("/api/workflows", { method: "POST", body: JSON.stringify(document) }, key);
+  if (created.status !== 201) throw new Error(`create workflow ${created.status} ${await created.text()}`);
+  const workflow = await created.json();
+  const activated = await api(`/api/workflows/${workflow.id}/activate`, { method: "POST" }, key);
+  if (activated.status !== 200) throw new Error(`activate ${activated.status} ${await activated.text()}`);
+  return { id: workflow.id, webhookId: workflow.nodes.find((n) => n.id === "hook").webhookId };
+}
+
+async function listExecutions(key, workflowId) {
+  const items = [];
+  let cursor;
+  do {
+    const query = new URLSearchParams({ workflowId, limit: "200", ...(cursor ? { cursor } : {}) });
+    const res = await api(`/api/executions?${query}`, {}, key);
+    if (res.status !== 200) throw new Error(`list executions ${res.status} ${await res.text()}`);
+    const page = await res.json();
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** Waits until no execution of the workflow is queued or running (the backlog of `immediately`). */
+async function drain(key, workflowId, since) {
+  const deadline = Date.now() + DRAIN_SECONDS * 1000;
+  for (;;) {
+    const rows = (await listExecutions(key, workflowId)).filter((e) => Date.parse(e.createdAt) >= since);
+    const open = rows.filter((e) => !["success", "error", "canceled"].includes(e.status)).length;
+    if (open === 0 || Date.now() > deadline) return { rows, open };
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function load(url, connections) {
+  return autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ n: 21 }),
+    connections,
+    duration: SECONDS,
+    // A lastNode request may wait up to 30 s for its run; do not count that as a client timeout.
+    timeout: 40,
+  });
+}
+
+const round = (x, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+
+await waitReady();
+const key = await signUp();
+const results = [];
+for (const respond of MODES) {
+  const workflow = await createWebhookWorkflow(key, respond);
+  for (const connections of CONCURRENCIES) {
+    // Requests and executions are matched by time: each phase starts after the previous one drained.
+    const since = Date.now() - 1000;
+    const started = Date.now();
+    const result = await load(`${BASE}/webhooks/${workflow.webhookId}`, connections);
+    const { rows, open } = await drain(key, workflow.id, since);
+    const done = rows.filter((e) => e.status === "success" || e.status === "error");
+    const lastFinished = Math.max(...done.map((e) => Date.parse(e.finishedAt)));
+    const row = {
+      respond,
+      concurrency: connections,
+      seconds: SECONDS,
+      requests: result.requests.total,
+      "requests/s": round(result.requests.average),
+      "p50 ms": round(result.latency.p50),
+      "p99 ms": round(result.latency.p99),
+      non2xx: result.non2xx,
+      statuses: Object.entries(result.statusCodeStats ?? {})
+        .map(([code, { count }]) => `${code}×${count}`)
+        .join(" "),
+      errors: result.errors + result.timeouts,
+      executions: rows.length,
+      failedRuns: rows.filter((e) => e.status === "error").length,
+      unfinished: open,
+      "completed executions/s": done.length ? round(done.length / ((lastFinished - started) / 1000)) : 0,
+    };
+    results.push(row);
+    console.log(JSON.stringify(row));
+  }
+}
+
+console.log(
+  `\nWebhooks under wrangler dev (local workerd, D1 as SQLite), ${SECONDS} s per phase; ` +
+    `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} (other processes share these cores)`,
+);
+console.table(results);
+await shutdown();
+const broken = results.filter((r) => r.errors > 0 || r.non2xx > 0 || r.failedRuns > 0 || r.unfinished > 0);
+process.exit(broken.length ? 1 : 0);

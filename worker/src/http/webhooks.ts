@@ -1,0 +1,149 @@
+/**
+ * Webhook intake: `ANY /webhooks/:webhookId` (the active workflow) and `ANY /webhooks-test/:webhookId` (the
+ * saved draft, active or not, for the editor). One handler serves webhook, Stripe and Google Form triggers;
+ * what each kind accepts is decided in triggers/intake.ts. Details for callers: docs/webhooks.md.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { getNodeType } from "../nodes/registry";
+import { getDb } from "../storage/db";
+import {
+  claimTrigger,
+  findWebhookTarget,
+  recordClaimExecution,
+  releaseClaim,
+  type ClaimKey,
+} from "../storage/triggers";
+import { acceptedMethod, decideIntake } from "../triggers/intake";
+import { readLimitedBody } from "../triggers/request-body";
+import type { TriggerServices } from "../triggers/services";
+import type { AppEnv } from "./context";
+import { ApiError, errorBody } from "./errors";
+
+/** How long `respond: "lastNode"` holds the caller before answering 202 with the execution id. */
+export const LAST_NODE_WAIT_MS = 30_000;
+
+const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
+
+export function createWebhookApp(services: TriggerServices, options: { lastNodeWaitMs?: number } = {}) {
+  const app = new OpenAPIHono<AppEnv>();
+  const waitMs = options.lastNodeWaitMs ?? LAST_NODE_WAIT_MS;
+
+  app.all("/webhooks/:webhookId", (c) => intake(c, services, false, waitMs));
+  app.all("/webhooks-test/:webhookId", (c) => intake(c, services, true, waitMs));
+  registerDocs(app);
+  return app;
+}
+
+async function intake(c: Context<AppEnv>, services: TriggerServices, test: boolean, waitMs: number) {
+  const db = getDb(c.env.DB);
+  const target = await findWebhookTarget(db, c.req.param("webhookId")!);
+  const nodeType = target ? getNodeType(target.node.type) : undefined;
+  // Unknown, not a URL trigger, or (live URL only) inactive: all the same 404, so ids cannot be probed.
+  if (
+    !target ||
+    !nodeType?.trigger ||
+    !URL_TRIGGERS.has(nodeType.trigger) ||
+    (!test && !target.workflow.active)
+  ) {
+    throw new ApiError(404, "not_found", "Webhook not found (or its workflow is not active)");
+  }
+  const parsed = nodeType.parameters.safeParse(target.node.parameters);
+  if (!parsed.success)
+    throw new ApiError(503, "trigger_not_configured", `Node "${target.node.name}" has invalid parameters`);
+  const params = parsed.data as Record<string, unknown>;
+
+  const method = acceptedMethod(nodeType.trigger, params);
+  if (c.req.method !== method) {
+    c.header("Allow", method);
+    throw new ApiError(405, "method_not_allowed", `This webhook accepts ${method}, not ${c.req.method}`);
+  }
+
+  const rawBody = await readLimitedBody(c.req.raw);
+  const decision = await decideIntake(c.env, services, target, nodeType, params, {
+    request: c.req.raw,
+    rawBody,
+    test,
+  });
+  if (decision.action === "acknowledge")
+    return c.json({ received: true, started: false, reason: decision.reason }, 200);
+
+  const claim: ClaimKey | null = decision.claimKey
+    ? { workflowId: target.workflow.id, nodeId: target.node.id, claimKey: decision.claimKey }
+    : null;
+  if (claim && !(await claimTrigger(db, claim))) {
+    return c.json({ received: true, started: false, reason: "event already received" }, 200);
+  }
+
+  let executionId: string;
+  try {
+    ({ executionId } = await services.startExecution(c.env, {
+      userId: target.workflow.userId,
+      workflowId: target.workflow.id,
+      mode: decision.mode,
+      triggerNodeId: target.node.id,
+      triggerData: decision.triggerData,
+    }));
+  } catch (err) {
+    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts.
+    if (claim) await releaseClaim(db, claim);
+    throw err;
+  }
+  if (claim) await recordClaimExecution(db, claim, executionId);
+
+  if (decision.respond === "immediately") return c.json({ executionId }, 202);
+
+  const finished = await services.waitForExecution(c.env, executionId, waitMs);
+  if (!finished || !["success", "error", "canceled"].includes(finished.status))
+    return c.json({ executionId }, 202);
+  if (finished.status !== "success") {
+    const message = finished.error?.message ?? `Execution ${finished.status}`;
+    return c.json(
+      errorBody("execution_failed", message, { executionId, nodeId: finished.error?.nodeId }),
+      500,
+    );
+  }
+  return c.json((finished.output ?? null) as object, 200);
+}
+
+/** ANY-method routes cannot be declared with createRoute; describe them for /api/openapi.json by hand. */
+function registerDocs(app: OpenAPIHono<AppEnv>) {
+  const error = z.object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.any().optional() }),
+  });
+  const json = (schema: z.ZodType, description: string) => ({
+    description,
+    content: { "application/json": { schema } },
+  });
+  const responses = {
+    200: json(z.any(), "respond=lastNode: the last node's output. Stripe: event acknowledged without a run"),
+    202: json(
+      z.object({ executionId: z.string() }),
+      "Run started (respond=immediately, or lastNode after 30 s)",
+    ),
+    400: json(error, "Malformed body, or a Stripe signature that does not verify"),
+    401: json(error, "Wrong webhook auth header / X-Nodebase-Signature / X-Nodebase-Secret"),
+    404: json(error, "Unknown webhook id, or (live URL) the workflow is not active"),
+    405: json(error, "Method other than the trigger's"),
+    413: json(error, "Body over 1 MiB"),
+    500: json(error, "respond=lastNode and the run failed (details.executionId)"),
+  };
+  const params = z.object({ webhookId: z.string().openapi({ description: "The trigger node's webhookId" }) });
+  const body = { content: { "application/json": { schema: z.any() }, "text/plain": { schema: z.string() } } };
+  for (const [prefix, summary] of [
+    ["/webhooks", "Call a trigger of an active workflow"],
+    ["/webhooks-test", "Call a trigger of the saved draft (works while inactive)"],
+  ] as const) {
+    for (const method of ["get", "post", "put", "patch", "delete"] as const) {
+      app.openAPIRegistry.registerPath({
+        method,
+        path: `${prefix}/{webhookId}`,
+        tags: ["Webhooks"],
+        summary: `${summary} (any method; the node's own method is enforced)`,
+        description: "See docs/webhooks.md for auth, body kinds, Stripe and Google Form.",
+        request: { params, ...(method === "get" || method === "delete" ? {} : { body }) },
+        responses,
+      });
+    }
+  }
+}

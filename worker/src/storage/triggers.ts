@@ -1,0 +1,129 @@
+/**
+ * Queries behind the triggers: finding the node a webhook URL belongs to, the active schedules, and the
+ * once-only claims (`trigger_claim`) that make a schedule slot or a Stripe event start at most one run.
+ */
+import { and, eq, like, lt } from "drizzle-orm";
+import type { Db } from "./db";
+import { node, triggerClaim, workflow } from "./schema";
+
+export interface WebhookTarget {
+  workflow: { id: string; userId: string; active: boolean; version: number };
+  node: {
+    id: string;
+    name: string;
+    type: string;
+    parameters: Record<string, unknown>;
+    credentialId: string | null;
+  };
+}
+
+/** The saved node that owns `webhookId`, with its workflow; null when no node has it. */
+export async function findWebhookTarget(db: Db, webhookId: string): Promise<WebhookTarget | null> {
+  const rows = await db
+    .select({
+      workflowId: workflow.id,
+      userId: workflow.userId,
+      active: workflow.active,
+      version: workflow.version,
+      nodeId: node.id,
+      name: node.name,
+      type: node.type,
+      parameters: node.parameters,
+      credentialId: node.credentialId,
+    })
+    .from(node)
+    .innerJoin(workflow, eq(workflow.id, node.workflowId))
+    .where(eq(node.webhookId, webhookId))
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    workflow: { id: row.workflowId, userId: row.userId, active: row.active, version: row.version },
+    node: {
+      id: row.nodeId,
+      name: row.name,
+      type: row.type,
+      parameters: row.parameters,
+      credentialId: row.credentialId,
+    },
+  };
+}
+
+export interface ActiveSchedule {
+  workflowId: string;
+  userId: string;
+  /** When the workflow was last saved or (de)activated: a missed slot before it never fires. */
+  workflowUpdatedAt: Date;
+  nodeId: string;
+  parameters: Record<string, unknown>;
+}
+
+/** Every scheduleTrigger node of an active workflow, read fresh on each tick. */
+export async function listActiveSchedules(db: Db): Promise<ActiveSchedule[]> {
+  return db
+    .select({
+      workflowId: workflow.id,
+      userId: workflow.userId,
+      workflowUpdatedAt: workflow.updatedAt,
+      nodeId: node.id,
+      parameters: node.parameters,
+    })
+    .from(node)
+    .innerJoin(workflow, eq(workflow.id, node.workflowId))
+    .where(and(eq(workflow.active, true), eq(node.type, "scheduleTrigger")));
+}
+
+export interface ClaimKey {
+  workflowId: string;
+  nodeId: string;
+  /** `schedule:<slot ISO>` or `stripe:<event id>`. */
+  claimKey: string;
+}
+
+/**
+ * Claims a key; true for exactly one caller. The INSERT either writes the row or does nothing because the
+ * primary key exists, and D1 reports which: there is no window between a check and an insert.
+ */
+export async function claimTrigger(db: Db, key: ClaimKey): Promise<boolean> {
+  const result = await db.insert(triggerClaim).values(key).onConflictDoNothing().run();
+  return result.meta.changes === 1;
+}
+
+export async function isClaimed(db: Db, key: ClaimKey): Promise<boolean> {
+  const rows = await db
+    .select({ claimKey: triggerClaim.claimKey })
+    .from(triggerClaim)
+    .where(claimWhere(key))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Links a claim to the run it started (shown nowhere yet; useful when investigating a duplicate). */
+export async function recordClaimExecution(db: Db, key: ClaimKey, executionId: string): Promise<void> {
+  await db.update(triggerClaim).set({ executionId }).where(claimWhere(key));
+}
+
+/** Gives a claim back when starting its run failed, so a retry (Stripe's, or the next tick) can take it. */
+export async function releaseClaim(db: Db, key: ClaimKey): Promise<void> {
+  await db.delete(triggerClaim).where(claimWhere(key));
+}
+
+function claimWhere(key: ClaimKey) {
+  return and(
+    eq(triggerClaim.workflowId, key.workflowId),
+    eq(triggerClaim.nodeId, key.nodeId),
+    eq(triggerClaim.claimKey, key.claimKey),
+  );
+}
+
+/**
+ * Forgets claims whose key starts with `prefix` and that were made before `before`, so the table does
+ * not grow by one row per schedule and minute forever. Returns how many rows were removed.
+ */
+export async function deleteClaimsBefore(db: Db, prefix: string, before: Date): Promise<number> {
+  const result = await db
+    .delete(triggerClaim)
+    .where(and(like(triggerClaim.claimKey, `${prefix}%`), lt(triggerClaim.createdAt, before)))
+    .run();
+  return result.meta.changes;
+}

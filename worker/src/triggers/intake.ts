@@ -1,0 +1,164 @@
+/**
+ * What an incoming call to a trigger URL means, per trigger kind: refuse it (an ApiError), acknowledge it
+ * without a run (Stripe: unlisted or already-seen event), or start a run with this payload. Pure of HTTP
+ * framework code so each rule is easy to read next to the contract.
+ */
+import { ApiError } from "../http/errors";
+import type { NodeType } from "../nodes/node-type";
+import type { WebhookTarget } from "../storage/triggers";
+import { googleFormOutput } from "./google-form";
+import { collect, parseBody, recordedHeaders } from "./request-body";
+import type { ExecutionMode, TriggerServices } from "./services";
+import {
+  constantTimeEqual,
+  NODEBASE_SIGNATURE_HEADER,
+  verifyNodebaseSignature,
+  verifyStripeSignature,
+} from "./signatures";
+
+export interface IncomingCall {
+  request: Request;
+  rawBody: Uint8Array;
+  /** `/webhooks-test/…`: the saved draft runs even when the workflow is inactive. */
+  test: boolean;
+}
+
+export type IntakeDecision =
+  | {
+      action: "start";
+      mode: ExecutionMode;
+      triggerData: unknown;
+      respond: "immediately" | "lastNode";
+      /** Stripe: the event id this run claims, so a redelivery starts nothing. */
+      claimKey?: string;
+    }
+  | { action: "acknowledge"; reason: string };
+
+/** The HTTP method a trigger URL accepts: the webhook node's `method`; Stripe and Google Form always POST. */
+export function acceptedMethod(kind: string, params: Record<string, unknown>): string {
+  return kind === "webhook" ? String(params.method ?? "POST") : "POST";
+}
+
+export async function decideIntake(
+  env: Env,
+  services: TriggerServices,
+  target: WebhookTarget,
+  nodeType: NodeType,
+  params: Record<string, unknown>,
+  call: IncomingCall,
+): Promise<IntakeDecision> {
+  const credential = (acceptedTypes: readonly string[]) =>
+    target.node.credentialId
+      ? services.loadCredential(env, {
+          userId: target.workflow.userId,
+          credentialId: target.node.credentialId,
+          acceptedTypes,
+        })
+      : Promise.resolve(null);
+
+  switch (nodeType.trigger) {
+    case "webhook": {
+      const auth = await credential(["webhookAuth"]);
+      const redact = await checkWebhookAuth(auth?.data ?? null, call);
+      const url = new URL(call.request.url);
+      return {
+        action: "start",
+        mode: call.test ? "webhookTest" : "webhook",
+        respond: params.respond === "lastNode" ? "lastNode" : "immediately",
+        triggerData: {
+          method: call.request.method,
+          headers: recordedHeaders(call.request.headers, redact),
+          query: collect(url.searchParams),
+          body: await parseBody(call.rawBody, call.request.headers.get("content-type")),
+        },
+      };
+    }
+    case "googleForm": {
+      const secret = (await credential(["googleForm"]))?.data.secret;
+      if (typeof secret !== "string") throw notConfigured("Google Form trigger has no googleForm credential");
+      if (!constantTimeEqual(call.request.headers.get("x-nodebase-secret") ?? "", secret)) {
+        throw new ApiError(401, "unauthorized", "Missing or wrong X-Nodebase-Secret");
+      }
+      const body = await parseBody(
+        call.rawBody,
+        call.request.headers.get("content-type") ?? "application/json",
+      );
+      return {
+        action: "start",
+        mode: "googleForm",
+        respond: "immediately",
+        triggerData: googleFormOutput(body),
+      };
+    }
+    case "stripe": {
+      const signingSecret = (await credential(["stripeWebhook"]))?.data.signingSecret;
+      if (typeof signingSecret !== "string")
+        throw notConfigured("Stripe trigger has no stripeWebhook credential");
+      const rawText = new TextDecoder().decode(call.rawBody);
+      const verdict = await verifyStripeSignature(
+        call.request.headers.get("stripe-signature"),
+        rawText,
+        signingSecret,
+      );
+      if (!verdict.ok) throw new ApiError(400, "invalid_signature", verdict.message);
+      const event = parseStripeEvent(rawText);
+      const wanted = Array.isArray(params.events) ? (params.events as string[]) : [];
+      // An empty list means every event type (documented in docs/webhooks.md).
+      if (wanted.length > 0 && !wanted.includes(event.type)) {
+        return { action: "acknowledge", reason: `event type ${event.type} is not listed` };
+      }
+      // Test deliveries claim separately so trying an event in the editor does not swallow the live one.
+      const claimKey = `${call.test ? "stripe-test" : "stripe"}:${event.id}`;
+      return { action: "start", mode: "stripe", respond: "immediately", triggerData: event, claimKey };
+    }
+    default:
+      throw new ApiError(404, "not_found", "Webhook not found");
+  }
+}
+
+/**
+ * webhookAuth in header mode (`{ header, value }`, the header must carry the value) or HMAC mode
+ * (`{ hmacSecret }`, `X-Nodebase-Signature: sha256=<hex HMAC-SHA256 of the raw body>`). Returns the header
+ * names whose values must not be recorded in the trigger payload.
+ */
+async function checkWebhookAuth(auth: Record<string, unknown> | null, call: IncomingCall): Promise<string[]> {
+  if (!auth) return [];
+  if (typeof auth.hmacSecret === "string") {
+    const ok = await verifyNodebaseSignature(
+      call.request.headers.get(NODEBASE_SIGNATURE_HEADER),
+      auth.hmacSecret,
+      call.rawBody,
+    );
+    if (!ok)
+      throw new ApiError(
+        401,
+        "unauthorized",
+        "Missing or wrong X-Nodebase-Signature (sha256=<hex HMAC of the body>)",
+      );
+    return [];
+  }
+  if (typeof auth.header === "string" && typeof auth.value === "string") {
+    if (!constantTimeEqual(call.request.headers.get(auth.header) ?? "", auth.value)) {
+      throw new ApiError(401, "unauthorized", `Missing or wrong ${auth.header} header`);
+    }
+    return [auth.header];
+  }
+  throw notConfigured("webhookAuth credential holds neither header+value nor hmacSecret");
+}
+
+function parseStripeEvent(rawText: string): { id: string; type: string } & Record<string, unknown> {
+  let event: unknown;
+  try {
+    event = JSON.parse(rawText);
+  } catch {
+    throw new ApiError(400, "invalid_json", "Stripe event is not valid JSON");
+  }
+  const record = event as Record<string, unknown> | null;
+  if (!record || typeof record.id !== "string" || typeof record.type !== "string") {
+    throw new ApiError(400, "invalid_body", "Stripe event needs string fields id and type");
+  }
+  return record as { id: string; type: string } & Record<string, unknown>;
+}
+
+/** The workflow cannot check this call: the caller should retry later (Stripe does), once it is fixed. */
+const notConfigured = (message: string) => new ApiError(503, "trigger_not_configured", message);

@@ -1,0 +1,40 @@
+/**
+ * What webhook intake and the cron handler need from the engine and the credential vault, as one bag.
+ * `realTriggerServices` (trigger-services wiring in http/app.ts and index.ts) passes the real functions;
+ * unit tests pass recording ones to check intake decisions without running workflows.
+ */
+import type { ExecutionStatus } from "../storage/schema";
+
+export type ExecutionMode =
+  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "retry";
+
+export interface StartExecutionRequest {
+  userId: string;
+  workflowId: string;
+  mode: ExecutionMode;
+  triggerNodeId?: string;
+  triggerData: unknown;
+  version?: number;
+}
+
+/** A run that reached an end, as `respond: "lastNode"` needs it. */
+export interface FinishedExecution {
+  status: ExecutionStatus;
+  /** Output of the last node that ran. */
+  output: unknown;
+  error: { message: string; nodeId?: string } | null;
+}
+
+export interface TriggerServices {
+  startExecution(env: Env, request: StartExecutionRequest): Promise<{ executionId: string }>;
+  /** The finished run, or null when it has not finished within `timeoutMs`. */
+  waitForExecution(env: Env, executionId: string, timeoutMs: number): Promise<FinishedExecution | null>;
+  /**
+   * Decrypted credential fields. Intake verifies signatures and shared secrets with them before any run
+   * exists; the values are compared and dropped, never stored or logged.
+   */
+  loadCredential(
+    env: Env,
+    request: { userId: string; credentialId: string; acceptedTypes: readonly string[] },
+  ): Promise<{ type: string; data: Record<string, unknown> }>;
+}

@@ -1,0 +1,104 @@
+/**
+ * vitest globalSetup (runs in Node, outside workerd): one scriptable HTTP server on 127.0.0.1 that stands in
+ * for OpenAI, Anthropic, Gemini, Slack and Discord. Tests inside workerd reach it by URL (`inject("fakeHttpUrl")`).
+ *
+ * A test opens a session with the answers it wants (`POST /__fake/sessions`), points a node at the session's
+ * base URL (`/s/<id>`), then reads back exactly what the node sent (`GET /__fake/sessions/<id>`). Sessions keep
+ * test files that run in parallel apart. Ports: the triggers helper's range (8852-8855), first free one.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { TestProject } from "vitest/node";
+
+interface FakeResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+}
+interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+interface Session {
+  responses: FakeResponse[];
+  requests: RecordedRequest[];
+}
+
+const PORTS = [8852, 8853, 8854, 8855];
+
+export default async function setup(project: TestProject) {
+  const sessions = new Map<string, Session>();
+  let nextId = 1;
+
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    const url = new URL(req.url ?? "/", "http://fake");
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+      const type = typeof payload === "string" ? "text/plain" : "application/json";
+      res.writeHead(status, { "content-type": type, ...headers });
+      res.end(payload === undefined ? "" : text);
+    };
+
+    if (req.method === "POST" && url.pathname === "/__fake/sessions") {
+      const id = String(nextId++);
+      sessions.set(id, { responses: JSON.parse(body || "{}").responses ?? [], requests: [] });
+      return send(200, { id });
+    }
+    const read = /^\/__fake\/sessions\/(\w+)$/.exec(url.pathname);
+    if (req.method === "GET" && read) {
+      const session = sessions.get(read[1]);
+      return session ? send(200, { requests: session.requests }) : send(404, { error: "no such session" });
+    }
+    const call = /^\/s\/(\w+)(\/.*)?$/.exec(url.pathname);
+    const session = call && sessions.get(call[1]);
+    if (!call || !session) return send(404, { error: `fake server: no session for ${url.pathname}` });
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) headers[name] = String(value);
+    session.requests.push({ method: req.method ?? "", path: (call[2] ?? "/") + url.search, headers, body });
+    // Answers are used in order; the last one repeats once the script is exhausted.
+    const index = Math.min(session.requests.length - 1, session.responses.length - 1);
+    const answer = session.responses[index] ?? {
+      status: 500,
+      body: { error: "fake server: no scripted answer" },
+    };
+    if (answer.body === undefined) {
+      res.writeHead(answer.status ?? 200, answer.headers ?? {});
+      return res.end();
+    }
+    return send(answer.status ?? 200, answer.body, answer.headers);
+  });
+
+  const port = await listenOnFirstFree(server, PORTS);
+  project.provide("fakeHttpUrl", `http://127.0.0.1:${port}`);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+async function listenOnFirstFree(server: Server, ports: number[]): Promise<number> {
+  for (const port of ports) {
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (ok) return port;
+  }
+  throw new Error(`fake HTTP server: ports ${ports.join(", ")} are all taken`);
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    fakeHttpUrl: string;
+  }
+}
