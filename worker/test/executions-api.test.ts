@@ -271,3 +271,23 @@ describe("executions API", { timeout: 30_000 }, () => {
     await owner.fetch(`/api/executions/${id}/cancel`, { method: "POST" });
   });
 });
+
+describe("executions in the OpenAPI document", () => {
+  it("documents every executions route, the live sockets included", async () => {
+    const res = await call("/api/openapi.json");
+    expect(res.status).toBe(200);
+    const paths = Object.keys(((await res.json()) as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/api/workflows/{id}/run",
+        "/api/workflows/{id}/live",
+        "/api/executions",
+        "/api/executions/{id}",
+        "/api/executions/{id}/cancel",
+        "/api/executions/{id}/retry",
+        "/api/executions/{id}/events/{event}",
+        "/api/executions/{id}/live",
+      ]),
+    );
+  });
+});
