@@ -1,9 +1,10 @@
 /** Executions: the run history, one execution's steps, cancel and retry, and starting a manual run. */
 import { api } from "./client";
 import type { Page } from "./types";
+// The status unions come from the Worker (type-only import: erased from the bundle).
+import type { ExecutionStatus, StepStatus } from "../../../worker/src/realtime/events";
 
-export type ExecutionStatus = "queued" | "running" | "waiting" | "success" | "error" | "canceled";
-export type StepStatus = ExecutionStatus | "skipped";
+export type { ExecutionStatus, StepStatus };
 
 export const EXECUTION_STATUSES: ExecutionStatus[] = [
   "queued",

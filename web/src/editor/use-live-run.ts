@@ -11,7 +11,7 @@ import {
   type ExecutionStatus,
 } from "../api/executions";
 import { openLiveSocket, type LiveConnectionState } from "../api/live";
-import type { ExecutionLiveMessage, WorkflowLiveMessage } from "../api/live-messages";
+import type { ExecutionLiveMessage, WorkflowLiveMessage } from "../../../worker/src/realtime/events";
 import { toast } from "../components/toaster";
 import type { NodeOverlayStore, NodeRunState } from "./node-overlay";
 

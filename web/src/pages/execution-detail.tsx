@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError } from "../api/client";
 import { executionsApi, formatDuration, TERMINAL_STATUSES, type ExecutionDetail } from "../api/executions";
 import { openLiveSocket } from "../api/live";
-import type { ExecutionLiveMessage } from "../api/live-messages";
+import type { ExecutionLiveMessage } from "../../../worker/src/realtime/events";
 import { nodeTypesApi, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowDocument } from "../api/types";
 import { workflowsApi } from "../api/workflows";
