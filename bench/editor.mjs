@@ -13,11 +13,19 @@
  * The first run warms the server and chromium's caches and is reported separately.
  * Usage: node bench/editor.mjs [--runs N] [--port P]   (editor helper's ports: 8866 + inspector 8867)
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import {
+  applyMigrations,
+  buildSpa,
+  killGroup,
+  localSecretVarArgs,
+  privateWranglerEnv,
+  spawnWranglerDev,
+  waitUntilReady,
+} from "../scripts/lib/local-worker.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
@@ -26,8 +34,6 @@ const PORT = Number(args.port ?? 8866);
 const RUNS = Number(args.runs ?? 7);
 const NODES = 500;
 const BASE = `http://127.0.0.1:${PORT}`;
-const root = join(import.meta.dirname, "..");
-const bin = (name) => join(root, "node_modules/.bin", name);
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 if (!existsSync(chromiumPath)) {
@@ -36,55 +42,22 @@ if (!existsSync(chromiumPath)) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "nodebase-bench-editor-"));
-// A private dev registry: other `wrangler dev` servers of a worker named "nodebase" on this machine would
-// otherwise share it, and one of them starting or stopping restarts ours mid-measurement.
-const env = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  CI: "1",
-  WRANGLER_REGISTRY_PATH: join(dir, "registry"),
-};
-mkdirSync(env.WRANGLER_REGISTRY_PATH, { recursive: true });
-run(bin("vite"), [
-  "build",
-  "--config",
-  "web/vite.config.ts",
-  "--outDir",
-  join(dir, "dist"),
-  "--logLevel",
-  "warn",
-]);
-run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", join(dir, "state")]);
+const env = privateWranglerEnv(join(dir, "registry"));
+buildSpa(join(dir, "dist"), env);
+applyMigrations(join(dir, "state"), env);
 
-const vars = [
-  "NODEBASE_ENV:development",
-  "AUTH_SECRET:bench-secret-0123456789abcdef0123456789abcdef",
-  "CREDENTIAL_KEYS:k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-].flatMap((v) => ["--var", v]);
 // detached: wrangler leads its own process group, so one kill by PID reaches its workerd children too.
-const wrangler = spawn(
-  bin("wrangler"),
-  [
-    "dev",
-    ...["--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(PORT + 1)],
-    ...[
-      "--persist-to",
-      join(dir, "state"),
-      "--assets",
-      join(dir, "dist"),
-      "--show-interactive-dev-session=false",
-    ],
-    ...vars,
-  ],
-  { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-);
-let output = "";
-wrangler.stdout.on("data", (d) => (output += d));
-wrangler.stderr.on("data", (d) => (output += d));
+const wranglerDev = spawnWranglerDev({
+  port: PORT,
+  persistTo: join(dir, "state"),
+  args: ["--assets", join(dir, "dist"), "--show-interactive-dev-session=false", ...localSecretVarArgs()],
+  env,
+  detached: true,
+});
 
 let browser;
 try {
-  await waitForServer();
+  await waitUntilReady(BASE, wranglerDev, 120_000);
   const cookie = await signUp();
   const workflowId = await createBigWorkflow(cookie);
   browser = await chromium.launch({
@@ -128,11 +101,11 @@ try {
   }
 } catch (error) {
   console.error(error);
-  console.error(output.slice(-3000));
+  console.error(wranglerDev.output().slice(-3000));
   process.exitCode = 1;
 } finally {
   await browser?.close();
-  await stopWrangler();
+  await killGroup(wranglerDev.child);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -202,47 +175,6 @@ async function createBigWorkflow(cookie) {
   });
   if (res.status !== 201) throw new Error(`create workflow: ${res.status} ${await res.text()}`);
   return (await res.json()).id;
-}
-
-async function waitForServer() {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode})`);
-    try {
-      if ((await fetch(`${BASE}/api/openapi.json`)).status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("wrangler dev did not start in 120 s");
-}
-
-async function stopWrangler() {
-  if (wrangler.exitCode !== null) return;
-  const exited = new Promise((r) => wrangler.once("exit", r));
-  try {
-    process.kill(-wrangler.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-wrangler.pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function run(command, argv) {
-  const result = spawnSync(command, argv, { cwd: root, env, encoding: "utf8" });
-  if (result.status !== 0) {
-    console.error(result.stdout, result.stderr);
-    process.exit(1);
-  }
 }
 
 function percentile(sorted, p) {

@@ -12,9 +12,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { bin, localSecrets, root } from "./lib/local-worker.mjs";
 
-const root = resolve(import.meta.dirname, "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
 const port = Number(process.env.PORT ?? 8787);
 const inspectorPort = Number(process.env.INSPECTOR_PORT ?? port + 1);
 const persistTo = process.env.PERSIST_TO ? resolve(process.env.PERSIST_TO) : undefined;
@@ -76,10 +75,7 @@ function persistArgs() {
 /** Local secrets: a random AUTH_SECRET, one credential encryption key and a rotation token, generated once per checkout. */
 function ensureDevVars(path) {
   const wanted = {
-    NODEBASE_ENV: "development",
-    AUTH_SECRET: randomBytes(32).toString("hex"),
-    // `<keyId>:<base64 of 32 bytes>`, comma-separated, newest first (docs/credentials.md).
-    CREDENTIAL_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+    ...localSecrets(),
     // Lets `npm run credentials:rotate` re-encrypt local credentials (docs/credentials.md#rotating-keys).
     ROTATION_TOKEN: randomBytes(32).toString("hex"),
   };

@@ -3,13 +3,16 @@
  * state (migrations applied, its own dev registry), a JSON API client for it, and a signed-up user's API key.
  * Scripts in bench/ import this; bench/run.mjs only runs the `*.mjs` files directly in bench/.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-const root = join(import.meta.dirname, "../..");
-const wranglerBin = join(root, "node_modules/.bin/wrangler");
+import {
+  applyMigrations,
+  localSecretVarArgs,
+  privateWranglerEnv,
+  root,
+  spawnWranglerDev,
+} from "../../scripts/lib/local-worker.mjs";
 
 /** `--port P --seconds S` → `{ port: "P", seconds: "S" }`. */
 export function parseArgs(argv = process.argv.slice(2)) {
@@ -28,49 +31,19 @@ export function startWranglerDev({ port, statePrefix }) {
   const persist = mkdtempSync(join(tmpdir(), statePrefix));
   // wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
   mkdirSync(join(root, "web/dist"), { recursive: true });
-  // A private dev registry: every `wrangler dev` of a worker named "nodebase" on this machine shares the
-  // default one, and another one starting or stopping makes ours restart its runtime mid-benchmark
-  // (POSTs in flight answer 503, GETs hang in wrangler's proxy).
   const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
+  const env = privateWranglerEnv(registry);
+  applyMigrations(persist, env);
 
-  const migrate = spawnSync(
-    wranglerBin,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-    { cwd: root, env, encoding: "utf8" },
-  );
-  if (migrate.status !== 0) {
-    console.error(migrate.stdout, migrate.stderr);
-    process.exit(1);
-  }
-
-  const vars = [
-    "NODEBASE_ENV:development",
-    "AUTH_SECRET:bench-secret-0123456789abcdef0123456789abcdef",
-    "CREDENTIAL_KEYS:k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-  ].flatMap((v) => ["--var", v]);
-  const wrangler = spawn(
-    wranglerBin,
-    [
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(port + 1),
-      "--persist-to",
-      persist,
-      ...vars,
-    ],
-    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  wrangler.stdout.on("data", (d) => (output += d));
-  wrangler.stderr.on("data", (d) => (output += d));
+  const { child: wrangler, output } = spawnWranglerDev({
+    port,
+    persistTo: persist,
+    args: localSecretVarArgs(),
+    env,
+  });
 
   function stop() {
-    if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, output);
+    if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, output());
     // Stop wrangler by the PID we started (it takes its workerd children down with it).
     if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
     if (process.env.BENCH_KEEP_STATE) console.log(`local state kept in ${persist}`);
@@ -90,7 +63,7 @@ export function startWranglerDev({ port, statePrefix }) {
   return {
     base,
     /** Everything wrangler printed so far (for failure reports). */
-    output: () => output,
+    output,
     stop,
     /** Stops wrangler and waits for it to exit before its state folder is removed. */
     async shutdown() {
@@ -112,7 +85,7 @@ export function startWranglerDev({ port, statePrefix }) {
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      throw new Error(`wrangler dev did not start:\n${output}`);
+      throw new Error(`wrangler dev did not start:\n${output()}`);
     },
   };
 }
