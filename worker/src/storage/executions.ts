@@ -13,6 +13,7 @@ export type StepRow = typeof executionStep.$inferSelect;
 
 const FINISHED: ExecutionStatus[] = ["success", "error", "canceled"];
 const UNFINISHED_STEP: StepStatus[] = ["queued", "running", "waiting"];
+const FINAL_STEP: StepStatus[] = ["success", "error", "skipped", "canceled"];
 
 // ---- Workflows, as the engine sees them ----------------------------------------------------------
 
@@ -172,12 +173,14 @@ type StepKey = { executionId: string; nodeId: string; nodeName: string };
 
 /**
  * Writes a step row, creating it if needed. Never overwrites a canceled step, and keeps the first
- * `startedAt` (a retried node started when its first attempt did).
+ * `startedAt` (a retried node started when its first attempt did). With `unlessFinal`, it does not
+ * overwrite any final status either: for a write that may race (and lose to) the step's final write.
  */
 export async function upsertStep(
   db: Db,
   key: StepKey,
   fields: Partial<Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">>,
+  opts: { unlessFinal?: boolean } = {},
 ) {
   const values = { ...key, status: "queued" as StepStatus, ...fields };
   const set: Record<string, unknown> = { ...fields };
@@ -190,7 +193,9 @@ export async function upsertStep(
     .onConflictDoUpdate({
       target: [executionStep.executionId, executionStep.nodeId],
       set,
-      setWhere: sql`${executionStep.status} <> 'canceled'`,
+      setWhere: opts.unlessFinal
+        ? notInArray(executionStep.status, FINAL_STEP)
+        : sql`${executionStep.status} <> 'canceled'`,
     });
 }
 
