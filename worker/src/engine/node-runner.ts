@@ -19,6 +19,7 @@ import { getDb } from "../storage/db";
 import {
   findExecution,
   findStep,
+  type ExecutionRow,
   markExecutionRunning,
   markExecutionWaiting,
   upsertStep,
@@ -162,7 +163,7 @@ export async function prepareNodePause(
   await Promise.all([
     upsertStep(db, keyOf(ref, node), { status: "waiting", input: boundJson(scope.json), startedAt }),
     publishNode(ref.env, ref.executionId, live(node, "waiting", 0, { startedAt })),
-    markExecutionWaiting(db, ref.executionId).then((changed) => (changed ? publishCurrent(ref) : undefined)),
+    markExecutionWaiting(db, ref.executionId).then((row) => (row ? publishRow(ref.env, row) : undefined)),
   ]);
   return pause.kind === "sleep"
     ? { kind: "sleep", untilMs: pause.until.getTime() }
@@ -291,13 +292,16 @@ function requireNodeType(node: SnapshotNode): NodeType {
 }
 
 async function resumeExecution(ref: RunRef) {
-  if (await markExecutionRunning(getDb(ref.env.DB), ref.executionId, new Date())) await publishCurrent(ref);
+  const row = await markExecutionRunning(getDb(ref.env.DB), ref.executionId, new Date());
+  if (row) await publishRow(ref.env, row);
 }
 
-/** Publishes the execution as D1 now has it (the row is the truth the live view mirrors). */
-export async function publishCurrent(ref: RunRef) {
-  const row = await findExecution(getDb(ref.env.DB), ref.executionId);
-  if (row) await publishExecution(ref.env, toLiveExecution(row));
+/**
+ * Publishes the execution as the write that changed it returned it (the row is the truth the live view
+ * mirrors). A later change (e.g. a cancel) publishes itself, and the room never moves backwards.
+ */
+export async function publishRow(env: Env, row: ExecutionRow) {
+  await publishExecution(env, toLiveExecution(row));
 }
 
 function keyOf(ref: RunRef, node: SnapshotNode) {

@@ -98,39 +98,47 @@ export async function findLatestExecution(db: Db, workflowId: string): Promise<E
   return rows[0] ?? null;
 }
 
-/** queued|waiting → running; sets startedAt once. False when the execution already finished. */
-export async function markExecutionRunning(db: Db, executionId: string, at: Date): Promise<boolean> {
+/**
+ * queued|waiting → running; sets startedAt once. Returns the updated row (what to publish, without
+ * reading it again), or null when the execution already finished.
+ */
+export async function markExecutionRunning(
+  db: Db,
+  executionId: string,
+  at: Date,
+): Promise<ExecutionRow | null> {
   const res = await db
     .update(workflowExecution)
     .set({ status: "running", startedAt: sql`coalesce(${workflowExecution.startedAt}, ${at.getTime()})` })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
-    .returning({ id: workflowExecution.id });
-  return res.length > 0;
+    .returning();
+  return res[0] ?? null;
 }
 
-export async function markExecutionWaiting(db: Db, executionId: string): Promise<boolean> {
+/** → waiting; the updated row, or null when the execution already finished. */
+export async function markExecutionWaiting(db: Db, executionId: string): Promise<ExecutionRow | null> {
   const res = await db
     .update(workflowExecution)
     .set({ status: "waiting" })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
-    .returning({ id: workflowExecution.id });
-  return res.length > 0;
+    .returning();
+  return res[0] ?? null;
 }
 
-/** Ends an unfinished execution; a no-op (false) if it already ended (e.g. canceled meanwhile). */
+/** Ends an unfinished execution and returns the row; a no-op (null) if it already ended (e.g. canceled). */
 export async function finishExecution(
   db: Db,
   executionId: string,
   status: "success" | "error" | "canceled",
   error: { message: string; nodeId?: string } | null,
   at: Date,
-): Promise<boolean> {
+): Promise<ExecutionRow | null> {
   const res = await db
     .update(workflowExecution)
     .set({ status, error, finishedAt: at })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
-    .returning({ id: workflowExecution.id });
-  return res.length > 0;
+    .returning();
+  return res[0] ?? null;
 }
 
 /** Marks unfinished steps canceled (after the execution itself was canceled). */
