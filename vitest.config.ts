@@ -2,8 +2,8 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects: `worker` runs inside workerd (unit tests beside the code, scenario tests in worker/test),
- * `browser` runs in Node and drives Debian's chromium against `wrangler dev` (web/test).
+ * Three projects: `worker` runs inside workerd (unit tests beside the code, scenario tests in worker/test),
+ * `web` runs the SPA's pure modules in Node, `browser` runs in Node and drives Debian's chromium against `wrangler dev` (web/test).
  */
 export default defineConfig({
   test: {
@@ -34,6 +34,14 @@ export default defineConfig({
             "./worker/test/fakes/oauth-provider.global.ts",
             "./worker/test/fakes/fake-http.global.ts",
           ],
+        },
+      },
+      {
+        // Pure modules of the SPA (form generator, handles, history, documents): fast, no browser.
+        test: {
+          name: "web",
+          include: ["web/src/**/*.test.ts"],
+          environment: "node",
         },
       },
       {

@@ -12,6 +12,7 @@ import {
   redirect,
 } from "@tanstack/react-router";
 import { onUnauthorized } from "./api/client";
+import { prefetchEditor } from "./api/prefetch";
 import { AppLayout } from "./components/app-layout";
 import { RouteError } from "./components/route-error";
 import { Toaster } from "./components/toaster";
@@ -84,11 +85,31 @@ const workflowsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/workflows-list"), "WorkflowsListPage"),
 });
 
-/** The editor issue replaces this component with the canvas (keep it lazy so it stays its own chunk). */
+/** The editor: a lazy chunk of its own (with @xyflow/react), separate from the list pages. */
 export const workflowRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/workflows/$workflowId",
-  component: lazyRouteComponent(() => import("./pages/workflow-detail"), "WorkflowDetailPage"),
+  // Not awaited: the requests run while the editor chunk downloads; the page picks their answers up.
+  loader: ({ params }) => prefetchEditor(params.workflowId),
+  component: lazyRouteComponent(() => import("./editor/editor-page"), "EditorPage"),
+});
+
+export type ExecutionsSearch = { workflowId?: string; status?: string };
+
+const executionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/executions",
+  validateSearch: (search: Record<string, unknown>): ExecutionsSearch => ({
+    workflowId: typeof search.workflowId === "string" && search.workflowId ? search.workflowId : undefined,
+    status: typeof search.status === "string" && search.status ? search.status : undefined,
+  }),
+  component: lazyRouteComponent(() => import("./pages/executions-list"), "ExecutionsListPage"),
+});
+
+const executionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/executions/$executionId",
+  component: lazyRouteComponent(() => import("./pages/execution-detail"), "ExecutionDetailPage"),
 });
 
 /** `?connected=<id>` or `?connectError=<code>&credential=<id>`: where an OAuth2 connect comes back. */
@@ -109,7 +130,14 @@ const credentialsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
-  appRoute.addChildren([indexRoute, workflowsRoute, workflowRoute, credentialsRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    workflowsRoute,
+    workflowRoute,
+    executionsRoute,
+    executionRoute,
+    credentialsRoute,
+  ]),
 ]);
 
 export const router = createRouter({

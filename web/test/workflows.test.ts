@@ -87,11 +87,13 @@ if (!haveChromium && requireChromium) {
       expect(stored.items[0].version).toBeGreaterThan(1);
       await page.screenshot({ path: join(artifacts, "workflows-list.png") });
 
-      // Open: the workflow page lists its manual trigger.
+      // Open: the editor draws its manual trigger.
       await page.getByRole("link", { name: "Order sync to CRM", exact: true }).click();
       await page.waitForURL(`${baseUrl}/workflows/${stored.items[0].id}`);
-      await page.getByRole("heading", { name: "Order sync to CRM", level: 1 }).waitFor();
-      expect(await page.locator("[data-node-id=trigger] .node-name").textContent()).toBe("Manual trigger");
+      expect(await page.getByLabel("Workflow name").inputValue()).toBe("Order sync to CRM");
+      expect(await page.locator("[data-testid=node-trigger] .wf-node-name").textContent()).toBe(
+        "Manual trigger",
+      );
       await page.screenshot({ path: join(artifacts, "workflow-detail.png") });
 
       // Delete with confirmation.

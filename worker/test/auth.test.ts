@@ -13,6 +13,10 @@ describe("accounts", () => {
     const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="));
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
+    // The session lives only in the HttpOnly cookie: page scripts never see a copy of it.
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).not.toHaveProperty("token");
+    expect(body.user).toMatchObject({ email, name: "Alice" });
     const me = await call("/api/me", { headers: { cookie: cookieFrom(res) } });
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({ id: expect.any(String), email, name: "Alice" });

@@ -5,6 +5,7 @@
  *
  * Paths: `/status/<code>` answers that status with a text body; `/json` answers JSON; `/json-as-text`
  * answers JSON text labelled text/plain; `/redirect?to=<url>` answers 302; `/slow` answers after 10 s;
+ * `/flaky/<key>/<n>` answers 503 to the first n calls for that key, then 200 `{ ok: true, calls }`;
  * anything else echoes `{ method, path, query, headers, body }`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -18,6 +19,9 @@ declare module "vitest" {
 
 /** The project's assigned port range first; an OS-chosen port only if all of them are taken. */
 const PORTS = [8821, 8822, 8823, 8824, 8825, 8826, 8827, 8828, 8829, 0];
+
+/** Calls seen per `/flaky/<key>/…` key: a real upstream that fails a set number of times, then recovers. */
+const flakyCalls = new Map<string, number>();
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const slowTimers = new Set<NodeJS.Timeout>();
@@ -57,7 +61,14 @@ async function answer(
   const body = Buffer.concat(chunks).toString("utf8");
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const status = /^\/status\/(\d{3})$/.exec(url.pathname);
-  if (status) {
+  const flaky = /^\/flaky\/([\w-]+)\/(\d+)$/.exec(url.pathname);
+  if (flaky) {
+    const calls = (flakyCalls.get(flaky[1]) ?? 0) + 1;
+    flakyCalls.set(flaky[1], calls);
+    const failing = calls <= Number(flaky[2]);
+    res.writeHead(failing ? 503 : 200, { "content-type": "application/json" });
+    res.end(JSON.stringify(failing ? { error: "try again", calls } : { ok: true, calls }));
+  } else if (status) {
     res.writeHead(Number(status[1]), { "content-type": "text/plain" });
     res.end(`status ${status[1]}: ${"x".repeat(400)}`);
   } else if (url.pathname === "/json") {

@@ -46,6 +46,41 @@ describe("engine with a real failing node (httpRequest against the echo server)"
     expect(steps.after).toBeUndefined();
   });
 
+  it("a real upstream that fails twice then recovers: the node succeeds on attempt 3", async () => {
+    await using introspector = await introspectWorkflow(env.RUN_WORKFLOW);
+    await introspector.modifyAll(async (m) => {
+      await m.disableRetryDelays();
+    });
+    const user = await signUp();
+    const workflowId = await saveWorkflow(user.userId, {
+      nodes: [
+        { id: "t", type: "manualTrigger", name: "Start" },
+        {
+          id: "h",
+          type: "httpRequest",
+          name: "Call API",
+          retry: { maxAttempts: 3, backoff: "exponential", delayMs: 1000 },
+          parameters: { method: "GET", url: `${echo}/flaky/${crypto.randomUUID()}/2` },
+        },
+      ],
+      edges: chain("t", "h"),
+    });
+    const { executionId } = await startExecution(env, {
+      userId: user.userId,
+      workflowId,
+      mode: "manual",
+      triggerData: {},
+    });
+    const { execution, steps } = await finished(executionId);
+    expect(execution.status).toBe("success");
+    expect(steps.h).toMatchObject({
+      status: "success",
+      attempts: 3,
+      error: null,
+      output: { status: 200, body: { ok: true, calls: 3 } },
+    });
+  });
+
   it("with ignoreHttpErrors the same call succeeds on the first attempt", async () => {
     const user = await signUp();
     const workflowId = await saveWorkflow(user.userId, {

@@ -44,6 +44,9 @@ export const credentialsApi = {
   types: (signal?: AbortSignal) => api.get<{ items: CredentialType[] }>("/api/credential-types", { signal }),
   list: (cursor?: string, signal?: AbortSignal) =>
     api.get<Page<Credential>>("/api/credentials", { query: { cursor, limit: 50 }, signal }),
+  /** The credentials of one type (the editor's picker: one call per type a node accepts). */
+  listOfType: (type: string, signal?: AbortSignal) =>
+    api.get<Page<Credential>>("/api/credentials", { query: { type, limit: 200 }, signal }),
   create: (body: { name: string; type: string; data: Record<string, unknown> }) =>
     api.post<Credential>("/api/credentials", body),
   /** Secret fields sent empty keep their stored value. */

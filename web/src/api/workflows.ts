@@ -1,5 +1,6 @@
 /** The workflows resource. */
 import { api } from "./client";
+import { forgetPrefetchedWorkflow } from "./prefetch";
 import type { Page, Workflow, WorkflowDocument, WorkflowSummary } from "./types";
 
 /** The smallest valid workflow: one manual trigger, so a new workflow can be saved and run at once. */
@@ -30,9 +31,28 @@ export const workflowsApi = {
   get: (id: string, signal?: AbortSignal) =>
     api.get<Workflow>(`/api/workflows/${encodeURIComponent(id)}`, { signal }),
   create: (document: WorkflowDocument) => api.post<Workflow>("/api/workflows", document),
-  update: (id: string, document: WorkflowDocument) =>
-    api.put<Workflow>(`/api/workflows/${encodeURIComponent(id)}`, document),
-  remove: (id: string) => api.delete(`/api/workflows/${encodeURIComponent(id)}`),
+  update: (id: string, document: WorkflowDocument) => {
+    forgetPrefetchedWorkflow(id);
+    return api.put<Workflow>(`/api/workflows/${encodeURIComponent(id)}`, document);
+  },
+  remove: (id: string) => {
+    forgetPrefetchedWorkflow(id);
+    return api.delete(`/api/workflows/${encodeURIComponent(id)}`);
+  },
+  activate: (id: string) => {
+    forgetPrefetchedWorkflow(id);
+    return api.post<Workflow>(`/api/workflows/${encodeURIComponent(id)}/activate`, {});
+  },
+  deactivate: (id: string) => {
+    forgetPrefetchedWorkflow(id);
+    return api.post<Workflow>(`/api/workflows/${encodeURIComponent(id)}/deactivate`, {});
+  },
+  /** The document of one saved version (what an execution ran). */
+  version: (id: string, version: number, signal?: AbortSignal) =>
+    api.get<WorkflowDocument & { version: number }>(
+      `/api/workflows/${encodeURIComponent(id)}/versions/${version}`,
+      { signal },
+    ),
 
   /** Rename = read the whole document, change its name, write it back (PUT replaces the whole document). */
   async rename(id: string, name: string): Promise<Workflow> {

@@ -36,6 +36,9 @@ export function AppLayout() {
           <Link to="/workflows" className="nav-link" activeProps={{ className: "nav-link active" }}>
             Workflows
           </Link>
+          <Link to="/executions" className="nav-link" activeProps={{ className: "nav-link active" }}>
+            Executions
+          </Link>
           <Link to="/credentials" className="nav-link" activeProps={{ className: "nav-link active" }}>
             Credentials
           </Link>

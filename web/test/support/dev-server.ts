@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -24,7 +24,15 @@ export async function startDevServer(): Promise<DevServer> {
   const assets = join(dir, "dist");
   const persistTo = join(dir, "state");
   const envFile = join(dir, "test.env");
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  // A private dev registry: another `wrangler dev` of a worker named "nodebase" on this machine (other
+  // sessions, `npm run dev`) would otherwise share it and restart ours mid-test.
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CI: "true",
+    WRANGLER_REGISTRY_PATH: join(dir, "registry"),
+  };
+  mkdirSync(env.WRANGLER_REGISTRY_PATH, { recursive: true });
 
   writeFileSync(
     envFile,

@@ -14,6 +14,7 @@ import { credentialsApp } from "./credentials";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
+import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
@@ -39,6 +40,7 @@ export function createApp() {
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
+  app.route("/api", workflowVersionsApp);
   app.route("/api", executionsApp);
   app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);

@@ -16,8 +16,26 @@ export const authApp = new OpenAPIHono<AppEnv>();
 
 authApp.on(["GET", "POST"], "/auth/*", async (c) => {
   const res = await getAuth(c.env, c.req.url).handler(c.req.raw);
-  return res.status >= 400 ? toApiError(res) : res;
+  if (res.status >= 400) return toApiError(res);
+  return withoutSessionToken(res);
 });
+
+/**
+ * Better Auth also puts the session token in the JSON body of sign-up/sign-in. The HttpOnly cookie is the
+ * session; a copy readable by page scripts would undo what HttpOnly protects, so it is dropped.
+ */
+async function withoutSessionToken(res: Response): Promise<Response> {
+  if (!res.headers.get("content-type")?.includes("application/json")) return res;
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => null)) as Record<string, unknown> | null;
+  if (!body || typeof body !== "object" || !("token" in body)) return res;
+  const { token: _token, ...rest } = body;
+  const headers = new Headers(res.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(rest), { status: res.status, headers });
+}
 
 async function toApiError(res: Response): Promise<Response> {
   const body = (await res
@@ -64,7 +82,7 @@ const SessionUser = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-const SignedIn = z.object({ token: z.string().nullable(), user: SessionUser });
+const SignedIn = z.object({ user: SessionUser });
 const sessionCookie = {
   "Set-Cookie": {
     description: "HttpOnly session cookie `better-auth.session_token` (prefixed `__Secure-` over https)",

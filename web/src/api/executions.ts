@@ -1,0 +1,77 @@
+/** Executions: the run history, one execution's steps, cancel and retry, and starting a manual run. */
+import { api } from "./client";
+import type { Page } from "./types";
+
+export type ExecutionStatus = "queued" | "running" | "waiting" | "success" | "error" | "canceled";
+export type StepStatus = ExecutionStatus | "skipped";
+
+export const EXECUTION_STATUSES: ExecutionStatus[] = [
+  "queued",
+  "running",
+  "waiting",
+  "success",
+  "error",
+  "canceled",
+];
+export const TERMINAL_STATUSES: readonly string[] = ["success", "error", "canceled"];
+
+export interface ExecutionSummary {
+  id: string;
+  workflowId: string;
+  workflowName?: string;
+  status: ExecutionStatus;
+  mode?: string;
+  version?: number;
+  retryOf?: string | null;
+  error?: { message: string; nodeId?: string } | null;
+  createdAt?: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ExecutionStep {
+  nodeId: string;
+  nodeName: string;
+  status: StepStatus;
+  attempts: number;
+  input: unknown;
+  output: unknown;
+  error: { message: string } | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ExecutionDetail extends ExecutionSummary {
+  steps: ExecutionStep[];
+  triggerData?: unknown;
+}
+
+export interface ExecutionFilter {
+  workflowId?: string;
+  status?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+const path = (id: string) => `/api/executions/${encodeURIComponent(id)}`;
+
+export const executionsApi = {
+  list: (filter: ExecutionFilter, signal?: AbortSignal) =>
+    api.get<Page<ExecutionSummary>>("/api/executions", { query: { limit: 50, ...filter }, signal }),
+  get: (id: string, signal?: AbortSignal) => api.get<ExecutionDetail>(path(id), { signal }),
+  cancel: (id: string) => api.post<unknown>(`${path(id)}/cancel`, {}),
+  retry: (id: string, mode: "fromFailed" | "latest") =>
+    api.post<{ executionId: string }>(`${path(id)}/retry`, { mode }),
+  run: (workflowId: string, input: unknown) =>
+    api.post<{ executionId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/run`, input ?? {}),
+};
+
+/** "1.2 s", "340 ms", "3 min 4 s": how long an execution or step took, or "" when it has not finished. */
+export function formatDuration(startedAt: string | null, finishedAt: string | null): string {
+  if (!startedAt || !finishedAt) return "";
+  const ms = new Date(finishedAt).getTime() - new Date(startedAt).getTime();
+  if (!Number.isFinite(ms) || ms < 0) return "";
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

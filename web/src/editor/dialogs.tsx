@@ -1,0 +1,134 @@
+/** The editor's two dialogs: keyboard shortcuts (?) and "Run with input" (a JSON body for the trigger). */
+import { useEffect, useRef, useState, type ReactNode } from "react";
+
+function Modal({
+  open,
+  title,
+  onClose,
+  children,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-label={title}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 className="dialog-title">{title}</h2>
+      {children}
+    </dialog>
+  );
+}
+
+const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+export const MOD = isMac ? "⌘" : "Ctrl";
+
+export const SHORTCUTS: [string, string][] = [
+  [`${MOD}+S`, "Save"],
+  [`${MOD}+Enter`, "Run the workflow (saves first)"],
+  [`${MOD}+Z`, "Undo"],
+  [`${MOD}+Shift+Z / ${MOD}+Y`, "Redo"],
+  ["Delete / Backspace", "Delete the selected nodes and connections"],
+  [
+    `${MOD}+C / ${MOD}+X / ${MOD}+V`,
+    "Copy, cut, paste nodes (as workflow JSON; JSON from elsewhere pastes too)",
+  ],
+  ["Shift+drag, Shift+click", "Select several nodes"],
+  ["Enter (in the node list)", "Add the node"],
+  ["Escape", "Close the panel, clear the selection"],
+  ["?", "Show this help"],
+];
+
+export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Modal open={open} title="Keyboard shortcuts" onClose={onClose}>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([keys, action]) => (
+            <tr key={keys}>
+              <td>
+                <kbd>{keys}</kbd>
+              </td>
+              <td>{action}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="dialog-actions">
+        <button type="button" className="btn btn-primary" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+export function RunInputDialog({
+  open,
+  onClose,
+  onRun,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onRun: (input: unknown) => void;
+}) {
+  const [text, setText] = useState("{\n  \n}");
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal open={open} title="Run with input" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          try {
+            const input = text.trim() ? JSON.parse(text) : {};
+            setError(null);
+            onRun(input);
+          } catch (err) {
+            setError(`Not valid JSON: ${(err as Error).message}`);
+          }
+        }}
+      >
+        <label className="field">
+          <span className="field-label">Input (JSON): the manual trigger's output and $trigger</span>
+          <textarea
+            className="input textarea mono"
+            rows={8}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            aria-invalid={Boolean(error) || undefined}
+            autoFocus
+          />
+        </label>
+        {error && (
+          <div className="form-error" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary">
+            Run
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { WorkflowDocument } from "../api/types";
+import { documentOf, editorReducer, initialEditorState, isDirty } from "./editor-state";
+
+const doc: WorkflowDocument = {
+  name: "W",
+  nodes: [{ id: "m", type: "manualTrigger", name: "Manual", position: { x: 0, y: 0 }, parameters: {} }],
+  edges: [],
+};
+const setNode = { id: "s", type: "set", name: "Set", position: { x: 260, y: 0 }, parameters: {} };
+
+describe("editor state", () => {
+  it("starts saved; an edit is unsaved; undo back to the saved entry is saved again", () => {
+    let state = initialEditorState(doc);
+    expect(isDirty(state)).toBe(false);
+    state = editorReducer(state, { type: "addFragment", nodes: [setNode], edges: [] });
+    expect(isDirty(state)).toBe(true);
+    expect(state.nodes.find((n) => n.id === "s")?.selected).toBe(true);
+    state = editorReducer(state, { type: "undo" });
+    expect(isDirty(state)).toBe(false);
+    expect(documentOf(state)).toEqual(doc);
+  });
+
+  it("records a connection and a parameter edit as undo steps", () => {
+    let state = initialEditorState(doc);
+    state = editorReducer(state, { type: "addFragment", nodes: [setNode], edges: [] });
+    state = editorReducer(state, {
+      type: "connect",
+      edge: { id: "e", source: "m", target: "s", sourceHandle: "main" },
+    });
+    state = editorReducer(state, {
+      type: "updateNode",
+      id: "s",
+      patch: { parameters: { fields: { a: "1" } } },
+    });
+    expect(documentOf(state).nodes[1].parameters).toEqual({ fields: { a: "1" } });
+    state = editorReducer(state, { type: "undo" });
+    expect(documentOf(state).nodes[1].parameters).toEqual({});
+    expect(documentOf(state).edges).toHaveLength(1);
+    state = editorReducer(state, { type: "undo" });
+    expect(documentOf(state).edges).toHaveLength(0);
+    state = editorReducer(state, { type: "redo" });
+    expect(documentOf(state).edges).toEqual([{ id: "e", source: "m", target: "s", sourceHandle: "main" }]);
+  });
+
+  it("keeps measured sizes across undo so nodes need no re-measure", () => {
+    let state = initialEditorState(doc);
+    state = {
+      ...state,
+      nodes: state.nodes.map((n) => ({ ...n, measured: { width: 200, height: 64 } })),
+    };
+    state = editorReducer(state, { type: "rename", name: "Renamed" });
+    state = editorReducer(state, { type: "undo" });
+    expect(state.name).toBe("W");
+    expect(state.nodes[0].measured).toEqual({ width: 200, height: 64 });
+  });
+
+  it("after a save takes server-assigned webhook ids; edits made during the save stay unsaved", () => {
+    let state = initialEditorState(doc);
+    state = editorReducer(state, { type: "rename", name: "Two" });
+    const sent = state.history.present.serial;
+    const fromServer = { ...documentOf(state), nodes: [{ ...doc.nodes[0], webhookId: "wh" }] };
+    const edited = editorReducer(state, { type: "addFragment", nodes: [setNode], edges: [] });
+    const afterSave = editorReducer(edited, { type: "saved", document: fromServer, serial: sent });
+    expect(isDirty(afterSave)).toBe(true);
+    expect(afterSave.nodes[0].data.node.webhookId).toBe("wh");
+    const clean = editorReducer(state, { type: "saved", document: fromServer, serial: sent });
+    expect(isDirty(clean)).toBe(false);
+  });
+});

@@ -1,0 +1,154 @@
+/** The bar above the canvas: name, save state, undo/redo, active toggle, run, the current run's status. */
+import { Link } from "@tanstack/react-router";
+import { useEffect, useState } from "react";
+import type { LiveConnectionState } from "../api/live";
+import { MOD } from "./dialogs";
+import { STATUS_LABELS } from "./node-icons";
+import type { FollowedExecution } from "./use-live-run";
+
+interface EditorToolbarProps {
+  workflowId: string;
+  name: string;
+  onRename: (name: string) => void;
+  dirty: boolean;
+  saving: boolean;
+  active: boolean;
+  version: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  onUndo: () => void;
+  onRedo: () => void;
+  onSave: () => void;
+  onRun: () => void;
+  onRunWithInput: () => void;
+  onToggleActive: (active: boolean) => void;
+  onHelp: () => void;
+  onTogglePalette: () => void;
+  paletteOpen: boolean;
+  execution: FollowedExecution | null;
+  connection: LiveConnectionState;
+}
+
+export function EditorToolbar(props: EditorToolbarProps) {
+  const [name, setName] = useState(props.name);
+  useEffect(() => setName(props.name), [props.name]);
+  const running = props.execution && !["success", "error", "canceled"].includes(props.execution.status);
+
+  return (
+    <div className="editor-toolbar" role="toolbar" aria-label="Workflow">
+      <button
+        type="button"
+        className={`btn btn-ghost btn-sm${props.paletteOpen ? " is-on" : ""}`}
+        onClick={props.onTogglePalette}
+        aria-pressed={props.paletteOpen}
+      >
+        Nodes
+      </button>
+      <nav aria-label="Breadcrumb" className="breadcrumb editor-crumb">
+        <Link to="/workflows">Workflows</Link>
+        <span aria-hidden="true">/</span>
+      </nav>
+      <input
+        className="input input-sm editor-name"
+        aria-label="Workflow name"
+        value={name}
+        maxLength={200}
+        onChange={(event) => setName(event.target.value)}
+        onBlur={() => name.trim() && name !== props.name && props.onRename(name.trim())}
+        onKeyDown={(event) => {
+          if (event.key === "Enter") event.currentTarget.blur();
+        }}
+      />
+      <span
+        className={`badge save-state${props.dirty ? " is-dirty" : ""}`}
+        data-testid="save-state"
+        aria-live="polite"
+      >
+        {props.saving ? "Saving…" : props.dirty ? "Unsaved changes" : `Saved · v${props.version}`}
+      </span>
+      <div className="toolbar-group">
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          onClick={props.onUndo}
+          disabled={!props.canUndo}
+          title={`Undo (${MOD}+Z)`}
+        >
+          Undo
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          onClick={props.onRedo}
+          disabled={!props.canRedo}
+          title={`Redo (${MOD}+Shift+Z)`}
+        >
+          Redo
+        </button>
+      </div>
+      <div className="toolbar-spacer" />
+      {props.execution && (
+        <Link
+          to="/executions/$executionId"
+          params={{ executionId: props.execution.id }}
+          className={`badge status-badge status-${props.execution.status}`}
+          data-testid="run-status"
+          data-status={props.execution.status}
+          title={props.execution.error?.message ?? "Open this execution"}
+        >
+          {running ? "Running" : "Run"}: {STATUS_LABELS[props.execution.status] ?? props.execution.status}
+          {props.connection === "reconnecting" ? " · reconnecting…" : ""}
+        </Link>
+      )}
+      <label className="toggle" title="An active workflow is started by its triggers (webhooks, schedules)">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={props.active}
+          onChange={(event) => props.onToggleActive(event.target.checked)}
+        />
+        <span>{props.active ? "Active" : "Inactive"}</span>
+      </label>
+      <Link to="/executions" search={{ workflowId: props.workflowId }} className="btn btn-ghost btn-sm">
+        Executions
+      </Link>
+      <button
+        type="button"
+        className="btn btn-ghost btn-sm"
+        onClick={props.onHelp}
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+      >
+        ?
+      </button>
+      <div className="btn-split">
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          onClick={props.onRun}
+          title={`Run (${MOD}+Enter)`}
+        >
+          ▶ Run
+        </button>
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          onClick={props.onRunWithInput}
+          aria-label="Run with input…"
+          title="Run with input…"
+        >
+          …
+        </button>
+      </div>
+      <button
+        type="button"
+        className="btn btn-primary btn-sm"
+        onClick={props.onSave}
+        disabled={props.saving}
+        title={`Save (${MOD}+S)`}
+      >
+        Save
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * A text field that understands expressions: `{{ … }}` parts are highlighted behind the text, and typing
+ * `$` or `{{` offers `$json`, `$trigger`, `$execution.id` and `$node("…")` for every earlier node.
+ * Arrow keys choose, Enter or Tab picks, Escape closes.
+ */
+import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  applyCompletion,
+  completionQueryAt,
+  completionsFor,
+  filterCompletions,
+  hasExpression,
+  splitExpressions,
+  type CompletionQuery,
+} from "./expressions";
+
+interface ExpressionInputProps {
+  id?: string;
+  value: string;
+  onChange: (value: string) => void;
+  upstreamNames: string[];
+  placeholder?: string;
+  multiline?: boolean;
+  invalid?: boolean;
+  describedBy?: string;
+  label?: string;
+}
+
+export function ExpressionInput(props: ExpressionInputProps) {
+  const { value, onChange, upstreamNames } = props;
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const backdropRef = useRef<HTMLDivElement>(null);
+  const listId = useId();
+  const [query, setQuery] = useState<CompletionQuery | null>(null);
+  const [active, setActive] = useState(0);
+  const all = useMemo(() => completionsFor(upstreamNames), [upstreamNames]);
+  const options = query ? filterCompletions(all, query.prefix) : [];
+  const open = options.length > 0;
+
+  // Grow with the content: one line for short values, up to ~8 lines before scrolling.
+  useLayoutEffect(() => {
+    const el = textareaRef.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight + 2, 200)}px`;
+  }, [value]);
+
+  const refreshQuery = () => {
+    const el = textareaRef.current;
+    if (!el) return;
+    const next =
+      el.selectionStart === el.selectionEnd ? completionQueryAt(el.value, el.selectionStart) : null;
+    setQuery(next);
+    setActive(0);
+  };
+
+  const pick = (index: number) => {
+    const el = textareaRef.current;
+    const completion = options[index];
+    if (!el || !query || !completion) return;
+    const result = applyCompletion(el.value, el.selectionStart, query, completion);
+    onChange(result.text);
+    setQuery(null);
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(result.cursor, result.cursor);
+    });
+  };
+
+  return (
+    <div className={`expr-field${hasExpression(value) ? " has-expression" : ""}`}>
+      <div className="expr-backdrop" ref={backdropRef} aria-hidden="true">
+        {splitExpressions(value).map((segment, i) =>
+          segment.expression ? (
+            <mark key={i} className="expr-mark">
+              {segment.text}
+            </mark>
+          ) : (
+            <span key={i}>{segment.text}</span>
+          ),
+        )}
+        {"\u200b"}
+      </div>
+      <textarea
+        ref={textareaRef}
+        id={props.id}
+        className={`expr-input${props.invalid ? " is-invalid" : ""}`}
+        rows={1}
+        spellCheck={false}
+        value={value}
+        placeholder={props.placeholder}
+        aria-invalid={props.invalid || undefined}
+        aria-describedby={props.describedBy}
+        aria-label={props.label}
+        aria-autocomplete="list"
+        aria-expanded={open}
+        aria-controls={open ? listId : undefined}
+        onChange={(event) => {
+          onChange(event.target.value);
+          requestAnimationFrame(refreshQuery);
+        }}
+        onScroll={(event) => {
+          if (backdropRef.current) backdropRef.current.scrollTop = event.currentTarget.scrollTop;
+        }}
+        onClick={refreshQuery}
+        onBlur={() => setTimeout(() => setQuery(null), 150)}
+        onKeyDown={(event) => {
+          if (open) {
+            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+              event.preventDefault();
+              const step = event.key === "ArrowDown" ? 1 : -1;
+              setActive((a) => (a + step + options.length) % options.length);
+              return;
+            }
+            if (event.key === "Enter" || event.key === "Tab") {
+              event.preventDefault();
+              pick(active);
+              return;
+            }
+            if (event.key === "Escape") {
+              event.preventDefault();
+              event.stopPropagation();
+              setQuery(null);
+              return;
+            }
+          }
+          // A single-line field: Enter does not add a line (Shift+Enter still does for multi-line ones).
+          if (event.key === "Enter" && !props.multiline && !event.shiftKey) event.preventDefault();
+        }}
+      />
+      {open && (
+        <ul className="expr-completions" role="listbox" id={listId} aria-label="Expression suggestions">
+          {options.map((option, index) => (
+            <li
+              key={option.label}
+              role="option"
+              aria-selected={index === active}
+              className={index === active ? "is-active" : undefined}
+              onMouseDown={(event) => {
+                event.preventDefault();
+                pick(index);
+              }}
+            >
+              <code>{option.label}</code>
+              <span className="muted">{option.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

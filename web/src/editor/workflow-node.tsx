@@ -1,0 +1,75 @@
+/**
+ * One node on the canvas: icon, name, type, live status and one handle per output. Memoised and reading
+ * its run state from the overlay store, so a status change or a drag re-renders only this node.
+ * The root carries `data-testid="node-<id>"` and `data-status` (idle until a run touches it).
+ */
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import "./editor.css";
+import type { FlowNode } from "./editor-state";
+import { hasInputHandle, outputHandles } from "./handles";
+import { iconFor, STATUS_GLYPHS, STATUS_LABELS } from "./node-icons";
+import { useNodeOverlay } from "./node-overlay";
+import { useNodeTypeInfo } from "./node-types-context";
+
+const HANDLE_SPACING = 24;
+
+function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
+  const { node } = data;
+  const info = useNodeTypeInfo(node.type);
+  const overlay = useNodeOverlay(id);
+  const outputs = outputHandles(info, node.parameters ?? {});
+  const status = overlay?.run?.status ?? "idle";
+  const problems = overlay?.problems ?? [];
+  const title = info?.title ?? node.type;
+  const named = outputs.length > 1 || outputs[0] !== "main";
+  const height = Math.max(64, named ? outputs.length * HANDLE_SPACING + 20 : 64);
+
+  return (
+    <div
+      className={`wf-node status-${status}${selected ? " is-selected" : ""}${problems.length ? " has-problems" : ""}${info ? "" : " is-unknown"}`}
+      data-testid={`node-${id}`}
+      data-status={status}
+      data-node-name={node.name}
+      style={{ minHeight: height }}
+      title={overlay?.run?.error?.message ?? (problems.join("\n") || undefined)}
+    >
+      {hasInputHandle(info) && <Handle type="target" position={Position.Left} className="wf-handle" />}
+      <span className="wf-node-icon" aria-hidden="true">
+        {iconFor(info?.icon, info?.category, title)}
+      </span>
+      <span className="wf-node-text">
+        <span className="wf-node-name">{node.name}</span>
+        <span className="wf-node-type">{info ? title : `Unknown type ${node.type}`}</span>
+        {overlay?.run?.status === "error" && overlay.run.error?.message && (
+          <span className="wf-node-error">{overlay.run.error.message}</span>
+        )}
+        {problems.length > 0 && <span className="wf-node-error">{problems[0]}</span>}
+      </span>
+      {status !== "idle" && (
+        <span className={`wf-node-status`} aria-label={STATUS_LABELS[status] ?? status} role="img">
+          {STATUS_GLYPHS[status] ?? "•"}
+        </span>
+      )}
+      {outputs.map((output, index) => {
+        const top = named ? 20 + index * HANDLE_SPACING : height / 2;
+        return (
+          <Handle
+            key={output}
+            id={output}
+            type="source"
+            position={Position.Right}
+            className="wf-handle"
+            style={{ top }}
+            data-handle={output}
+          >
+            {named && <span className="wf-handle-label">{output}</span>}
+          </Handle>
+        );
+      })}
+    </div>
+  );
+}
+
+export const WorkflowNodeCard = memo(WorkflowNodeView);
+export const flowNodeTypes = { workflow: WorkflowNodeCard };

@@ -1,0 +1,206 @@
+/** `/executions`: every run, newest first, filterable by workflow and status, paginated. */
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useCallback, useEffect, useState } from "react";
+import { EXECUTION_STATUSES, executionsApi, formatDuration, type ExecutionSummary } from "../api/executions";
+import type { WorkflowSummary } from "../api/types";
+import { workflowsApi } from "../api/workflows";
+import { StatusBadge } from "../components/status-badge";
+import { describeError, toast } from "../components/toaster";
+import { formatDateTime, formatRelative } from "../lib/format";
+
+type ListState =
+  | { status: "loading" }
+  | { status: "error"; message: string }
+  | { status: "ready"; items: ExecutionSummary[]; nextCursor: string | null };
+
+const MODE_LABELS: Record<string, string> = {
+  manual: "Manual",
+  webhook: "Webhook",
+  webhookTest: "Webhook (test)",
+  schedule: "Schedule",
+  stripe: "Stripe",
+  googleForm: "Google Form",
+  retry: "Retry",
+};
+
+export function ExecutionsListPage() {
+  const search = useSearch({ from: "/app/executions" });
+  const navigate = useNavigate({ from: "/executions" });
+  const [list, setList] = useState<ListState>({ status: "loading" });
+  const [workflows, setWorkflows] = useState<WorkflowSummary[]>([]);
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  useEffect(() => {
+    workflowsApi
+      .list()
+      .then((page) => setWorkflows(page.items))
+      .catch((error: unknown) => toast.error("Could not load workflow names", error));
+  }, []);
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      setList({ status: "loading" });
+      try {
+        const page = await executionsApi.list(
+          { workflowId: search.workflowId, status: search.status },
+          signal,
+        );
+        setList({ status: "ready", items: page.items, nextCursor: page.nextCursor });
+      } catch (error) {
+        if (!signal?.aborted) setList({ status: "error", message: describeError(error) });
+      }
+    },
+    [search.workflowId, search.status],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  async function loadMore() {
+    if (list.status !== "ready" || !list.nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await executionsApi.list({ ...search, cursor: list.nextCursor });
+      setList({ status: "ready", items: [...list.items, ...page.items], nextCursor: page.nextCursor });
+    } catch (error) {
+      toast.error("Could not load more executions", error);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  const names = new Map(workflows.map((w) => [w.id, w.name]));
+  const setFilter = (patch: Partial<typeof search>) =>
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+
+  return (
+    <div className="page page-wide">
+      <div className="page-header">
+        <div>
+          <h1 className="page-title">Executions</h1>
+          <p className="page-subtitle">Every run of your workflows, with each step's input and output.</p>
+        </div>
+      </div>
+      <form className="filters" aria-label="Filter executions" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span className="field-label">Workflow</span>
+          <select
+            className="input input-sm"
+            value={search.workflowId ?? ""}
+            onChange={(event) => setFilter({ workflowId: event.target.value || undefined })}
+          >
+            <option value="">All workflows</option>
+            {search.workflowId && !names.has(search.workflowId) && (
+              <option value={search.workflowId}>This workflow</option>
+            )}
+            {workflows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field-label">Status</span>
+          <select
+            className="input input-sm"
+            value={search.status ?? ""}
+            onChange={(event) => setFilter({ status: event.target.value || undefined })}
+          >
+            <option value="">Any status</option>
+            {EXECUTION_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void load()}>
+          Refresh
+        </button>
+      </form>
+
+      {list.status === "loading" && (
+        <div className="skeleton skeleton-block" aria-busy="true" aria-label="Loading executions" />
+      )}
+      {list.status === "error" && (
+        <div className="state state-error" role="alert">
+          <h2 className="state-title">Could not load executions</h2>
+          <p>{list.message}</p>
+          <button type="button" className="btn btn-secondary" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {list.status === "ready" && list.items.length === 0 && (
+        <div className="state">
+          <h2 className="state-title">
+            No executions{search.workflowId || search.status ? " match these filters" : " yet"}
+          </h2>
+          <p>Run a workflow from the editor, call its webhook, or let its schedule fire.</p>
+        </div>
+      )}
+      {list.status === "ready" && list.items.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="table" aria-label="Executions">
+              <thead>
+                <tr>
+                  <th>Status</th>
+                  <th>Workflow</th>
+                  <th>Trigger</th>
+                  <th>Started</th>
+                  <th>Duration</th>
+                  <th>
+                    <span className="sr-only">Open</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.items.map((e) => {
+                  const started = e.startedAt ?? e.createdAt ?? null;
+                  return (
+                    <tr key={e.id} data-execution-id={e.id}>
+                      <td>
+                        <StatusBadge status={e.status} />
+                      </td>
+                      <td>
+                        <Link to="/workflows/$workflowId" params={{ workflowId: e.workflowId }}>
+                          {e.workflowName ?? names.get(e.workflowId) ?? e.workflowId}
+                        </Link>
+                      </td>
+                      <td>{MODE_LABELS[e.mode ?? ""] ?? e.mode ?? "—"}</td>
+                      <td title={started ? formatDateTime(started) : undefined}>
+                        {started ? formatRelative(started) : "—"}
+                      </td>
+                      <td>{formatDuration(e.startedAt, e.finishedAt) || "—"}</td>
+                      <td>
+                        <Link
+                          to="/executions/$executionId"
+                          params={{ executionId: e.id }}
+                          className="btn btn-ghost btn-sm"
+                        >
+                          Details
+                        </Link>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {list.nextCursor && (
+            <div className="list-footer">
+              <button type="button" className="btn btn-secondary" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? "Loading…" : "Load more"}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

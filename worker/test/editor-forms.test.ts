@@ -1,0 +1,68 @@
+/**
+ * The editor's contract with GET /api/node-types, checked against the real registry: every parameter of
+ * every node type becomes a known form field, and the editor computes the same output handles as the
+ * engine (switch: one per rule, then the fallback). The editor modules are pure, so they run here too.
+ */
+import { describe, expect, it } from "vitest";
+import { emptyValueFor, fieldKind, type JsonSchema } from "../../web/src/editor/json-schema";
+import { outputHandles } from "../../web/src/editor/handles";
+import { describeNodeType } from "../src/http/node-types";
+import { nodeTypes } from "../src/nodes/registry";
+
+const described = Object.values(nodeTypes).map((t) => describeNodeType(t));
+const info = (type: string) => described.find((d) => d.type === type)!;
+const props = (type: string) => (info(type).parameters as JsonSchema).properties!;
+
+describe("editor forms and handles from GET /api/node-types", () => {
+  it("draws every parameter of every registered node type with a known field kind", () => {
+    for (const d of described) {
+      const schema = d.parameters as JsonSchema;
+      expect(fieldKind(schema).kind, d.type).toBe("object");
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        expect(
+          ["enum", "boolean", "number", "string", "record", "object", "list", "any"],
+          `${d.type}.${name}`,
+        ).toContain(fieldKind(property).kind);
+      }
+    }
+  });
+
+  it("turns httpRequest's parameters into a select, a text field, records, a free value and a number", () => {
+    const p = props("httpRequest");
+    expect(fieldKind(p.method)).toEqual({
+      kind: "enum",
+      options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    });
+    expect(fieldKind(p.url).kind).toBe("string");
+    expect(fieldKind(p.headers).kind).toBe("record");
+    expect(fieldKind(p.query).kind).toBe("record");
+    expect(fieldKind(p.body).kind).toBe("any");
+    expect(fieldKind(p.timeoutMs)).toEqual({ kind: "number", integer: true });
+    expect(fieldKind(p.ignoreHttpErrors).kind).toBe("boolean");
+    expect((info("httpRequest").parameters as JsonSchema).required).toContain("url");
+  });
+
+  it("turns set.fields into name → value rows and switch.rules into a list of sub-forms", () => {
+    expect(fieldKind(props("set").fields).kind).toBe("record");
+    const rules = fieldKind(props("switch").rules);
+    expect(rules.kind).toBe("list");
+    const items = (rules as { items: JsonSchema }).items;
+    const item = fieldKind(items);
+    expect(item.kind).toBe("object");
+    expect((item as { properties: [string, JsonSchema][] }).properties.map(([n]) => n)).toEqual([
+      "when",
+      "output",
+    ]);
+    expect(emptyValueFor(items)).toEqual({ output: "" });
+  });
+
+  it("computes the same output handles as the node types do", () => {
+    const params = { rules: [{ when: "{{ true }}", output: "big" }, { output: "small" }], fallback: "other" };
+    expect(outputHandles(info("switch"), params)).toEqual(
+      (nodeTypes.switch.outputs as (p: unknown) => string[])(params),
+    );
+    expect(outputHandles(info("switch"), {})).toEqual(["fallback"]);
+    expect(outputHandles(info("if"), {})).toEqual(["true", "false"]);
+    expect(outputHandles(info("set"), {})).toEqual(["main"]);
+  });
+});
