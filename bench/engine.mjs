@@ -16,140 +16,25 @@
  *
  * Usage: node bench/engine.mjs [--runs N] [--seconds S] [--port P]
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus } from "node:os";
+import { apiClient, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
-);
+const args = parseArgs();
 const PORT = Number(args.port ?? 8833);
 const RUNS = Number(args.runs ?? 20);
 const SECONDS = Number(args.seconds ?? 60);
 const CONCURRENCY = Number(args.concurrency ?? 4);
 const SIZES = [10, 50];
+// A request that takes this long means the dev server is stuck: fail loudly instead of waiting 5 min.
 const REQUEST_TIMEOUT_MS = 60_000;
-const BASE = `http://127.0.0.1:${PORT}`;
-const root = join(import.meta.dirname, "..");
-const wranglerBin = join(root, "node_modules/.bin/wrangler");
-
-const persist = mkdtempSync(join(tmpdir(), "nodebase-bench-"));
-mkdirSync(join(root, "web/dist"), { recursive: true });
-const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
-// A private dev registry: every `wrangler dev` of a worker named "nodebase" on this machine shares the
-// default one, and another one starting or stopping makes ours restart its runtime mid-benchmark
-// (POSTs in flight answer 503, GETs hang in wrangler's proxy).
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
 
 function log(...a) {
   console.log(...a);
 }
 
-const migrate = spawnSync(
-  wranglerBin,
-  ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-  {
-    cwd: root,
-    env,
-    encoding: "utf8",
-  },
-);
-if (migrate.status !== 0) {
-  console.error(migrate.stdout, migrate.stderr);
-  process.exit(1);
-}
-
-const vars = [
-  "NODEBASE_ENV:development",
-  "AUTH_SECRET:bench-secret-0123456789abcdef0123456789abcdef",
-  "CREDENTIAL_KEYS:k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-].flatMap((v) => ["--var", v]);
-const wrangler = spawn(
-  wranglerBin,
-  [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(PORT),
-    "--inspector-port",
-    String(PORT + 1),
-    "--persist-to",
-    persist,
-    ...vars,
-  ],
-  { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
-);
-let wranglerOutput = "";
-wrangler.stdout.on("data", (d) => (wranglerOutput += d));
-wrangler.stderr.on("data", (d) => (wranglerOutput += d));
-
-function stop() {
-  if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, wranglerOutput);
-  if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
-  if (process.env.BENCH_KEEP_STATE) console.log(`local state kept in ${persist}`);
-  else rmSync(persist, { recursive: true, force: true });
-  rmSync(registry, { recursive: true, force: true });
-}
-process.on("exit", stop);
-process.on("SIGINT", () => process.exit(130));
-
-async function api(path, init = {}, auth) {
-  const headers = {
-    "content-type": "application/json",
-    origin: BASE,
-    ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-  };
-  const started = Date.now();
-  try {
-    // A request that takes this long means the dev server is stuck: fail loudly instead of waiting 5 min.
-    return await fetch(BASE + path, {
-      ...init,
-      headers: { ...headers, ...init.headers },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw new Error(
-      `${init.method ?? "GET"} ${path} failed after ${Date.now() - started} ms: ${err.message}`,
-    );
-  }
-}
-
-async function waitReady() {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      // Any answer from the Worker (even a 404) means it is up.
-      const res = await fetch(`${BASE}/api/executions`);
-      if (res.status === 401) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev did not start:\n${wranglerOutput}`);
-}
-
-async function signUp() {
-  const email = `bench-${Date.now()}@example.test`;
-  const res = await api("/api/auth/sign-up/email", {
-    method: "POST",
-    body: JSON.stringify({ email, password: "bench-password-123", name: "Bench" }),
-  });
-  if (!res.ok) throw new Error(`sign-up ${res.status} ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const key = await api("/api/api-keys", {
-    method: "POST",
-    body: JSON.stringify({ name: "bench" }),
-    headers: { cookie },
-  });
-  if (key.status !== 201) throw new Error(`api key ${key.status} ${await key.text()}`);
-  return (await key.json()).key;
-}
+const dev = startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-" });
+const { stop } = dev;
+const api = apiClient(dev.base, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
 
 async function createChain(key, size) {
   const nodes = [{ id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} }];
@@ -256,8 +141,9 @@ async function main() {
   log(
     `settings: ${RUNS} sequential runs per size, then ${CONCURRENCY} concurrent for up to ${SECONDS}s, port ${PORT}`,
   );
-  await waitReady();
-  const key = await signUp();
+  // Any answer from the Worker (401 for a signed-out list) means it is up.
+  await dev.waitReady(async (base) => (await fetch(`${base}/api/executions`)).status === 401, 60_000);
+  const key = await signUpForKey(api);
   const ownWork = await setOwnWorkMs();
   log(`set node own work (expression + object), in-process: ${ownWork.toFixed(3)} ms`);
   const summary = {};
@@ -326,7 +212,8 @@ main()
   .catch((err) => {
     console.error(err);
     console.error(
-      wranglerOutput
+      dev
+        .output()
         .split("\n")
         .filter((l) => !l.includes("[wrangler:info]"))
         .slice(-40)

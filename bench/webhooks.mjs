@@ -13,142 +13,20 @@
  * Usage: node bench/webhooks.mjs [--seconds S] [--port P] [--drain-seconds D]
  */
 import autocannon from "autocannon";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg, totalmem } from "node:os";
+import { apiClient, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
-);
+const args = parseArgs();
 // The triggers helper's port range (8851-8859): 8856 for wrangler dev, 8857 for its inspector.
 const PORT = Number(args.port ?? 8856);
 const SECONDS = Number(args.seconds ?? 10);
 const DRAIN_SECONDS = Number(args["drain-seconds"] ?? 180);
 const CONCURRENCIES = [1, 10];
 const MODES = ["immediately", "lastNode"];
-const BASE = `http://127.0.0.1:${PORT}`;
-const root = join(import.meta.dirname, "..");
-const wranglerBin = join(root, "node_modules/.bin/wrangler");
 
-const persist = mkdtempSync(join(tmpdir(), "nodebase-bench-webhooks-"));
-// wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
-mkdirSync(join(root, "web/dist"), { recursive: true });
-// A private dev registry: every `wrangler dev` of a worker named "nodebase" on a machine shares the default
-// one, and another session's server would restart ours mid-request.
-const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
-
-const migrate = spawnSync(
-  wranglerBin,
-  ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
-  {
-    cwd: root,
-    env,
-    encoding: "utf8",
-  },
-);
-if (migrate.status !== 0) {
-  console.error(migrate.stdout, migrate.stderr);
-  process.exit(1);
-}
-
-const vars = [
-  "NODEBASE_ENV:development",
-  "AUTH_SECRET:bench-secret-0123456789abcdef0123456789abcdef",
-  "CREDENTIAL_KEYS:k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-].flatMap((v) => ["--var", v]);
-const wrangler = spawn(
-  wranglerBin,
-  [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(PORT),
-    "--inspector-port",
-    String(PORT + 1),
-    "--persist-to",
-    persist,
-    ...vars,
-  ],
-  { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
-);
-let wranglerOutput = "";
-wrangler.stdout.on("data", (d) => (wranglerOutput += d));
-wrangler.stderr.on("data", (d) => (wranglerOutput += d));
-
-function stop() {
-  if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, wranglerOutput);
-  // Stop wrangler by the PID we started (it takes its workerd children down with it).
-  if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
-  // workerd may still be flushing its files for a moment; a leftover temp folder is harmless.
-  try {
-    rmSync(registry, { recursive: true, force: true });
-    rmSync(persist, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  } catch (err) {
-    console.warn(`could not remove ${persist}: ${err.message}`);
-  }
-}
-/** Stops wrangler and waits for it to exit before its state folder is removed. */
-async function shutdown() {
-  if (wrangler.exitCode === null) {
-    const exited = new Promise((resolve) => wrangler.once("exit", resolve));
-    wrangler.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
-  stop();
-}
-process.on("exit", stop);
-process.on("SIGINT", () => process.exit(130));
-
-async function api(path, init = {}, key) {
-  return fetch(BASE + path, {
-    ...init,
-    headers: {
-      "content-type": "application/json",
-      origin: BASE,
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...init.headers,
-    },
-  });
-}
-
-async function waitReady() {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${BASE}/webhooks/not-a-hook`, { method: "POST" })).status === 404) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev did not start:\n${wranglerOutput}`);
-}
-
-async function signUp() {
-  const res = await api("/api/auth/sign-up/email", {
-    method: "POST",
-    body: JSON.stringify({
-      email: `bench-${Date.now()}@example.test`,
-      password: "bench-password-123",
-      name: "Bench",
-    }),
-  });
-  if (!res.ok) throw new Error(`sign-up ${res.status} ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const key = await api("/api/api-keys", {
-    method: "POST",
-    body: JSON.stringify({ name: "bench" }),
-    headers: { cookie },
-  });
-  if (key.status !== 201) throw new Error(`api key ${key.status} ${await key.text()}`);
-  return (await key.json()).key;
-}
+const dev = startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
+const BASE = dev.base;
+const api = apiClient(BASE);
 
 /** An active workflow: webhook (given response mode) → one `set` node doubling `body.n`. */
 async function createWebhookWorkflow(key, respond) {
@@ -220,8 +98,12 @@ function load(url, connections) {
 
 const round = (x, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
-await waitReady();
-const key = await signUp();
+// An unknown webhook answering 404 means the Worker is up.
+await dev.waitReady(
+  async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
+  90_000,
+);
+const key = await signUpForKey(api);
 const results = [];
 for (const respond of MODES) {
   const workflow = await createWebhookWorkflow(key, respond);
@@ -264,6 +146,6 @@ console.log(
       .join(" ")} (other processes share these cores)`,
 );
 console.table(results);
-await shutdown();
+await dev.shutdown();
 const broken = results.filter((r) => r.errors > 0 || r.non2xx > 0 || r.failedRuns > 0 || r.unfinished > 0);
 process.exit(broken.length ? 1 : 0);

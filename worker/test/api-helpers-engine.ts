@@ -1,15 +1,10 @@
 /** Scenario helpers for executions: create a workflow through the API, run it, wait for its record. */
 import { expect } from "vitest";
+import type { TestNode } from "./engine-fixtures";
 import type { TestUser } from "./helpers";
 
-export interface DocNode {
-  id: string;
-  type: string;
-  name: string;
-  parameters?: Record<string, unknown>;
-  retry?: { maxAttempts: number; backoff: "exponential" | "constant"; delayMs: number };
-  onError?: "stop" | "continue";
-}
+/** A node as the workflows API takes it (position defaults to a row, parameters to {}). */
+export type DocNode = TestNode;
 
 export function doc(name: string, nodes: DocNode[], edges: [string, string, string?][]) {
   return {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../storage/db";
-import { credential, user } from "../storage/schema";
+import { credential } from "../storage/schema";
 import { keyringFromEnv } from "./cipher";
 import {
   CredentialDecryptError,
@@ -12,14 +12,7 @@ import {
   maskSecrets,
 } from "./for-step";
 import { createCredential } from "./vault";
-
-async function newUser() {
-  const id = crypto.randomUUID();
-  await getDb(env.DB)
-    .insert(user)
-    .values({ id, name: "T", email: `${id}@example.test` });
-  return id;
-}
+import { insertUser } from "../../test/db-user";
 
 async function stored(userId: string, type: string, data: Record<string, unknown>) {
   return createCredential(getDb(env.DB), await keyringFromEnv(env), userId, { name: type, type, data });
@@ -27,7 +20,7 @@ async function stored(userId: string, type: string, data: Record<string, unknown
 
 describe("loadCredentialForStep", () => {
   it("decrypts the owner's credential with everything to mask, including derived encodings", async () => {
-    const userId = await newUser();
+    const userId = await insertUser();
     const row = await stored(userId, "httpBasicAuth", { user: "alice", password: "pässword/1" });
     const loaded = await loadCredentialForStep(env, {
       userId,
@@ -43,8 +36,8 @@ describe("loadCredentialForStep", () => {
   });
 
   it("refuses another user's, a missing, and a wrong-type credential with clear errors", async () => {
-    const owner = await newUser();
-    const other = await newUser();
+    const owner = await insertUser();
+    const other = await insertUser();
     const row = await stored(owner, "httpBearerAuth", { token: "tok-owned" });
     const load = (userId: string, credentialId: string, acceptedTypes: string[]) =>
       loadCredentialForStep(env, { userId, credentialId, acceptedTypes });
@@ -58,7 +51,7 @@ describe("loadCredentialForStep", () => {
   });
 
   it("fails clearly when the stored ciphertext was tampered with or moved to another row", async () => {
-    const userId = await newUser();
+    const userId = await insertUser();
     const a = await stored(userId, "httpBearerAuth", { token: "tok-row-a" });
     const b = await stored(userId, "httpBearerAuth", { token: "tok-row-b" });
     const db = getDb(env.DB);

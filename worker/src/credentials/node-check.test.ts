@@ -1,25 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../storage/db";
-import { user } from "../storage/schema";
 import { keyringFromEnv } from "./cipher";
 import { checkNodeCredentials } from "./node-check";
 import { createCredential } from "./vault";
-
-async function newUser() {
-  const id = crypto.randomUUID();
-  await getDb(env.DB)
-    .insert(user)
-    .values({ id, name: "T", email: `${id}@example.test` });
-  return id;
-}
+import { insertUser } from "../../test/db-user";
 
 describe("checkNodeCredentials", () => {
   it("accepts the user's credential of a type the node takes, refuses anything else by node", async () => {
     const db = getDb(env.DB);
     const keyring = await keyringFromEnv(env);
-    const owner = await newUser();
-    const other = await newUser();
+    const owner = await insertUser();
+    const other = await insertUser();
     const auth = await createCredential(db, keyring, owner, {
       name: "Hook auth",
       type: "webhookAuth",

@@ -11,6 +11,7 @@ import { apiKeysApp } from "./api-keys";
 import { authApp } from "./auth";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
+import { executionControlApp } from "./execution-control";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
@@ -42,6 +43,7 @@ export function createApp() {
   app.route("/api", workflowsApp);
   app.route("/api", workflowVersionsApp);
   app.route("/api", executionsApp);
+  app.route("/api", executionControlApp);
   app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readUpTo } from "../engine/read-limited";
 import { applyHttpAuth, httpAuthCredentialTypes } from "./http-auth";
 import { defineNode } from "./node-type";
 
@@ -154,21 +155,7 @@ async function readText(response: Response, where: string): Promise<string> {
     await response.body.cancel();
     throw tooLarge();
   }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
+  return new TextDecoder().decode(await readUpTo(response.body, MAX_RESPONSE_BYTES, tooLarge));
 }
 
 function decodeBody(

@@ -2,6 +2,7 @@
  * Reading and parsing an incoming webhook body: at most 1 MiB (checked while streaming, not trusted from
  * Content-Length alone), then JSON, urlencoded, multipart text fields or plain text by Content-Type.
  */
+import { readUpTo } from "../engine/read-limited";
 import { ApiError } from "../http/errors";
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -17,27 +18,7 @@ const tooLarge = () =>
 export async function readLimitedBody(request: Request, limit = MAX_WEBHOOK_BODY_BYTES): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readUpTo(request.body, limit, tooLarge);
 }
 
 /**

@@ -3,19 +3,12 @@
  * `realTriggerServices` (trigger-services wiring in http/app.ts and index.ts) passes the real functions;
  * unit tests pass recording ones to check intake decisions without running workflows.
  */
+import type { ExecutionMode, StartExecutionRequest as EngineStartRequest } from "../engine/start-execution";
 import type { ExecutionStatus } from "../storage/schema";
 
-export type ExecutionMode =
-  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "retry";
-
-export interface StartExecutionRequest {
-  userId: string;
-  workflowId: string;
-  mode: ExecutionMode;
-  triggerNodeId?: string;
-  triggerData: unknown;
-  version?: number;
-}
+/** The engine's own request type, minus the retry-only fields no trigger sets. */
+export type StartExecutionRequest = Omit<EngineStartRequest, "retryOf" | "reuse">;
+export type { ExecutionMode };
 
 /** A run that reached an end, as `respond: "lastNode"` needs it. */
 export interface FinishedExecution {

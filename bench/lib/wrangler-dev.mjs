@@ -1,0 +1,166 @@
+/**
+ * What every benchmark needs before it measures anything: a `wrangler dev` of this Worker on fresh local
+ * state (migrations applied, its own dev registry), a JSON API client for it, and a signed-up user's API key.
+ * Scripts in bench/ import this; bench/run.mjs only runs the `*.mjs` files directly in bench/.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "../..");
+const wranglerBin = join(root, "node_modules/.bin/wrangler");
+
+/** `--port P --seconds S` → `{ port: "P", seconds: "S" }`. */
+export function parseArgs(argv = process.argv.slice(2)) {
+  return Object.fromEntries(
+    argv.flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
+  );
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1:`port` (inspector on port + 1) and registers its cleanup on process exit.
+ * `statePrefix` names the temp folder of its local state. Returns once the process is spawned; call
+ * `waitReady(probe, timeoutMs)` before using it.
+ */
+export function startWranglerDev({ port, statePrefix }) {
+  const base = `http://127.0.0.1:${port}`;
+  const persist = mkdtempSync(join(tmpdir(), statePrefix));
+  // wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
+  mkdirSync(join(root, "web/dist"), { recursive: true });
+  // A private dev registry: every `wrangler dev` of a worker named "nodebase" on this machine shares the
+  // default one, and another one starting or stopping makes ours restart its runtime mid-benchmark
+  // (POSTs in flight answer 503, GETs hang in wrangler's proxy).
+  const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", WRANGLER_REGISTRY_PATH: registry };
+
+  const migrate = spawnSync(
+    wranglerBin,
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+    { cwd: root, env, encoding: "utf8" },
+  );
+  if (migrate.status !== 0) {
+    console.error(migrate.stdout, migrate.stderr);
+    process.exit(1);
+  }
+
+  const vars = [
+    "NODEBASE_ENV:development",
+    "AUTH_SECRET:bench-secret-0123456789abcdef0123456789abcdef",
+    "CREDENTIAL_KEYS:k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+  ].flatMap((v) => ["--var", v]);
+  const wrangler = spawn(
+    wranglerBin,
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(port + 1),
+      "--persist-to",
+      persist,
+      ...vars,
+    ],
+    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  wrangler.stdout.on("data", (d) => (output += d));
+  wrangler.stderr.on("data", (d) => (output += d));
+
+  function stop() {
+    if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, output);
+    // Stop wrangler by the PID we started (it takes its workerd children down with it).
+    if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
+    if (process.env.BENCH_KEEP_STATE) console.log(`local state kept in ${persist}`);
+    // workerd may still be flushing its files for a moment; a leftover temp folder is harmless.
+    try {
+      rmSync(registry, { recursive: true, force: true });
+      if (!process.env.BENCH_KEEP_STATE) {
+        rmSync(persist, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      }
+    } catch (err) {
+      console.warn(`could not remove ${persist}: ${err.message}`);
+    }
+  }
+  process.on("exit", stop);
+  process.on("SIGINT", () => process.exit(130));
+
+  return {
+    base,
+    /** Everything wrangler printed so far (for failure reports). */
+    output: () => output,
+    stop,
+    /** Stops wrangler and waits for it to exit before its state folder is removed. */
+    async shutdown() {
+      if (wrangler.exitCode === null) {
+        const exited = new Promise((resolve) => wrangler.once("exit", resolve));
+        wrangler.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      }
+      stop();
+    },
+    /** Polls until `probe(base)` resolves true (a request that fails means not listening yet). */
+    async waitReady(probe, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        try {
+          if (await probe(base)) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`wrangler dev did not start:\n${output}`);
+    },
+  };
+}
+
+/**
+ * A JSON client for `base`: `api(path, init, apiKey?)`. With `requestTimeoutMs`, a request that takes
+ * longer fails with the method, path and elapsed time instead of hanging.
+ */
+export function apiClient(base, { requestTimeoutMs } = {}) {
+  return async function api(path, init = {}, key) {
+    const headers = {
+      "content-type": "application/json",
+      origin: base,
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...init.headers,
+    };
+    if (!requestTimeoutMs) return fetch(base + path, { ...init, headers });
+    const started = Date.now();
+    try {
+      return await fetch(base + path, { ...init, headers, signal: AbortSignal.timeout(requestTimeoutMs) });
+    } catch (err) {
+      throw new Error(
+        `${init.method ?? "GET"} ${path} failed after ${Date.now() - started} ms: ${err.message}`,
+      );
+    }
+  };
+}
+
+/** Signs up a fresh user through `api` and returns a new API key of theirs. */
+export async function signUpForKey(api) {
+  const res = await api("/api/auth/sign-up/email", {
+    method: "POST",
+    body: JSON.stringify({
+      email: `bench-${Date.now()}@example.test`,
+      password: "bench-password-123",
+      name: "Bench",
+    }),
+  });
+  if (!res.ok) throw new Error(`sign-up ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const key = await api("/api/api-keys", {
+    method: "POST",
+    body: JSON.stringify({ name: "bench" }),
+    headers: { cookie },
+  });
+  if (key.status !== 201) throw new Error(`api key ${key.status} ${await key.text()}`);
+  return (await key.json()).key;
+}

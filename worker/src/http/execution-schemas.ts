@@ -1,0 +1,92 @@
+/**
+ * The executions API's response shapes (zod, so the OpenAPI document and the handlers share them) and the
+ * mapping from stored rows to those shapes.
+ */
+import { z } from "@hono/zod-openapi";
+import type { ExecutionRow, StepRow } from "../storage/executions";
+
+export const STATUSES = ["queued", "running", "waiting", "success", "error", "canceled"] as const;
+/** Statuses a run never leaves. */
+export const FINISHED: readonly string[] = ["success", "error", "canceled"];
+
+const ExecutionError = z.object({ message: z.string(), nodeId: z.string().optional() }).nullable();
+
+export const ExecutionSummary = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    version: z.number().int().openapi({ description: "The workflow version this run is pinned to" }),
+    status: z.enum(STATUSES),
+    mode: z
+      .string()
+      .openapi({ description: "manual | webhook | webhookTest | schedule | stripe | googleForm | retry" }),
+    retryOf: z.string().nullable(),
+    triggerNodeId: z.string().nullable(),
+    error: ExecutionError,
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("ExecutionSummary");
+
+const ExecutionStep = z
+  .object({
+    nodeId: z.string(),
+    nodeName: z.string(),
+    status: z.enum(["queued", "running", "waiting", "success", "error", "skipped", "canceled"]),
+    attempts: z.number().int(),
+    input: z.unknown(),
+    output: z.unknown(),
+    error: z.object({ message: z.string() }).nullable(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("ExecutionStep");
+
+export const Execution = ExecutionSummary.extend({
+  triggerData: z.unknown(),
+  steps: z.array(ExecutionStep),
+}).openapi("Execution");
+
+export const ExecutionStarted = z.object({ executionId: z.string() }).openapi("ExecutionStarted");
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toSummary(row: ExecutionRow) {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    version: row.version,
+    status: row.status,
+    mode: row.mode,
+    retryOf: row.retryOf,
+    triggerNodeId: row.triggerNodeId,
+    error: row.error ?? null,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+  };
+}
+
+export function toDetail(row: ExecutionRow, steps: StepRow[]) {
+  return {
+    ...toSummary(row),
+    triggerData: row.triggerData ?? null,
+    steps: steps.map((s) => ({
+      nodeId: s.nodeId,
+      nodeName: s.nodeName,
+      status: s.status,
+      attempts: s.attempts,
+      input: s.input ?? null,
+      output: s.output ?? null,
+      error: s.error ?? null,
+      startedAt: iso(s.startedAt),
+      finishedAt: iso(s.finishedAt),
+    })),
+  };
+}
