@@ -2,10 +2,31 @@ import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { startExecution } from "../src/engine/start-execution";
-import { chain, finished, saveWorkflow } from "./engine-fixtures";
+import { chain, finished, saveWorkflow, type TestNode } from "./engine-fixtures";
 import { signUp } from "./helpers";
 
 const echo = inject("echoServerUrl");
+
+/** Saves `Start → Call API (httpRequest) [→ After]` for a new user and runs it from the manual trigger. */
+async function runHttpChain(http: Omit<TestNode, "id" | "type" | "name">, after?: TestNode) {
+  const user = await signUp();
+  const nodes: TestNode[] = [
+    { id: "t", type: "manualTrigger", name: "Start" },
+    { id: "h", type: "httpRequest", name: "Call API", ...http },
+    ...(after ? [after] : []),
+  ];
+  const workflowId = await saveWorkflow(user.userId, {
+    nodes,
+    edges: chain(...nodes.map((n) => n.id)),
+  });
+  const { executionId } = await startExecution(env, {
+    userId: user.userId,
+    workflowId,
+    mode: "manual",
+    triggerData: {},
+  });
+  return finished(executionId);
+}
 
 describe("engine with a real failing node (httpRequest against the echo server)", { timeout: 30_000 }, () => {
   it("retries a 500 up to maxAttempts, counts every attempt, and fails the run with the node's message", async () => {
@@ -13,28 +34,13 @@ describe("engine with a real failing node (httpRequest against the echo server)"
     await introspector.modifyAll(async (m) => {
       await m.disableRetryDelays();
     });
-    const user = await signUp();
-    const workflowId = await saveWorkflow(user.userId, {
-      nodes: [
-        { id: "t", type: "manualTrigger", name: "Start" },
-        {
-          id: "h",
-          type: "httpRequest",
-          name: "Call API",
-          retry: { maxAttempts: 3, backoff: "exponential", delayMs: 1000 },
-          parameters: { method: "GET", url: `${echo}/status/500` },
-        },
-        { id: "after", type: "set", name: "After", parameters: { fields: { x: 1 } } },
-      ],
-      edges: chain("t", "h", "after"),
-    });
-    const { executionId } = await startExecution(env, {
-      userId: user.userId,
-      workflowId,
-      mode: "manual",
-      triggerData: {},
-    });
-    const { execution, steps } = await finished(executionId);
+    const { execution, steps } = await runHttpChain(
+      {
+        retry: { maxAttempts: 3, backoff: "exponential", delayMs: 1000 },
+        parameters: { method: "GET", url: `${echo}/status/500` },
+      },
+      { id: "after", type: "set", name: "After", parameters: { fields: { x: 1 } } },
+    );
     expect(execution.status).toBe("error");
     expect(execution.error?.nodeId).toBe("h");
     expect(execution.error?.message).toMatch(/500/);
@@ -51,27 +57,10 @@ describe("engine with a real failing node (httpRequest against the echo server)"
     await introspector.modifyAll(async (m) => {
       await m.disableRetryDelays();
     });
-    const user = await signUp();
-    const workflowId = await saveWorkflow(user.userId, {
-      nodes: [
-        { id: "t", type: "manualTrigger", name: "Start" },
-        {
-          id: "h",
-          type: "httpRequest",
-          name: "Call API",
-          retry: { maxAttempts: 3, backoff: "exponential", delayMs: 1000 },
-          parameters: { method: "GET", url: `${echo}/flaky/${crypto.randomUUID()}/2` },
-        },
-      ],
-      edges: chain("t", "h"),
+    const { execution, steps } = await runHttpChain({
+      retry: { maxAttempts: 3, backoff: "exponential", delayMs: 1000 },
+      parameters: { method: "GET", url: `${echo}/flaky/${crypto.randomUUID()}/2` },
     });
-    const { executionId } = await startExecution(env, {
-      userId: user.userId,
-      workflowId,
-      mode: "manual",
-      triggerData: {},
-    });
-    const { execution, steps } = await finished(executionId);
     expect(execution.status).toBe("success");
     expect(steps.h).toMatchObject({
       status: "success",
@@ -82,27 +71,10 @@ describe("engine with a real failing node (httpRequest against the echo server)"
   });
 
   it("with ignoreHttpErrors the same call succeeds on the first attempt", async () => {
-    const user = await signUp();
-    const workflowId = await saveWorkflow(user.userId, {
-      nodes: [
-        { id: "t", type: "manualTrigger", name: "Start" },
-        {
-          id: "h",
-          type: "httpRequest",
-          name: "Call API",
-          parameters: { method: "GET", url: `${echo}/status/500`, ignoreHttpErrors: true },
-        },
-        { id: "after", type: "set", name: "After", parameters: { fields: { status: "{{ $json.status }}" } } },
-      ],
-      edges: chain("t", "h", "after"),
-    });
-    const { executionId } = await startExecution(env, {
-      userId: user.userId,
-      workflowId,
-      mode: "manual",
-      triggerData: {},
-    });
-    const { execution, steps } = await finished(executionId);
+    const { execution, steps } = await runHttpChain(
+      { parameters: { method: "GET", url: `${echo}/status/500`, ignoreHttpErrors: true } },
+      { id: "after", type: "set", name: "After", parameters: { fields: { status: "{{ $json.status }}" } } },
+    );
     expect(execution.status).toBe("success");
     expect(steps.h.attempts).toBe(1);
     expect(steps.after.output).toEqual({ status: 500 });

@@ -13,12 +13,13 @@ import {
 } from "../credentials/for-step";
 import { getNodeType } from "../nodes/registry";
 import type { NodePause, NodeType } from "../nodes/node-type";
-import { publishExecution, publishNode } from "../realtime/publish";
+import { nodePublisher, publishExecution, publishNode } from "../realtime/publish";
 import type { LiveNodeState, StepStatus } from "../realtime/events";
 import { getDb } from "../storage/db";
 import {
   findExecution,
   findStep,
+  type ExecutionRow,
   markExecutionRunning,
   markExecutionWaiting,
   upsertStep,
@@ -79,11 +80,19 @@ export async function runNodeAttempt(
   const db = getDb(ref.env.DB);
   const startedAt = new Date();
   const input = boundJson(args.input);
-  await Promise.all([
-    upsertStep(db, keyOf(ref, node), { status: "running", attempts: args.attempt, input, startedAt }),
-    publishNode(ref.env, ref.executionId, live(node, "running", args.attempt, { startedAt })),
-    args.resumed ? resumeExecution(ref) : undefined,
-  ]);
+  const attemptFields = { attempts: args.attempt, input, startedAt };
+  const publish = nodePublisher(ref.env, ref.executionId);
+  // The "running" record and publish overlap the node's work instead of preceding it (one round trip
+  // per step instead of two). Neither can undo the attempt's end: the D1 write skips a row that is
+  // already final (the final write carries the same attempt fields), and both publishes go through one
+  // room stub, which delivers them in order. Everything is awaited before the attempt returns or throws.
+  const started = settled(
+    Promise.all([
+      upsertStep(db, keyOf(ref, node), { status: "running", ...attemptFields }, { unlessFinal: true }),
+      publish(live(node, "running", args.attempt, { startedAt })),
+      args.resumed ? resumeExecution(ref) : undefined,
+    ]),
+  );
   // Values of the node's credential: masked out of everything this attempt records, returns or throws.
   let secretValues: readonly string[] = [];
   try {
@@ -109,18 +118,28 @@ export async function runNodeAttempt(
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret.
     const output = boundJson(maskSecrets(result.output, secretValues));
     const finishedAt = new Date();
-    await Promise.all([
-      upsertStep(db, keyOf(ref, node), { status: "success", output, error: null, finishedAt }),
-      publishNode(ref.env, ref.executionId, live(node, "success", args.attempt, { startedAt, finishedAt })),
+    const [startError] = await Promise.all([
+      started,
+      upsertStep(db, keyOf(ref, node), {
+        status: "success",
+        ...attemptFields,
+        output,
+        error: null,
+        finishedAt,
+      }),
+      publish(live(node, "success", args.attempt, { startedAt, finishedAt })),
     ]);
+    if (startError) throw startError;
     return { output, branch: result.branch ?? "main" };
   } catch (err) {
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
     maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
+    // Rare path: let the "running" write land first, then record the error over it.
+    await started;
     await Promise.all([
-      upsertStep(db, keyOf(ref, node), { error }),
-      publishNode(ref.env, ref.executionId, live(node, "running", args.attempt, { startedAt, error })),
+      upsertStep(db, keyOf(ref, node), { status: "running", ...attemptFields, error }, { unlessFinal: true }),
+      publish(live(node, "running", args.attempt, { startedAt, error })),
     ]);
     throw err;
   }
@@ -144,7 +163,7 @@ export async function prepareNodePause(
   await Promise.all([
     upsertStep(db, keyOf(ref, node), { status: "waiting", input: boundJson(scope.json), startedAt }),
     publishNode(ref.env, ref.executionId, live(node, "waiting", 0, { startedAt })),
-    markExecutionWaiting(db, ref.executionId).then((changed) => (changed ? publishCurrent(ref) : undefined)),
+    markExecutionWaiting(db, ref.executionId).then((row) => (row ? publishRow(ref.env, row) : undefined)),
   ]);
   return pause.kind === "sleep"
     ? { kind: "sleep", untilMs: pause.until.getTime() }
@@ -273,13 +292,16 @@ function requireNodeType(node: SnapshotNode): NodeType {
 }
 
 async function resumeExecution(ref: RunRef) {
-  if (await markExecutionRunning(getDb(ref.env.DB), ref.executionId, new Date())) await publishCurrent(ref);
+  const row = await markExecutionRunning(getDb(ref.env.DB), ref.executionId, new Date());
+  if (row) await publishRow(ref.env, row);
 }
 
-/** Publishes the execution as D1 now has it (the row is the truth the live view mirrors). */
-export async function publishCurrent(ref: RunRef) {
-  const row = await findExecution(getDb(ref.env.DB), ref.executionId);
-  if (row) await publishExecution(ref.env, toLiveExecution(row));
+/**
+ * Publishes the execution as the write that changed it returned it (the row is the truth the live view
+ * mirrors). A later change (e.g. a cancel) publishes itself, and the room never moves backwards.
+ */
+export async function publishRow(env: Env, row: ExecutionRow) {
+  await publishExecution(env, toLiveExecution(row));
 }
 
 function keyOf(ref: RunRef, node: SnapshotNode) {
@@ -301,6 +323,14 @@ function live(
     startedAt: t.startedAt?.toISOString() ?? null,
     finishedAt: t.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** Resolves to the promise's error (or null), so it can wait, unobserved, while other work runs. */
+function settled(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => null,
+    (err: unknown) => err ?? new Error("Recording the attempt's start failed"),
+  );
 }
 
 export function errorMessage(err: unknown): string {

@@ -34,7 +34,7 @@ import {
   loadReusedOutput,
   nodeStepConfig,
   prepareNodePause,
-  publishCurrent,
+  publishRow,
   recordNodeFailure,
   recordNodeSkipped,
   runNodeAttempt,
@@ -132,17 +132,17 @@ async function loadRun(env: Env, executionId: string): Promise<LoadedRun> {
   if (["success", "error", "canceled"].includes(row.status)) {
     return { ...base, nodes: [], edges: [], reusedNodeIds: [], alreadyFinished: true };
   }
-  const document = await findWorkflowVersionDocument(db, row.workflowId, row.version);
+  const [document, recordedSteps] = await Promise.all([
+    findWorkflowVersionDocument(db, row.workflowId, row.version),
+    listSteps(db, executionId),
+  ]);
   if (document === null) throw new Error(`Version ${row.version} of workflow ${row.workflowId} is missing`);
   const snapshot = parseSnapshot(document);
   if (!row.triggerNodeId) throw new Error("The execution names no trigger node");
   // Rows present before the first node ran can only be outputs recorded for reuse by a retry.
-  const reusedNodeIds = (await listSteps(db, executionId))
-    .filter((s) => s.status === "success")
-    .map((s) => s.nodeId);
-  if (await markExecutionRunning(db, executionId, new Date())) {
-    await publishCurrent({ env, executionId, workflowId: row.workflowId, userId: row.userId });
-  }
+  const reusedNodeIds = recordedSteps.filter((s) => s.status === "success").map((s) => s.nodeId);
+  const running = await markExecutionRunning(db, executionId, new Date());
+  if (running) await publishRow(env, running);
   return { ...base, nodes: snapshot.nodes, edges: snapshot.edges, reusedNodeIds, alreadyFinished: false };
 }
 
@@ -152,18 +152,8 @@ async function finishRun(
   failure: RunFailure | null,
 ) {
   const db = getDb(env.DB);
-  const changed = await finishExecution(
-    db,
-    run.executionId,
-    failure ? "error" : "success",
-    failure,
-    new Date(),
-  );
-  if (changed) {
-    const row = await findExecution(db, run.executionId);
-    if (row)
-      await publishCurrent({ env, executionId: row.id, workflowId: row.workflowId, userId: row.userId });
-  }
+  const row = await finishExecution(db, run.executionId, failure ? "error" : "success", failure, new Date());
+  if (row) await publishRow(env, row);
 }
 
 /** Walks the graph: starts every node as soon as its inputs are settled, independent branches at once. */

@@ -13,6 +13,7 @@ export type StepRow = typeof executionStep.$inferSelect;
 
 const FINISHED: ExecutionStatus[] = ["success", "error", "canceled"];
 const UNFINISHED_STEP: StepStatus[] = ["queued", "running", "waiting"];
+const FINAL_STEP: StepStatus[] = ["success", "error", "skipped", "canceled"];
 
 // ---- Workflows, as the engine sees them ----------------------------------------------------------
 
@@ -97,39 +98,47 @@ export async function findLatestExecution(db: Db, workflowId: string): Promise<E
   return rows[0] ?? null;
 }
 
-/** queued|waiting → running; sets startedAt once. False when the execution already finished. */
-export async function markExecutionRunning(db: Db, executionId: string, at: Date): Promise<boolean> {
+/**
+ * queued|waiting → running; sets startedAt once. Returns the updated row (what to publish, without
+ * reading it again), or null when the execution already finished.
+ */
+export async function markExecutionRunning(
+  db: Db,
+  executionId: string,
+  at: Date,
+): Promise<ExecutionRow | null> {
   const res = await db
     .update(workflowExecution)
     .set({ status: "running", startedAt: sql`coalesce(${workflowExecution.startedAt}, ${at.getTime()})` })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
-    .returning({ id: workflowExecution.id });
-  return res.length > 0;
+    .returning();
+  return res[0] ?? null;
 }
 
-export async function markExecutionWaiting(db: Db, executionId: string): Promise<boolean> {
+/** → waiting; the updated row, or null when the execution already finished. */
+export async function markExecutionWaiting(db: Db, executionId: string): Promise<ExecutionRow | null> {
   const res = await db
     .update(workflowExecution)
     .set({ status: "waiting" })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
-    .returning({ id: workflowExecution.id });
-  return res.length > 0;
+    .returning();
+  return res[0] ?? null;
 }
 
-/** Ends an unfinished execution; a no-op (false) if it already ended (e.g. canceled meanwhile). */
+/** Ends an unfinished execution and returns the row; a no-op (null) if it already ended (e.g. canceled). */
 export async function finishExecution(
   db: Db,
   executionId: string,
   status: "success" | "error" | "canceled",
   error: { message: string; nodeId?: string } | null,
   at: Date,
-): Promise<boolean> {
+): Promise<ExecutionRow | null> {
   const res = await db
     .update(workflowExecution)
     .set({ status, error, finishedAt: at })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
-    .returning({ id: workflowExecution.id });
-  return res.length > 0;
+    .returning();
+  return res[0] ?? null;
 }
 
 /** Marks unfinished steps canceled (after the execution itself was canceled). */
@@ -172,12 +181,14 @@ type StepKey = { executionId: string; nodeId: string; nodeName: string };
 
 /**
  * Writes a step row, creating it if needed. Never overwrites a canceled step, and keeps the first
- * `startedAt` (a retried node started when its first attempt did).
+ * `startedAt` (a retried node started when its first attempt did). With `unlessFinal`, it does not
+ * overwrite any final status either: for a write that may race (and lose to) the step's final write.
  */
 export async function upsertStep(
   db: Db,
   key: StepKey,
   fields: Partial<Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">>,
+  opts: { unlessFinal?: boolean } = {},
 ) {
   const values = { ...key, status: "queued" as StepStatus, ...fields };
   const set: Record<string, unknown> = { ...fields };
@@ -190,7 +201,9 @@ export async function upsertStep(
     .onConflictDoUpdate({
       target: [executionStep.executionId, executionStep.nodeId],
       set,
-      setWhere: sql`${executionStep.status} <> 'canceled'`,
+      setWhere: opts.unlessFinal
+        ? notInArray(executionStep.status, FINAL_STEP)
+        : sql`${executionStep.status} <> 'canceled'`,
     });
 }
 
