@@ -8,7 +8,8 @@ const LABELS: Record<string, string> = {
   skipped: "Skipped",
   canceled: "Canceled",
 };
-const GLYPHS: Record<string, string> = {
+/** One glyph per status, shared with the editor's node status marks. */
+export const STATUS_GLYPHS: Record<string, string> = {
   queued: "•",
   running: "◌",
   waiting: "‖",
@@ -21,7 +22,7 @@ const GLYPHS: Record<string, string> = {
 export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`badge status-badge status-${status}`} data-status={status}>
-      <span aria-hidden="true">{GLYPHS[status] ?? "•"}</span> {LABELS[status] ?? status}
+      <span aria-hidden="true">{STATUS_GLYPHS[status] ?? "•"}</span> {LABELS[status] ?? status}
     </span>
   );
 }

@@ -54,13 +54,3 @@ export const STATUS_LABELS: Record<string, string> = {
   skipped: "Skipped",
   canceled: "Canceled",
 };
-
-export const STATUS_GLYPHS: Record<string, string> = {
-  queued: "•",
-  running: "◌",
-  waiting: "‖",
-  success: "✓",
-  error: "!",
-  skipped: "↷",
-  canceled: "✕",
-};

@@ -8,7 +8,8 @@ import { memo } from "react";
 import "./editor.css";
 import type { FlowNode } from "./editor-state";
 import { hasInputHandle, outputHandles } from "./handles";
-import { iconFor, STATUS_GLYPHS, STATUS_LABELS } from "./node-icons";
+import { STATUS_GLYPHS } from "../components/status-badge";
+import { iconFor, STATUS_LABELS } from "./node-icons";
 import { useNodeOverlay } from "./node-overlay";
 import { useNodeTypeInfo } from "./node-types-context";
 
