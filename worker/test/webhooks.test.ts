@@ -16,6 +16,15 @@ const doubleNode = {
   parameters: { fields: { doubled: "{{ $json.body.n * 2 }}" } },
 };
 
+/** A POST webhook trigger checked by the given webhookAuth credential. */
+const authenticatedHook = (credentialId: string) => ({
+  id: "hook",
+  type: "webhookTrigger",
+  name: "Webhook",
+  parameters: { method: "POST" },
+  credentialId,
+});
+
 describe("webhook trigger, end to end", () => {
   it("respond=lastNode answers with the last node's output", async () => {
     const user = await signUp();
@@ -181,24 +190,8 @@ describe("webhook trigger, end to end", () => {
       value: "tok-scenario",
     });
     const hmacAuth = await createCredential(user, "webhookAuth", { hmacSecret: "hmac-scenario" });
-    const byHeader = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST" },
-        credentialId: headerAuth,
-      },
-    ]);
-    const byHmac = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST" },
-        credentialId: hmacAuth,
-      },
-    ]);
+    const byHeader = await createWorkflow(user, [authenticatedHook(headerAuth)]);
+    const byHmac = await createWorkflow(user, [authenticatedHook(hmacAuth)]);
 
     const headerUrl = `/webhooks/${webhookIdOf(byHeader, "hook")}`;
     expect(
@@ -234,15 +227,7 @@ describe("webhook trigger, end to end", () => {
   it("a webhook whose auth credential is force-deleted stays closed (503), never public", async () => {
     const user = await signUp();
     const auth = await createCredential(user, "webhookAuth", { header: "X-Api-Token", value: "tok-gone" });
-    const wf = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST" },
-        credentialId: auth,
-      },
-    ]);
+    const wf = await createWorkflow(user, [authenticatedHook(auth)]);
     const url = `/webhooks/${webhookIdOf(wf, "hook")}`;
     expect((await call(url, { method: "POST", json: {} })).status).toBe(401);
     const del = await user.fetch(`/api/credentials/${auth}?force=true`, { method: "DELETE" });
