@@ -1,6 +1,35 @@
-/** The centred card shared by sign-in and sign-up. */
-import type { ReactNode } from "react";
+/** The centred card shared by sign-in and sign-up, and the submit flow they share. */
+import { useNavigate } from "@tanstack/react-router";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { safeRedirect } from "../session";
 import { Logo } from "./app-layout";
+import { describeError } from "./toaster";
+
+/**
+ * Submits an auth form: runs `action` with its fields (busy while it runs, the server's message on
+ * failure), then goes where the person was headed (`?redirect=`, checked by `safeRedirect`).
+ */
+export function useAuthForm(redirect: string | undefined, action: (form: FormData) => Promise<void>) {
+  const navigate = useNavigate();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await action(form);
+      await navigate({ to: safeRedirect(redirect) });
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  }
+
+  return { error, busy, submit };
+}
 
 export function AuthCard({
   title,

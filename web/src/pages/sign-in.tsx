@@ -1,30 +1,14 @@
-import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { useState, type FormEvent } from "react";
+import { Link, useSearch } from "@tanstack/react-router";
 import { authApi } from "../api/auth";
-import { AuthCard, FormError } from "../components/auth-card";
-import { describeError } from "../components/toaster";
-import { safeRedirect, session } from "../session";
+import { AuthCard, FormError, useAuthForm } from "../components/auth-card";
+import { session } from "../session";
 
 export function SignInPage() {
   const search = useSearch({ from: "/sign-in" });
-  const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      await authApi.signIn({ email: String(form.get("email")), password: String(form.get("password")) });
-      await session.refresh();
-      await navigate({ to: safeRedirect(search.redirect) });
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  }
+  const { error, busy, submit } = useAuthForm(search.redirect, async (form) => {
+    await authApi.signIn({ email: String(form.get("email")), password: String(form.get("password")) });
+    await session.refresh();
+  });
 
   return (
     <AuthCard

@@ -1,40 +1,24 @@
-import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { useState, type FormEvent } from "react";
+import { Link, useSearch } from "@tanstack/react-router";
 import { authApi } from "../api/auth";
-import { AuthCard, FormError } from "../components/auth-card";
-import { describeError } from "../components/toaster";
-import { safeRedirect, session } from "../session";
+import { AuthCard, FormError, useAuthForm } from "../components/auth-card";
+import { session } from "../session";
 
 /** Better Auth's default minimum; checked here too so the person learns it before a round trip. */
 const MIN_PASSWORD_LENGTH = 8;
 
 export function SignUpPage() {
   const search = useSearch({ from: "/sign-up" });
-  const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  const { error, busy, submit } = useAuthForm(search.redirect, async (form) => {
     const input = {
       name: String(form.get("name")).trim(),
       email: String(form.get("email")).trim(),
       password: String(form.get("password")),
     };
-    setBusy(true);
-    setError(null);
-    try {
-      await authApi.signUp(input);
-      // Better Auth signs the new account in; asking /api/me confirms the session cookie works.
-      const me = await session.refresh();
-      if (!me) await authApi.signIn(input).then(() => session.refresh());
-      await navigate({ to: safeRedirect(search.redirect) });
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  }
+    await authApi.signUp(input);
+    // Better Auth signs the new account in; asking /api/me confirms the session cookie works.
+    const me = await session.refresh();
+    if (!me) await authApi.signIn(input).then(() => session.refresh());
+  });
 
   return (
     <AuthCard
