@@ -5,13 +5,9 @@ import { EXECUTION_STATUSES, executionsApi, formatDuration, type ExecutionSummar
 import type { WorkflowSummary } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { StatusBadge } from "../components/status-badge";
-import { describeError, toast } from "../components/toaster";
+import { toast } from "../components/toaster";
 import { formatDateTime, formatRelative } from "../lib/format";
-
-type ListState =
-  | { status: "loading" }
-  | { status: "error"; message: string }
-  | { status: "ready"; items: ExecutionSummary[]; nextCursor: string | null };
+import { usePagedList, type FetchPage } from "../lib/use-paged-list";
 
 const MODE_LABELS: Record<string, string> = {
   manual: "Manual",
@@ -26,9 +22,13 @@ const MODE_LABELS: Record<string, string> = {
 export function ExecutionsListPage() {
   const search = useSearch({ from: "/app/executions" });
   const navigate = useNavigate({ from: "/executions" });
-  const [list, setList] = useState<ListState>({ status: "loading" });
   const [workflows, setWorkflows] = useState<WorkflowSummary[]>([]);
-  const [loadingMore, setLoadingMore] = useState(false);
+  const fetchExecutions = useCallback<FetchPage<ExecutionSummary>>(
+    (cursor, signal) =>
+      executionsApi.list({ workflowId: search.workflowId, status: search.status, cursor }, signal),
+    [search.workflowId, search.status],
+  );
+  const { list, load, loadMore, loadingMore } = usePagedList(fetchExecutions, "executions");
 
   useEffect(() => {
     workflowsApi
@@ -36,41 +36,6 @@ export function ExecutionsListPage() {
       .then((page) => setWorkflows(page.items))
       .catch((error: unknown) => toast.error("Could not load workflow names", error));
   }, []);
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      setList({ status: "loading" });
-      try {
-        const page = await executionsApi.list(
-          { workflowId: search.workflowId, status: search.status },
-          signal,
-        );
-        setList({ status: "ready", items: page.items, nextCursor: page.nextCursor });
-      } catch (error) {
-        if (!signal?.aborted) setList({ status: "error", message: describeError(error) });
-      }
-    },
-    [search.workflowId, search.status],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
-  async function loadMore() {
-    if (list.status !== "ready" || !list.nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await executionsApi.list({ ...search, cursor: list.nextCursor });
-      setList({ status: "ready", items: [...list.items, ...page.items], nextCursor: page.nextCursor });
-    } catch (error) {
-      toast.error("Could not load more executions", error);
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   const names = new Map(workflows.map((w) => [w.id, w.name]));
   const setFilter = (patch: Partial<typeof search>) =>

@@ -1,52 +1,19 @@
 /** `/workflows`: the person's workflows, newest first, with create, rename, open and delete. */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import type { WorkflowSummary } from "../api/types";
 import { newWorkflowDocument, workflowsApi } from "../api/workflows";
 import { ConfirmDialog } from "../components/confirm-dialog";
-import { describeError, toast } from "../components/toaster";
+import { toast } from "../components/toaster";
 import { WorkflowRow } from "../components/workflow-row";
+import { usePagedList, type FetchPage } from "../lib/use-paged-list";
 
-type ListState =
-  | { status: "loading" }
-  | { status: "error"; message: string }
-  | { status: "ready"; items: WorkflowSummary[]; nextCursor: string | null };
+const fetchWorkflows: FetchPage<WorkflowSummary> = (cursor, signal) => workflowsApi.list(cursor, signal);
 
 export function WorkflowsListPage() {
-  const [list, setList] = useState<ListState>({ status: "loading" });
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { list, setList, load, loadMore, loadingMore } = usePagedList(fetchWorkflows, "workflows");
   const [creating, setCreating] = useState(false);
   const [toDelete, setToDelete] = useState<WorkflowSummary | null>(null);
   const [deleting, setDeleting] = useState(false);
-
-  const load = useCallback(async (signal?: AbortSignal) => {
-    setList({ status: "loading" });
-    try {
-      const page = await workflowsApi.list(undefined, signal);
-      setList({ status: "ready", items: page.items, nextCursor: page.nextCursor });
-    } catch (error) {
-      if (signal?.aborted) return;
-      setList({ status: "error", message: describeError(error) });
-    }
-  }, []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
-  async function loadMore() {
-    if (list.status !== "ready" || !list.nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await workflowsApi.list(list.nextCursor);
-      setList({ status: "ready", items: [...list.items, ...page.items], nextCursor: page.nextCursor });
-    } catch (error) {
-      toast.error("Could not load more workflows", error);
-    } finally {
-      setLoadingMore(false);
-    }
-  }
 
   const upsert = (workflow: WorkflowSummary) =>
     setList((current) => {

@@ -1,0 +1,57 @@
+/**
+ * A cursor-paginated list from the API (`{ items, nextCursor }`): first page on mount and whenever
+ * `fetchPage` changes (memoise it on its filters), "Load more" appending the next page, and a reload for
+ * the error state's "Try again".
+ */
+import { useCallback, useEffect, useState } from "react";
+import { describeError, toast } from "../components/toaster";
+
+export type ListState<T> =
+  | { status: "loading" }
+  | { status: "error"; message: string }
+  | { status: "ready"; items: T[]; nextCursor: string | null };
+
+export type FetchPage<T> = (
+  cursor: string | undefined,
+  signal?: AbortSignal,
+) => Promise<{ items: T[]; nextCursor: string | null }>;
+
+/** `what` names the items in the failure toast of "Load more" ("workflows"). */
+export function usePagedList<T>(fetchPage: FetchPage<T>, what: string) {
+  const [list, setList] = useState<ListState<T>>({ status: "loading" });
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      setList({ status: "loading" });
+      try {
+        const page = await fetchPage(undefined, signal);
+        setList({ status: "ready", items: page.items, nextCursor: page.nextCursor });
+      } catch (error) {
+        if (!signal?.aborted) setList({ status: "error", message: describeError(error) });
+      }
+    },
+    [fetchPage],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  async function loadMore() {
+    if (list.status !== "ready" || !list.nextCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await fetchPage(list.nextCursor);
+      setList({ status: "ready", items: [...list.items, ...page.items], nextCursor: page.nextCursor });
+    } catch (error) {
+      toast.error(`Could not load more ${what}`, error);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  return { list, setList, load, loadMore, loadingMore };
+}
