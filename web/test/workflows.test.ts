@@ -162,6 +162,47 @@ if (!haveChromium && requireChromium) {
       await page.waitForURL(/\/sign-in/);
     });
 
+    it("pages through a long list with Load more", async () => {
+      await page.goto(`${baseUrl}/sign-up`);
+      // 52 workflows through the API: one more page than the list's 50.
+      const created = await page.evaluate(async () => {
+        const json = { "Content-Type": "application/json" };
+        const signUp = await fetch("/api/auth/sign-up/email", {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({
+            name: "Lin",
+            email: `lin-${Date.now()}@example.com`,
+            password: "many-workflows",
+          }),
+        });
+        if (!signUp.ok) return -1;
+        let ok = 0;
+        for (let i = 1; i <= 52; i++) {
+          const res = await fetch("/api/workflows", {
+            method: "POST",
+            headers: json,
+            body: JSON.stringify({ name: `Flow ${String(i).padStart(2, "0")}`, nodes: [], edges: [] }),
+          });
+          if (res.status === 201) ok++;
+        }
+        return ok;
+      });
+      expect(created).toBe(52);
+
+      await page.goto(`${baseUrl}/workflows`);
+      const rows = page.locator(".workflow-name");
+      await page.getByRole("link", { name: "Flow 52", exact: true }).waitFor();
+      expect(await rows.count()).toBe(50);
+      await page.getByRole("button", { name: "Load more" }).click();
+      await page.getByRole("link", { name: "Flow 01", exact: true }).waitFor();
+      expect(await rows.count()).toBe(52);
+      expect(new Set(await rows.allTextContents()).size).toBe(52);
+      expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/sign-in/);
+    });
+
     it("shows the server's message when signing in with a wrong password", async () => {
       await page.goto(`${baseUrl}/sign-in`);
       await page.getByLabel("Email").fill("nobody@example.com");
