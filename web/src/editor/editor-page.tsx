@@ -12,6 +12,7 @@ import type { Workflow } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { describeError } from "../components/toaster";
 import { WorkflowEditor } from "./workflow-editor";
+import { LoadError } from "../components/load-states";
 
 type PageState =
   | { status: "loading" }
@@ -72,13 +73,12 @@ export function EditorPage() {
         </div>
       )}
       {state.status === "error" && (
-        <div className="state state-error" role="alert">
-          <h1 className="state-title">Could not open this workflow</h1>
-          <p>{state.message}</p>
-          <button type="button" className="btn btn-secondary" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
+        <LoadError
+          title="Could not open this workflow"
+          message={state.message}
+          onRetry={() => void load()}
+          heading="h1"
+        />
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import { ConfirmDialog } from "../components/confirm-dialog";
 import { CredentialForm } from "../components/credential-form";
 import { describeError, toast } from "../components/toaster";
 import { formatRelative } from "../lib/format";
+import { LoadError } from "../components/load-states";
 
 export interface CredentialsSearch {
   connected?: string;
@@ -161,13 +162,11 @@ export function CredentialsPage() {
         </p>
       )}
       {state.status === "error" && (
-        <div className="state state-error" role="alert">
-          <h2 className="state-title">Could not load your credentials</h2>
-          <p>{state.message}</p>
-          <button type="button" className="btn btn-secondary" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
+        <LoadError
+          title="Could not load your credentials"
+          message={state.message}
+          onRetry={() => void load()}
+        />
       )}
       {ready && ready.items.length === 0 && !creating && (
         <div className="state">

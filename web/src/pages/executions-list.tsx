@@ -8,6 +8,7 @@ import { StatusBadge } from "../components/status-badge";
 import { toast } from "../components/toaster";
 import { formatDateTime, formatRelative } from "../lib/format";
 import { usePagedList, type FetchPage } from "../lib/use-paged-list";
+import { LoadError, LoadMoreFooter } from "../components/load-states";
 
 const MODE_LABELS: Record<string, string> = {
   manual: "Manual",
@@ -92,13 +93,7 @@ export function ExecutionsListPage() {
         <div className="skeleton skeleton-block" aria-busy="true" aria-label="Loading executions" />
       )}
       {list.status === "error" && (
-        <div className="state state-error" role="alert">
-          <h2 className="state-title">Could not load executions</h2>
-          <p>{list.message}</p>
-          <button type="button" className="btn btn-secondary" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
+        <LoadError title="Could not load executions" message={list.message} onRetry={() => void load()} />
       )}
       {list.status === "ready" && list.items.length === 0 && (
         <div className="state">
@@ -157,13 +152,7 @@ export function ExecutionsListPage() {
               </tbody>
             </table>
           </div>
-          {list.nextCursor && (
-            <div className="list-footer">
-              <button type="button" className="btn btn-secondary" onClick={loadMore} disabled={loadingMore}>
-                {loadingMore ? "Loading…" : "Load more"}
-              </button>
-            </div>
-          )}
+          <LoadMoreFooter hasMore={Boolean(list.nextCursor)} loading={loadingMore} onLoadMore={loadMore} />
         </>
       )}
     </div>

@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../components/confirm-dialog";
 import { toast } from "../components/toaster";
 import { WorkflowRow } from "../components/workflow-row";
 import { usePagedList, type FetchPage } from "../lib/use-paged-list";
+import { LoadError, LoadMoreFooter } from "../components/load-states";
 
 const fetchWorkflows: FetchPage<WorkflowSummary> = (cursor, signal) => workflowsApi.list(cursor, signal);
 
@@ -82,13 +83,7 @@ export function WorkflowsListPage() {
 
       {list.status === "loading" && <ListSkeleton />}
       {list.status === "error" && (
-        <div className="state state-error" role="alert">
-          <h2 className="state-title">Could not load your workflows</h2>
-          <p>{list.message}</p>
-          <button type="button" className="btn btn-secondary" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
+        <LoadError title="Could not load your workflows" message={list.message} onRetry={() => void load()} />
       )}
       {list.status === "ready" && list.items.length === 0 && !creating && (
         <div className="state">
@@ -106,13 +101,7 @@ export function WorkflowsListPage() {
               <WorkflowRow key={workflow.id} workflow={workflow} onRename={rename} onDelete={setToDelete} />
             ))}
           </ul>
-          {list.nextCursor && (
-            <div className="list-footer">
-              <button type="button" className="btn btn-secondary" onClick={loadMore} disabled={loadingMore}>
-                {loadingMore ? "Loading…" : "Load more"}
-              </button>
-            </div>
-          )}
+          <LoadMoreFooter hasMore={Boolean(list.nextCursor)} loading={loadingMore} onLoadMore={loadMore} />
         </>
       )}
 
