@@ -16,27 +16,19 @@ const doubleNode = {
   parameters: { fields: { doubled: "{{ $json.body.n * 2 }}" } },
 };
 
-/** A POST webhook trigger checked by the given webhookAuth credential. */
-const authenticatedHook = (credentialId: string) => ({
+/** The workflow's webhook trigger (id `hook`) with these parameters, checked by `credentialId` if given. */
+const webhookNode = (parameters: Record<string, unknown>, credentialId?: string) => ({
   id: "hook",
   type: "webhookTrigger",
   name: "Webhook",
-  parameters: { method: "POST" },
-  credentialId,
+  parameters,
+  ...(credentialId ? { credentialId } : {}),
 });
 
 describe("webhook trigger, end to end", () => {
   it("respond=lastNode answers with the last node's output", async () => {
     const user = await signUp();
-    const wf = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "lastNode" },
-      },
-      doubleNode,
-    ]);
+    const wf = await createWorkflow(user, [webhookNode({ method: "POST", respond: "lastNode" }), doubleNode]);
     const res = await call(`/webhooks/${webhookIdOf(wf, "hook")}`, { method: "POST", json: { n: 21 } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ doubled: 42 });
@@ -45,12 +37,7 @@ describe("webhook trigger, end to end", () => {
   it("respond=immediately answers 202 { executionId } and the run records the trigger payload", async () => {
     const user = await signUp();
     const wf = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "immediately" },
-      },
+      webhookNode({ method: "POST", respond: "immediately" }),
       doubleNode,
     ]);
     const res = await call(`/webhooks/${webhookIdOf(wf, "hook")}?source=test`, {
@@ -79,15 +66,7 @@ describe("webhook trigger, end to end", () => {
     const user = await signUp();
     const wf = await createWorkflow(
       user,
-      [
-        {
-          id: "hook",
-          type: "webhookTrigger",
-          name: "Webhook",
-          parameters: { method: "POST", respond: "lastNode" },
-        },
-        doubleNode,
-      ],
+      [webhookNode({ method: "POST", respond: "lastNode" }), doubleNode],
       { active: false },
     );
     const hook = webhookIdOf(wf, "hook");
@@ -104,12 +83,7 @@ describe("webhook trigger, end to end", () => {
       url: `${fake.baseUrl}/services/T/B/X`,
     });
     const wf = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "lastNode" },
-      },
+      webhookNode({ method: "POST", respond: "lastNode" }),
       {
         id: "notify",
         type: "slack",
@@ -144,12 +118,7 @@ describe("webhook trigger, end to end", () => {
     const user = await signUp();
     const key = await createCredential(user, "openai", { apiKey: "sk-scenario", baseUrl: fake.baseUrl });
     const wf = await createWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "lastNode" },
-      },
+      webhookNode({ method: "POST", respond: "lastNode" }),
       {
         id: "ask",
         type: "openai",
@@ -190,8 +159,8 @@ describe("webhook trigger, end to end", () => {
       value: "tok-scenario",
     });
     const hmacAuth = await createCredential(user, "webhookAuth", { hmacSecret: "hmac-scenario" });
-    const byHeader = await createWorkflow(user, [authenticatedHook(headerAuth)]);
-    const byHmac = await createWorkflow(user, [authenticatedHook(hmacAuth)]);
+    const byHeader = await createWorkflow(user, [webhookNode({ method: "POST" }, headerAuth)]);
+    const byHmac = await createWorkflow(user, [webhookNode({ method: "POST" }, hmacAuth)]);
 
     const headerUrl = `/webhooks/${webhookIdOf(byHeader, "hook")}`;
     expect(
@@ -227,7 +196,7 @@ describe("webhook trigger, end to end", () => {
   it("a webhook whose auth credential is force-deleted stays closed (503), never public", async () => {
     const user = await signUp();
     const auth = await createCredential(user, "webhookAuth", { header: "X-Api-Token", value: "tok-gone" });
-    const wf = await createWorkflow(user, [authenticatedHook(auth)]);
+    const wf = await createWorkflow(user, [webhookNode({ method: "POST" }, auth)]);
     const url = `/webhooks/${webhookIdOf(wf, "hook")}`;
     expect((await call(url, { method: "POST", json: {} })).status).toBe(401);
     const del = await user.fetch(`/api/credentials/${auth}?force=true`, { method: "DELETE" });
