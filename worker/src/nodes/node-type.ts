@@ -7,8 +7,20 @@ import type { z } from "zod";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
 
-/** How a trigger node is started; absent on every non-trigger node. */
-export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm";
+/**
+ * How a trigger node is started; absent on every non-trigger node. `error`: by the failure of a workflow
+ * that names this one as its error workflow; `subworkflow`: by another workflow's executeWorkflow node.
+ */
+export const TRIGGER_KINDS = [
+  "manual",
+  "webhook",
+  "schedule",
+  "stripe",
+  "googleForm",
+  "error",
+  "subworkflow",
+] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /** What the engine hands to `run`. Parameters arrive with every `{{ }}` expression already evaluated. */
 export interface NodeRunContext<P> {

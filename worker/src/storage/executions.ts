@@ -38,8 +38,14 @@ export async function findWorkflowVersionDocument(db: Db, workflowId: string, ve
 
 // ---- Executions -----------------------------------------------------------------------------------
 
-export async function insertExecution(db: Db, row: typeof workflowExecution.$inferInsert) {
-  await db.insert(workflowExecution).values(row);
+/** Inserts the execution; false when a row with this id already exists (a start asked again). */
+export async function insertExecution(db: Db, row: typeof workflowExecution.$inferInsert): Promise<boolean> {
+  const inserted = await db
+    .insert(workflowExecution)
+    .values(row)
+    .onConflictDoNothing({ target: workflowExecution.id })
+    .returning({ id: workflowExecution.id });
+  return inserted.length > 0;
 }
 
 export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {
