@@ -19,6 +19,10 @@ const ICONS: Record<string, string> = {
   discord: "☍",
   stripe: "$",
   form: "☰",
+  octagon: "⛔",
+  workflow: "↪",
+  alert: "⚠",
+  reply: "↩",
 };
 
 const CATEGORY_ICONS: Record<string, string> = {

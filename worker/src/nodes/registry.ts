@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { stopAndError } from "./stop-and-error";
 
 export const nodeTypes = {
   manualTrigger,
@@ -39,6 +40,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  stopAndError,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
