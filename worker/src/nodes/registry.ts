@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { forEach } from "./for-each";
 
 export const nodeTypes = {
   manualTrigger,
@@ -39,6 +40,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  forEach,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
