@@ -20,6 +20,10 @@ const ICONS: Record<string, string> = {
   stripe: "$",
   form: "☰",
   repeat: "↻",
+  octagon: "⛔",
+  workflow: "↪",
+  alert: "⚠",
+  reply: "↩",
 };
 
 const CATEGORY_ICONS: Record<string, string> = {

@@ -19,7 +19,12 @@ import {
   findParallelEdges,
 } from "./graph";
 import { findLeakingEdges } from "./loop-graph";
-import { WorkflowDocumentSchema, type DocumentProblem, type WorkflowDocument } from "./workflow-document";
+import {
+  ERROR_HANDLE,
+  WorkflowDocumentSchema,
+  type DocumentProblem,
+  type WorkflowDocument,
+} from "./workflow-document";
 
 export type ValidationResult =
   { ok: true; document: WorkflowDocument } | { ok: false; problems: DocumentProblem[] };
@@ -88,7 +93,7 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
     }
     const outputs =
       typeof type.outputs === "function" ? dynamicOutputs(type, params.data ?? n.parameters) : type.outputs;
-    if (outputs) outputsById.set(n.id, outputs);
+    if (outputs) outputsById.set(n.id, n.onError === "errorOutput" ? [...outputs, ERROR_HANDLE] : outputs);
   }
 
   const nameById = new Map(doc.nodes.map((n) => [n.id, n.name]));

@@ -21,6 +21,7 @@ import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
 import { forEach } from "./for-each";
+import { stopAndError } from "./stop-and-error";
 
 export const nodeTypes = {
   manualTrigger,
@@ -41,6 +42,7 @@ export const nodeTypes = {
   slack,
   discord,
   forEach,
+  stopAndError,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
