@@ -49,7 +49,10 @@ describe("node parameters", () => {
   });
 
   it("fails a schema mismatch as non-retryable, naming node and field", async () => {
-    const err = await resolveNodeParameters(set, node({ parameters: { fields: 5 } }), scope).catch((e) => e);
+    const err = await resolveNodeParameters(set, node({ parameters: { fields: 5 } }), scope).then(
+      () => new Error("resolved"),
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(NonRetryableError);
     expect(err.message).toMatch(/Invalid parameters for node "Double": fields:/);
   });
@@ -59,7 +62,10 @@ describe("node parameters", () => {
       set,
       node({ parameters: { fields: { x: "{{ $json.( }}" } } }),
       scope,
-    ).catch((e) => e);
+    ).then(
+      () => new Error("resolved"),
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(NonRetryableError);
     expect(err.message).toContain("Double");
   });
