@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { telegram } from "./telegram";
 
 export const nodeTypes = {
   manualTrigger,
@@ -39,6 +40,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  telegram,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
