@@ -21,6 +21,8 @@ import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
 import { telegram } from "./telegram";
+import { forEach } from "./for-each";
+import { stopAndError } from "./stop-and-error";
 
 export const nodeTypes = {
   manualTrigger,
@@ -41,6 +43,8 @@ export const nodeTypes = {
   slack,
   discord,
   telegram,
+  forEach,
+  stopAndError,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
