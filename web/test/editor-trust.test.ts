@@ -139,7 +139,7 @@ if (!haveChromium && requireChromium) {
         await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
         await page.keyboard.press("Control+a");
         await expect.poll(() => page.locator(".react-flow__node.selected").count()).toBe(7);
-        expect(await page.evaluate(() => window.getSelection()?.toString() ?? "")).toBe("");
+        expect(await page.evaluate(`window.getSelection()?.toString() ?? ""`)).toBe("");
         await shot(`editor-select-all-${size.width}x${size.height}.png`);
 
         // Leave without the guard: these edits are thrown away on purpose.
