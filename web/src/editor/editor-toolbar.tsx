@@ -1,6 +1,7 @@
 /** The bar above the canvas: name, save state, undo/redo, active toggle, run, the current run's status. */
 import { Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
+import { isTerminalStatus } from "../api/executions";
 import type { LiveConnectionState } from "../api/live";
 import { toast } from "../components/toaster";
 import { nameProblem } from "../lib/names";
@@ -44,7 +45,7 @@ export function EditorToolbar(props: EditorToolbarProps) {
       setName(props.name);
     } else if (name.trim() !== props.name) props.onRename(name.trim());
   }
-  const running = props.execution && !["success", "error", "canceled"].includes(props.execution.status);
+  const running = props.execution && !isTerminalStatus(props.execution.status);
 
   return (
     <div className="editor-toolbar" role="toolbar" aria-label="Workflow">
