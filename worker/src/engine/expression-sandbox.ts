@@ -35,6 +35,8 @@ export interface SandboxScope {
   json: unknown;
   trigger: unknown;
   execution: { id: string; workflowId: string };
+  /** `$item` inside a loop body (`{ value, index, count }`), undefined elsewhere. */
+  item?: unknown;
   /** `$node("Name")`: a finished node's output, or a thrown error for a name that did not run. */
   node(name: unknown): unknown;
 }
@@ -185,6 +187,7 @@ export async function evaluateExpression(source: string, scope: SandboxScope): P
       json: scope.json,
       trigger: scope.trigger,
       execution: scope.execution,
+      item: scope.item,
       node,
     });
   } catch (error) {

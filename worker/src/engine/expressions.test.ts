@@ -236,3 +236,19 @@ describe("listExpressions", () => {
     ]);
   });
 });
+
+describe("$item", () => {
+  it("is the loop element with its index and the list's length inside a body", async () => {
+    const inLoop = { ...scope, item: { value: { email: "a@x" }, index: 2, count: 5 } };
+    expect(
+      await resolve(
+        { to: "{{ $item.value.email }}", n: "{{ $item.index + 1 }} of {{ $item.count }}" },
+        inLoop,
+      ),
+    ).toEqual({ to: "a@x", n: "3 of 5" });
+  });
+
+  it("is undefined outside a loop", async () => {
+    expect(await resolve({ v: "{{ $exists($item) }}" })).toEqual({ v: false });
+  });
+});

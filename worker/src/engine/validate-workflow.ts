@@ -18,6 +18,7 @@ import {
   findDuplicateNodeNames,
   findParallelEdges,
 } from "./graph";
+import { findLeakingEdges } from "./loop-graph";
 import {
   ERROR_HANDLE,
   WorkflowDocumentSchema,
@@ -46,6 +47,10 @@ export function validateWorkflowDocument(
     ...findParallelEdges(doc.edges),
     ...findCycles(doc.nodes, doc.edges),
     ...nodeTypeProblems(doc, lookup),
+    ...findLeakingEdges(
+      doc.nodes.map((n) => ({ id: n.id, name: n.name, loopHandle: lookup(n.type)?.loopHandle })),
+      doc.edges,
+    ),
   ];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, document: doc };
 }

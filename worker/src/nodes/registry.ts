@@ -20,6 +20,8 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { telegram } from "./telegram";
+import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
 
@@ -41,6 +43,8 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  telegram,
+  forEach,
   stopAndError,
   errorTrigger,
 } satisfies Record<string, NodeType<any>>;
