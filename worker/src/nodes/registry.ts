@@ -21,6 +21,7 @@ import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
 import { telegram } from "./telegram";
+import { githubTrigger } from "./github-trigger";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 
@@ -43,6 +44,7 @@ export const nodeTypes = {
   slack,
   discord,
   telegram,
+  githubTrigger,
   forEach,
   stopAndError,
 } satisfies Record<string, NodeType<any>>;
