@@ -22,6 +22,8 @@ export interface ExpressionScope {
   nodes: Record<string, unknown>;
   trigger: unknown;
   execution: { id: string; workflowId: string };
+  /** `$item` inside a `forEach` body: `{ value, index, count }`. */
+  item?: unknown;
 }
 
 /** An expression that did not parse or failed to evaluate; the message names node, parameter and expression. */

@@ -12,7 +12,7 @@ import {
   type StepCredential,
 } from "../credentials/for-step";
 import { getNodeType } from "../nodes/registry";
-import type { NodePause, NodeType } from "../nodes/node-type";
+import { logsOf, type NodePause, type NodeType } from "../nodes/node-type";
 import { nodePublisher, publishExecution, publishNode } from "../realtime/publish";
 import type { LiveNodeState, StepStatus } from "../realtime/events";
 import { getDb } from "../storage/db";
@@ -114,6 +114,8 @@ export async function runNodeAttempt(
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
       event: args.event,
+      nodes: args.scope.nodes,
+      item: args.scope.item,
     });
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret.
     const output = boundJson(maskSecrets(result.output, secretValues));
@@ -125,6 +127,7 @@ export async function runNodeAttempt(
         ...attemptFields,
         output,
         error: null,
+        logs: result.logs ?? null,
         finishedAt,
       }),
       publish(live(node, "success", args.attempt, { startedAt, finishedAt })),
@@ -135,10 +138,16 @@ export async function runNodeAttempt(
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
     maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
+    const logs = logsOf(err) ?? null;
     // Rare path: let the "running" write land first, then record the error over it.
     await started;
     await Promise.all([
-      upsertStep(db, keyOf(ref, node), { status: "running", ...attemptFields, error }, { unlessFinal: true }),
+      upsertStep(
+        db,
+        keyOf(ref, node),
+        { status: "running", ...attemptFields, error, logs },
+        { unlessFinal: true },
+      ),
       publish(live(node, "running", args.attempt, { startedAt, error })),
     ]);
     throw err;
@@ -226,8 +235,9 @@ export async function loadReusedOutput(ref: RunRef, node: SnapshotNode): Promise
 
 async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, scope: ExpressionScope) {
   let resolved: unknown;
+  const { literal, evaluated } = splitLiteralParameters(nodeType, node.parameters ?? {});
   try {
-    resolved = await resolveParameters(node.parameters ?? {}, scope, node.name);
+    resolved = { ...((await resolveParameters(evaluated, scope, node.name)) as object), ...literal };
   } catch (err) {
     // Evaluating the same expression on the same data fails the same way: retrying cannot help.
     if (err instanceof ExpressionError) throw new NonRetryableError(err.message);
@@ -239,6 +249,17 @@ async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, sco
     throw new NonRetryableError(`Invalid parameters for node "${node.name}": ${issues}`);
   }
   return parsed.data;
+}
+
+/** Separates the parameters a node type takes as written (`literalParameters`) from those with expressions. */
+function splitLiteralParameters(nodeType: NodeType, parameters: Record<string, unknown>) {
+  const literal: Record<string, unknown> = {};
+  const evaluated: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    if (nodeType.literalParameters?.includes(name)) literal[name] = value;
+    else evaluated[name] = value;
+  }
+  return { literal, evaluated };
 }
 
 /**

@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { code } from "./code";
 
 export const nodeTypes = {
   manualTrigger,
@@ -39,6 +40,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  code,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
