@@ -20,6 +20,11 @@ const ICONS: Record<string, string> = {
   stripe: "$",
   form: "☰",
   code: "{}",
+  repeat: "↻",
+  octagon: "⛔",
+  workflow: "↪",
+  alert: "⚠",
+  reply: "↩",
 };
 
 const CATEGORY_ICONS: Record<string, string> = {

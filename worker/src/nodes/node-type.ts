@@ -78,6 +78,11 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
    * node's JavaScript, whose own syntax may contain braces).
    */
   literalParameters?: readonly string[];
+  /**
+   * Only for loop nodes (`forEach`): the output handle whose reachable nodes are the loop body, run once
+   * per element of the list `run` returns as its output.
+   */
+  loopHandle?: string;
   /** Only for nodes that wait (`wait`, `waitForEvent`): what to wait for, from the resolved parameters. */
   pause?(params: z.infer<P>): NodePause;
   run(ctx: NodeRunContext<z.infer<P>>): Promise<NodeResult>;

@@ -21,6 +21,9 @@ import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
 import { code } from "./code";
+import { telegram } from "./telegram";
+import { forEach } from "./for-each";
+import { stopAndError } from "./stop-and-error";
 
 export const nodeTypes = {
   manualTrigger,
@@ -41,6 +44,9 @@ export const nodeTypes = {
   slack,
   discord,
   code,
+  telegram,
+  forEach,
+  stopAndError,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
