@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { code } from "./code";
 import { telegram } from "./telegram";
 import { githubTrigger } from "./github-trigger";
 import { forEach } from "./for-each";
@@ -43,6 +44,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  code,
   telegram,
   githubTrigger,
   forEach,
