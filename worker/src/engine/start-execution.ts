@@ -24,6 +24,8 @@ export type ExecutionMode =
   | "schedule"
   | "stripe"
   | "googleForm"
+  | "github"
+  | "rss"
   | "retry"
   | "error"
   | "subworkflow";
@@ -70,6 +72,8 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
   schedule: "schedule",
   stripe: "stripe",
   googleForm: "googleForm",
+  github: "github",
+  rss: "rss",
   error: "error",
   subworkflow: "subworkflow",
 };
