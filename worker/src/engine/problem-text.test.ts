@@ -85,6 +85,17 @@ describe("save problems in words", () => {
     expect(problem).toMatchObject({ field: "name", message: "Node name cannot be empty" });
   });
 
+  it("does not read a code node's JavaScript as expressions", () => {
+    const code = {
+      id: "c",
+      type: "code",
+      name: "JS",
+      position: { x: 0, y: 0 },
+      parameters: { code: "if (a) {{ return 1 }}" },
+    };
+    expect(problemsOf([trigger, code]).filter((p) => p.code === "invalid_expression")).toEqual([]);
+  });
+
   it("refuses an expression that does not parse, on its field", () => {
     const problems = problemsOf([
       trigger,

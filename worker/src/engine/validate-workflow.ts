@@ -135,7 +135,12 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
  * later: `{{ $json.n * }}` → "Set: Fields › total: the expression {{ $json.n * }} does not parse: …".
  */
 function expressionProblems(n: WorkflowDocument["nodes"][number], type: NodeType): DocumentProblem[] {
-  return listExpressions(n.parameters).flatMap((ref) => {
+  // Parameters a type takes as written (a code node's JavaScript) hold no expressions.
+  const literal = new Set(type.literalParameters ?? []);
+  const withExpressions = Object.fromEntries(
+    Object.entries(n.parameters).filter(([name]) => !literal.has(name)),
+  );
+  return listExpressions(withExpressions).flatMap((ref) => {
     if (!ref.error) return [];
     const path = ref.path
       .replace(/\[(\d+)\]/g, ".$1")
