@@ -20,6 +20,7 @@ import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { readStepRecord, writeStepRecord } from "./step-records";
+import { startSubWorkflow } from "./sub-workflow";
 
 /** One attempt of a node (the body of step `node:<id>`). Throws to fail the attempt. */
 export async function runNodeAttempt(
@@ -120,15 +121,20 @@ export async function prepareNodePause(
   const nodeType = requireNodeType(node);
   const params = await resolveNodeParameters(nodeType, node, scope);
   const pause: NodePause = nodeType.pause!(params);
+  const recorded: RecordedPause =
+    pause.kind === "subworkflow"
+      ? await startSubWorkflow(ref, node, scope.json, pause)
+      : pause.kind === "sleep"
+        ? { kind: "sleep", untilMs: pause.until.getTime() }
+        : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
+  if (recorded.kind === "none") return recorded;
   const startedAt = new Date();
   await Promise.all([
     writeStepRecord(ref, node, { status: "waiting", input: boundJson(scope.json), startedAt }),
     publishNode(ref.env, ref.executionId, liveNode(node, "waiting", 0, { startedAt })),
     markExecutionWaiting(getDb(ref.env.DB), ref.executionId).then((row) => publishExecutionRow(ref.env, row)),
   ]);
-  return pause.kind === "sleep"
-    ? { kind: "sleep", untilMs: pause.until.getTime() }
-    : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
+  return recorded;
 }
 
 /**

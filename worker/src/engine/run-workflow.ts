@@ -75,6 +75,8 @@ interface LoadedRun {
   workflowId: string;
   userId: string;
   triggerNodeId: string;
+  /** The execution waiting for this one (a sub-workflow run), or null. */
+  parentExecutionId?: string | null;
   nodes: SnapshotNode[];
   edges: SnapshotEdge[];
   /** Nodes whose outputs were recorded before the run (retry `fromFailed`). */
@@ -105,7 +107,10 @@ export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
       const failure = await new GraphRun(env, step, loaded).run();
       await durableStep(step, "execution:finish", () => finishRun(env, loaded!, failure));
       finished = true;
-      await runEndSteps(env, step, executionId, failure !== null);
+      await runEndSteps(env, step, executionId, {
+        failed: failure !== null,
+        parentExecutionId: loaded.parentExecutionId,
+      });
       // The instance must end errored when the execution did, so D1 and Workflows tell the same story.
       if (failure)
         throw new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
@@ -116,7 +121,10 @@ export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
         await durableStep(step, "execution:finish", () =>
           finishRun(env, loaded ?? ({ executionId, workflowId: "" } as LoadedRun), failure),
         );
-        await runEndSteps(env, step, executionId, true);
+        await runEndSteps(env, step, executionId, {
+          failed: true,
+          parentExecutionId: loaded?.parentExecutionId,
+        });
       }
       throw err;
     }
@@ -132,6 +140,7 @@ async function loadRun(env: Env, executionId: string): Promise<LoadedRun> {
     workflowId: row.workflowId,
     userId: row.userId,
     triggerNodeId: row.triggerNodeId ?? "",
+    parentExecutionId: row.parentExecutionId ?? null,
   };
   if (isFinishedExecution(row.status)) {
     return { ...base, nodes: [], edges: [], reusedNodeIds: [], alreadyFinished: true };
@@ -241,7 +250,9 @@ class GraphRun {
           pause = await durableStep(this.step, `node:${id}:pause`, () =>
             prepareNodePause(this.ref, node, scope),
           );
-          if (pause.kind === "sleep") {
+          if (pause.kind === "none") {
+            event = pause.value;
+          } else if (pause.kind === "sleep") {
             await this.step.sleepUntil(`node:${id}:sleep`, pause.untilMs);
           } else {
             waitingForEvent = true;

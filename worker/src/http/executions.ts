@@ -14,6 +14,7 @@ import {
   findLatestExecution,
   findWorkflowForRun,
   listExecutions,
+  listChildExecutions,
   listSteps,
   type ExecutionRow,
 } from "../storage/executions";
@@ -125,7 +126,8 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    return c.json(toDetail(row, await listSteps(db, row.id)), 200);
+    const [steps, children] = await Promise.all([listSteps(db, row.id), listChildExecutions(db, row.id)]);
+    return c.json(toDetail(row, steps, children), 200);
   },
 );
 
