@@ -26,6 +26,7 @@ import { githubTrigger } from "./github-trigger";
 import { email } from "./email";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
+import { errorTrigger } from "./error-trigger";
 
 export const nodeTypes = {
   manualTrigger,
@@ -51,6 +52,7 @@ export const nodeTypes = {
   email,
   forEach,
   stopAndError,
+  errorTrigger,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;
