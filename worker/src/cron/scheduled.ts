@@ -39,6 +39,8 @@ export const CLAIM_RETENTION_MS = {
   // Timestamped webhook HMAC signatures: kept past their 5-minute window, after which they are refused anyway.
   "hmac:": 15 * 60_000,
   stripe: 30 * MISSED_SLOT_LOOKBACK_MS,
+  // GitHub lets a person redeliver a delivery for days; keep the delivery ids as long as Stripe's.
+  github: 30 * MISSED_SLOT_LOOKBACK_MS,
 };
 
 export interface ScheduleFiring {
