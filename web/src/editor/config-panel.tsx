@@ -6,7 +6,7 @@
  */
 import { nameProblem } from "../lib/names";
 import { useId, useState, type ReactNode } from "react";
-import type { ExecutionStep } from "../api/executions";
+import type { ConsoleLine, ExecutionStep } from "../api/executions";
 import { acceptedCredentialTypes, hasWebhookUrl, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowNode } from "../api/types";
 import { JsonViewer } from "../components/json-viewer";
@@ -383,6 +383,23 @@ function NodeData({
       </h3>
       {kind === "output" && error && <div className="form-error">{error.message}</div>}
       {content}
+      {kind === "output" && step?.logs && step.logs.length > 0 && <ConsoleOutput lines={step.logs} />}
     </section>
+  );
+}
+
+/** A code node's console lines, in order, marked by level. */
+function ConsoleOutput({ lines }: { lines: ConsoleLine[] }) {
+  return (
+    <>
+      <h4 className="run-data-title">Console</h4>
+      <ol className="console-lines" aria-label="Console" data-testid="console-lines">
+        {lines.map((line, i) => (
+          <li key={i} className={`console-line console-${line.level}`}>
+            <span className="console-level">{line.level}</span> {line.message}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

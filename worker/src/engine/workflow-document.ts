@@ -67,6 +67,30 @@ export const WorkflowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
+/** Largest `settings.maxConcurrency`: runs of one workflow allowed at once. */
+export const MAX_CONCURRENCY = 100;
+
+/**
+ * Workflow-wide settings. `errorWorkflowId` and `maxConcurrency` are checked further at save (same owner,
+ * an `errorTrigger` in it, not the workflow itself). Unknown keys are dropped.
+ */
+export const WorkflowSettingsSchema = z.object({
+  errorWorkflowId: z
+    .string()
+    .min(1)
+    .max(100)
+    .nullish()
+    .describe("A workflow of yours with an errorTrigger: started once for every failed execution"),
+  maxConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENCY)
+    .nullish()
+    .describe("At most this many executions of the workflow run at once; the others wait queued"),
+});
+export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
+
 export const WorkflowDocumentSchema = z.object({
   name: z
     .string()
@@ -76,6 +100,7 @@ export const WorkflowDocumentSchema = z.object({
     .meta({ title: "Workflow name", examples: ["Double it"] }),
   nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+  settings: WorkflowSettingsSchema.optional(),
 });
 
 export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;

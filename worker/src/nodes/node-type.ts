@@ -4,13 +4,28 @@
  * the node's durable step. Add one with one file here, its test beside it, and one line in `registry.ts`.
  */
 import type { z } from "zod";
+import type { OutboundConnect } from "../engine/outbound-connect";
 import type { LogLine } from "../sandbox/console-lines";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
 
-/** How a trigger node is started; absent on every non-trigger node. */
-/** `github` is called at a webhook URL; `rss` is polled by the cron handler. */
-export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm" | "github" | "rss";
+/**
+ * How a trigger node is started; absent on every non-trigger node. `github` is called at a webhook URL;
+ * `rss` is polled by the cron handler; `error`: by the failure of a workflow that names this one as its
+ * error workflow; `subworkflow`: by another workflow's executeWorkflow node.
+ */
+export const TRIGGER_KINDS = [
+  "manual",
+  "webhook",
+  "schedule",
+  "stripe",
+  "googleForm",
+  "github",
+  "rss",
+  "error",
+  "subworkflow",
+] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /** What the engine hands to `run`. Parameters arrive with every `{{ }}` expression already evaluated. */
 export interface NodeRunContext<P> {
@@ -25,6 +40,8 @@ export interface NodeRunContext<P> {
   credential?: { type: string; data: Record<string, unknown> };
   /** Outbound HTTP for nodes that call the outside world (refuses private networks in production). */
   fetch: typeof fetch;
+  /** Outbound TCP for nodes that speak a protocol (SMTP, PostgreSQL); same private-network rule as `fetch`. */
+  connect?: OutboundConnect;
   signal?: AbortSignal;
   /** For a node with a `pause` of kind `event`: the payload of the event that resumed it. */
   event?: unknown;

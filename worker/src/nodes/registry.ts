@@ -23,8 +23,10 @@ import { discord } from "./discord";
 import { code } from "./code";
 import { telegram } from "./telegram";
 import { githubTrigger } from "./github-trigger";
+import { email } from "./email";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
+import { errorTrigger } from "./error-trigger";
 
 export const nodeTypes = {
   manualTrigger,
@@ -47,8 +49,10 @@ export const nodeTypes = {
   code,
   telegram,
   githubTrigger,
+  email,
   forEach,
   stopAndError,
+  errorTrigger,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

@@ -112,6 +112,8 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
+    /** The document's `settings` (errorWorkflowId, maxConcurrency, ...), as last saved. */
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -252,6 +254,10 @@ export const workflowExecution = sqliteTable(
     triggerNodeId: text("trigger_node_id"),
     triggerData: text("trigger_data", { mode: "json" }).$type<unknown>(),
     retryOf: text("retry_of"),
+    /** Set on a sub-workflow run (mode `subworkflow`): the execution whose executeWorkflow node started it. */
+    parentExecutionId: text("parent_execution_id"),
+    /** Origin (`https://host`) of the request that started the run, for links it builds (resume URLs). */
+    origin: text("origin"),
     error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
@@ -261,6 +267,7 @@ export const workflowExecution = sqliteTable(
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
+    index("execution_parent_idx").on(t.parentExecutionId),
   ],
 );
 
@@ -302,4 +309,35 @@ export const triggerClaim = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
+
+/**
+ * Resume URLs used (`/webhooks/resume/<token>`): a token is bound to one execution and event, and the
+ * primary key lets exactly one POST claim it, so a second click delivers nothing.
+ */
+export const resumeTokenUse = sqliteTable(
+  "resume_token_use",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.event] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting: one fixed-window counter per key (`signIn:ip:<ip>`, `runStart:user:<id>`, …). D1 is
+// the one place every isolate sees, so the count is global, not per isolate (http/rate-limit.ts).
+// ---------------------------------------------------------------------------------------------
+export const rateLimit = sqliteTable(
+  "rate_limit",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    /** When the current window ends (ms): the next hit after it starts a new window at 1. */
+    resetAt: integer("reset_at").notNull(),
+  },
+  (t) => [index("rate_limit_reset_idx").on(t.resetAt)],
 );
