@@ -23,6 +23,8 @@ export type ExecutionMode =
   "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "retry";
 
 export interface StartExecutionRequest {
+  /** The id to record the run under (a trigger claim names it first); by default a new one. */
+  executionId?: string;
   userId: string;
   workflowId: string;
   mode: ExecutionMode;
@@ -79,7 +81,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
-  const executionId = crypto.randomUUID();
+  const executionId = req.executionId ?? crypto.randomUUID();
   await insertExecution(db, {
     id: executionId,
     workflowId: workflow.id,

@@ -67,6 +67,15 @@ export const WorkflowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
+/**
+ * `settings`: options of the whole workflow, each optional (one field per line; more are added by the
+ * features that read them).
+ */
+export const WorkflowSettingsSchema = z.object({
+  /** `"none"`: successful runs are deleted a minute after they finish; failed runs are always kept. */
+  saveSuccessfulRuns: z.enum(["all", "none"]).optional(),
+});
+
 export const WorkflowDocumentSchema = z.object({
   name: z
     .string()
@@ -76,6 +85,8 @@ export const WorkflowDocumentSchema = z.object({
     .meta({ examples: ["Double it"] }),
   nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+  /** Omitted on `PUT`: the saved settings stay as they are. */
+  settings: WorkflowSettingsSchema.optional(),
 });
 
 export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;

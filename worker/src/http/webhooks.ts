@@ -7,13 +7,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
-import {
-  claimTrigger,
-  findWebhookTarget,
-  recordClaimExecution,
-  releaseClaim,
-  type ClaimKey,
-} from "../storage/triggers";
+import { claimTrigger, findWebhookTarget, releaseClaim, type ClaimKey } from "../storage/triggers";
 import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
 import type { TriggerServices } from "../triggers/services";
@@ -71,13 +65,17 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   const claim: ClaimKey | null = decision.claimKey
     ? { workflowId: target.workflow.id, nodeId: target.node.id, claimKey: decision.claimKey }
     : null;
-  if (claim && !(await claimTrigger(db, claim))) {
+  // The claim names its run before the run exists, so a crash in between leaves a claim the reconciler
+  // can tell is orphaned and release (the sender's redelivery then starts the run).
+  const plannedId = claim ? crypto.randomUUID() : undefined;
+  if (claim && !(await claimTrigger(db, claim, plannedId))) {
     return c.json({ received: true, started: false, reason: "event already received" }, 200);
   }
 
   let executionId: string;
   try {
     ({ executionId } = await services.startExecution(c.env, {
+      ...(plannedId && { executionId: plannedId }),
       userId: target.workflow.userId,
       workflowId: target.workflow.id,
       mode: decision.mode,
@@ -89,7 +87,6 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
     if (claim) await releaseClaim(db, claim);
     throw err;
   }
-  if (claim) await recordClaimExecution(db, claim, executionId);
 
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
 

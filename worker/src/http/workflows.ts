@@ -14,6 +14,7 @@ import {
   WorkflowDocumentSchema as DocumentSchema,
   WorkflowEdgeSchema as EdgeSchema,
   WorkflowNodeSchema as NodeSchema,
+  WorkflowSettingsSchema,
 } from "../engine/workflow-document";
 import { toBase64Url } from "../auth/password";
 import { getDb } from "../storage/db";
@@ -60,6 +61,7 @@ const WorkflowSummary = z
 const Workflow = WorkflowSummary.extend({
   nodes: z.array(WorkflowNodeSchema),
   edges: z.array(WorkflowEdgeSchema),
+  settings: WorkflowSettingsSchema,
 }).openapi("Workflow");
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -87,7 +89,7 @@ const summary = (w: WorkflowRow) => ({
   createdAt: w.createdAt.toISOString(),
   updatedAt: w.updatedAt.toISOString(),
 });
-const full = (w: StoredWorkflow) => ({ ...summary(w), nodes: w.nodes, edges: w.edges });
+const full = (w: StoredWorkflow) => ({ ...summary(w), nodes: w.nodes, edges: w.edges, settings: w.settings });
 
 /**
  * Validates the body as a whole and gives URL-trigger nodes their webhookIds: kept from `existing` for
@@ -337,6 +339,6 @@ workflowsApp.openapi(
     const nodes = wf.nodes.map(({ webhookId: _omit, ...n }) => n);
     const filename = (wf.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "workflow").slice(0, 80);
     c.header("Content-Disposition", `attachment; filename="${filename}.json"`);
-    return c.json({ name: wf.name, nodes, edges: wf.edges }, 200);
+    return c.json({ name: wf.name, nodes, edges: wf.edges, settings: wf.settings }, 200);
   },
 );

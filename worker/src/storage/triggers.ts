@@ -83,9 +83,15 @@ export interface ClaimKey {
 /**
  * Claims a key; true for exactly one caller. The INSERT either writes the row or does nothing because the
  * primary key exists, and D1 reports which: there is no window between a check and an insert.
+ * `executionId` names the run the claimer will start (with that id), so that a claim whose run never got
+ * recorded can be told apart and released (engine/reconciler.ts).
  */
-export async function claimTrigger(db: Db, key: ClaimKey): Promise<boolean> {
-  const result = await db.insert(triggerClaim).values(key).onConflictDoNothing().run();
+export async function claimTrigger(db: Db, key: ClaimKey, executionId?: string): Promise<boolean> {
+  const result = await db
+    .insert(triggerClaim)
+    .values({ ...key, executionId: executionId ?? null })
+    .onConflictDoNothing()
+    .run();
   return result.meta.changes === 1;
 }
 
@@ -96,11 +102,6 @@ export async function isClaimed(db: Db, key: ClaimKey): Promise<boolean> {
     .where(claimWhere(key))
     .limit(1);
   return rows.length > 0;
-}
-
-/** Links a claim to the run it started (shown nowhere yet; useful when investigating a duplicate). */
-export async function recordClaimExecution(db: Db, key: ClaimKey, executionId: string): Promise<void> {
-  await db.update(triggerClaim).set({ executionId }).where(claimWhere(key));
 }
 
 /** Gives a claim back when starting its run failed, so a retry (Stripe's, or the next tick) can take it. */

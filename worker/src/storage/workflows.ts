@@ -102,9 +102,16 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
   const id = crypto.randomUUID();
   const now = new Date();
   await runBatch(db, [
-    db
-      .insert(workflow)
-      .values({ id, userId, name: doc.name, active: false, version: 1, createdAt: now, updatedAt: now }),
+    db.insert(workflow).values({
+      id,
+      userId,
+      name: doc.name,
+      active: false,
+      version: 1,
+      settings: doc.settings ?? {},
+      createdAt: now,
+      updatedAt: now,
+    }),
     ...graphInserts(db, id, doc),
     db
       .insert(workflowVersion)
@@ -130,7 +137,8 @@ export async function replaceWorkflow(
   await runBatch(db, [
     db
       .update(workflow)
-      .set({ name: doc.name, version, updatedAt: now })
+      // A document without `settings` (an editor that does not know them) keeps the saved ones.
+      .set({ name: doc.name, version, ...(doc.settings && { settings: doc.settings }), updatedAt: now })
       .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
     db.delete(edge).where(eq(edge.workflowId, id)),
     db.delete(node).where(eq(node.workflowId, id)),
