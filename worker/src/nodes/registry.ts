@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { telegram } from "./telegram";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 
@@ -41,6 +42,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  telegram,
   forEach,
   stopAndError,
 } satisfies Record<string, NodeType<any>>;
