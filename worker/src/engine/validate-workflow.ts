@@ -175,7 +175,7 @@ export function hasTrigger(doc: Pick<WorkflowDocument, "nodes">): boolean {
 }
 
 /** Trigger kinds that are called over HTTP and so get a server-assigned `webhookId`. */
-export const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
+export const URL_TRIGGERS: ReadonlySet<string> = new Set(["webhook", "stripe", "googleForm", "github"]);
 
 export function needsWebhookId(type: string): boolean {
   const trigger = getNodeType(type)?.trigger;

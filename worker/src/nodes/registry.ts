@@ -20,7 +20,9 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { code } from "./code";
 import { telegram } from "./telegram";
+import { githubTrigger } from "./github-trigger";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 
@@ -42,7 +44,9 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  code,
   telegram,
+  githubTrigger,
   forEach,
   stopAndError,
 } satisfies Record<string, NodeType<any>>;

@@ -214,7 +214,11 @@ export async function upsertStep(
 }
 
 /** Step rows recorded before the run started: outputs reused by a `fromFailed` retry. */
-export async function insertReusedSteps(db: Db, executionId: string, steps: Omit<StepRow, "executionId">[]) {
+export async function insertReusedSteps(
+  db: Db,
+  executionId: string,
+  steps: Omit<StepRow, "executionId" | "logs">[],
+) {
   if (steps.length === 0) return;
   // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
   const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));

@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { LogLine } from "../sandbox/console-lines";
 import type { ExecutionStatus, StepStatus } from "./statuses";
 
 const createdAt = () =>
@@ -283,6 +284,8 @@ export const executionStep = sqliteTable(
     input: text("input", { mode: "json" }).$type<unknown>(),
     output: text("output", { mode: "json" }).$type<unknown>(),
     error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
+    /** `console.*` lines of a `code` node (bounded: 200 lines of 2,000 characters). */
+    logs: text("logs", { mode: "json" }).$type<LogLine[] | null>(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
