@@ -6,9 +6,9 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { getDb } from "../storage/db";
 import { deleteFinishedExecution } from "../storage/reconcile";
+import { isFinishedExecution } from "../storage/statuses";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
-import { FINISHED } from "./execution-schemas";
 import { ownExecution, signedIn } from "./executions";
 import { authErrors, errorResponse, IdParam, security } from "./schemas";
 
@@ -36,7 +36,7 @@ executionRetentionApp.openapi(
   }),
   async (c) => {
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    if (!FINISHED.includes(row.status)) {
+    if (!isFinishedExecution(row.status)) {
       throw new ApiError(
         409,
         "execution_unfinished",

@@ -6,10 +6,11 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, notExists, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { triggerClaim, workflow, workflowExecution } from "./schema";
-import type { ExecutionStatus } from "./schema";
-
-const UNFINISHED: ExecutionStatus[] = ["queued", "running", "waiting"];
-const FINISHED: ExecutionStatus[] = ["success", "error", "canceled"];
+import {
+  FINISHED_EXECUTION_STATUSES as FINISHED,
+  UNFINISHED_EXECUTION_STATUSES as UNFINISHED,
+  type ExecutionStatus,
+} from "./statuses";
 
 export interface ExecutionToReconcile {
   id: string;
