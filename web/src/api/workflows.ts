@@ -10,7 +10,7 @@ export function newWorkflowDocument(name: string): WorkflowDocument {
 
 /** The fields PUT accepts, taken from what GET returned (metadata such as version stays server-side). */
 export function toDocument(workflow: Workflow): WorkflowDocument {
-  return { name: workflow.name, nodes: workflow.nodes, edges: workflow.edges };
+  return { name: workflow.name, nodes: workflow.nodes, edges: workflow.edges, settings: workflow.settings };
 }
 
 export const workflowsApi = {

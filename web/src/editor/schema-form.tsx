@@ -5,7 +5,9 @@
  * `parameters.<path>` is shown under that field.
  */
 import { useId } from "react";
+import { CodeField } from "./code-field";
 import { ExpressionInput } from "./expression-input";
+import { WORKFLOW_ID_FORMAT, WorkflowPicker } from "./workflow-picker";
 import {
   emptyValueFor,
   fieldKind,
@@ -135,15 +137,38 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
       );
       break;
     case "string":
+      control =
+        schema.format === WORKFLOW_ID_FORMAT ? (
+          <WorkflowPicker
+            id={id}
+            value={typeof value === "string" ? value : undefined}
+            label={hiddenLabel(hideLabel, label)}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+            onChange={(workflowId) => set(workflowId)}
+          />
+        ) : (
+          <ExpressionInput
+            id={id}
+            value={typeof value === "string" ? value : ""}
+            label={hiddenLabel(hideLabel, label)}
+            placeholder={typeof schema.default === "string" ? schema.default : undefined}
+            onChange={(text) => set(text === "" && !required ? undefined : text)}
+            upstreamNames={context.upstreamNames}
+            multiline={kind.multiline}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+          />
+        );
+      break;
+    case "code":
       control = (
-        <ExpressionInput
+        <CodeField
           id={id}
-          value={typeof value === "string" ? value : ""}
-          label={hiddenLabel(hideLabel, label)}
-          placeholder={typeof schema.default === "string" ? schema.default : undefined}
-          onChange={(text) => set(text === "" && !required ? undefined : text)}
+          value={typeof current === "string" ? current : ""}
+          label={label}
+          onChange={(text) => set(text)}
           upstreamNames={context.upstreamNames}
-          multiline={kind.multiline}
           invalid={Boolean(error)}
           describedBy={describedBy}
         />

@@ -21,7 +21,7 @@ import {
   deleteClaimsBefore,
   isClaimed,
   listActiveSchedules,
-  releaseClaim,
+  releaseClaimUnlessRecorded,
   type ActiveSchedule,
   type ClaimKey,
 } from "../storage/triggers";
@@ -136,8 +136,9 @@ async function fireIfDue(
     });
     return { workflowId: schedule.workflowId, nodeId: schedule.nodeId, scheduledFor, executionId, missed };
   } catch (err) {
-    // Unclaimed again, the slot counts as missed and the next tick fires it once.
-    await releaseClaim(db, claim);
+    // Unclaimed again, the slot counts as missed and the next tick fires it once (unless the run was
+    // recorded: then the reconciler starts it).
+    await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
 }

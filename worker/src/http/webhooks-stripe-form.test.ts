@@ -57,6 +57,7 @@ describe("stripeTrigger intake", () => {
         mode: "stripe",
         triggerNodeId: "trigger",
         triggerData: event("evt_good"),
+        origin: "http://local.test",
       },
     ]);
   });

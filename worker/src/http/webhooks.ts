@@ -9,7 +9,12 @@ import { URL_TRIGGERS } from "../engine/validate-workflow";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
 import { isFinishedExecution } from "../storage/statuses";
-import { claimTrigger, findWebhookTarget, releaseClaim, type ClaimKey } from "../storage/triggers";
+import {
+  claimTrigger,
+  findWebhookTarget,
+  releaseClaimUnlessRecorded,
+  type ClaimKey,
+} from "../storage/triggers";
 import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
 import type { TriggerServices } from "../triggers/services";
@@ -81,10 +86,12 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       mode: decision.mode,
       triggerNodeId: target.node.id,
       triggerData: decision.triggerData,
+      origin: new URL(c.req.url).origin,
     }));
   } catch (err) {
-    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts.
-    if (claim) await releaseClaim(db, claim);
+    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
+    // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
+    if (claim) await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
 

@@ -112,8 +112,8 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
-    /** The document's `settings` (also in every snapshot); read by retention and the engine. */
-    settings: text("settings", { mode: "json" }).notNull().default({}).$type<Record<string, unknown>>(),
+    /** The document's `settings` (errorWorkflowId, maxConcurrency, ...), as last saved. */
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -254,6 +254,10 @@ export const workflowExecution = sqliteTable(
     triggerNodeId: text("trigger_node_id"),
     triggerData: text("trigger_data", { mode: "json" }).$type<unknown>(),
     retryOf: text("retry_of"),
+    /** Set on a sub-workflow run (mode `subworkflow`): the execution whose executeWorkflow node started it. */
+    parentExecutionId: text("parent_execution_id"),
+    /** Origin (`https://host`) of the request that started the run, for links it builds (resume URLs). */
+    origin: text("origin"),
     error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
@@ -268,6 +272,7 @@ export const workflowExecution = sqliteTable(
     index("execution_created_idx").on(t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
+    index("execution_parent_idx").on(t.parentExecutionId),
   ],
 );
 
@@ -309,4 +314,20 @@ export const triggerClaim = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
+
+/**
+ * Resume URLs used (`/webhooks/resume/<token>`): a token is bound to one execution and event, and the
+ * primary key lets exactly one POST claim it, so a second click delivers nothing.
+ */
+export const resumeTokenUse = sqliteTable(
+  "resume_token_use",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.event] })],
 );

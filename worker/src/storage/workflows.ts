@@ -17,8 +17,12 @@ const D1_MAX_PARAMS = 100;
 export type WorkflowRow = typeof workflow.$inferSelect;
 /** A stored node: the document's node with its server-assigned `webhookId`. */
 export type StoredNode = WorkflowNode & { webhookId?: string | null };
-export type StoredDocument = Omit<WorkflowDocument, "nodes"> & { nodes: StoredNode[] };
-export type StoredWorkflow = WorkflowRow & Pick<StoredDocument, "nodes" | "edges">;
+export type StoredDocument = Omit<WorkflowDocument, "nodes" | "settings"> & {
+  nodes: StoredNode[];
+  settings?: WorkflowDocument["settings"];
+};
+export type StoredWorkflow = Omit<WorkflowRow, "settings"> &
+  Pick<StoredDocument, "nodes" | "edges"> & { settings: NonNullable<WorkflowDocument["settings"]> };
 
 /** Newest edit first; the cursor is (updatedAt, id). */
 export async function listWorkflows(db: Db, userId: string, limit: number, cursor?: PageCursor) {
@@ -63,6 +67,7 @@ export async function getWorkflow(db: Db, userId: string, id: string): Promise<S
   ]);
   return {
     ...row,
+    settings: (row.settings ?? {}) as NonNullable<WorkflowDocument["settings"]>,
     nodes: nodeRows.map((n) =>
       dropNullish({
         id: n.id,
@@ -106,9 +111,9 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
       id,
       userId,
       name: doc.name,
+      settings: doc.settings ?? {},
       active: false,
       version: 1,
-      settings: doc.settings ?? {},
       createdAt: now,
       updatedAt: now,
     }),
