@@ -262,9 +262,14 @@ export const workflowExecution = sqliteTable(
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** When the reconciler last compared this unfinished row with its Workflow instance. */
+    checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
+    // The reconciler's queue (unfinished rows, least recently checked first) and retention's cut-off.
+    index("execution_status_checked_idx").on(t.status, t.checkedAt),
+    index("execution_created_idx").on(t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
     index("execution_parent_idx").on(t.parentExecutionId),
@@ -325,4 +330,19 @@ export const resumeTokenUse = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.executionId, t.event] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting: one fixed-window counter per key (`signIn:ip:<ip>`, `runStart:user:<id>`, …). D1 is
+// the one place every isolate sees, so the count is global, not per isolate (http/rate-limit.ts).
+// ---------------------------------------------------------------------------------------------
+export const rateLimit = sqliteTable(
+  "rate_limit",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    /** When the current window ends (ms): the next hit after it starts a new window at 1. */
+    resetAt: integer("reset_at").notNull(),
+  },
+  (t) => [index("rate_limit_reset_idx").on(t.resetAt)],
 );
