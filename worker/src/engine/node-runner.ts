@@ -222,7 +222,7 @@ export async function loadReusedOutput(ref: RunRef, node: SnapshotNode): Promise
   return { output: row.output ?? null, branch: "main" };
 }
 
-async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, scope: ExpressionScope) {
+export async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, scope: ExpressionScope) {
   let resolved: unknown;
   try {
     resolved = await resolveParameters(node.parameters ?? {}, scope, node.name);
@@ -245,7 +245,7 @@ async function resolveNodeParameters(nodeType: NodeType, node: SnapshotNode, sco
  * what the attempt records. Problems that a retry cannot fix (missing, another user's, wrong type, cannot
  * be decrypted, not connected) fail the node at once with a message naming it.
  */
-async function credentialForStep(
+export async function credentialForStep(
   ref: RunRef,
   node: SnapshotNode,
   nodeType: NodeType,
@@ -277,13 +277,13 @@ async function credentialForStep(
 }
 
 /** Rewrites an error's message (and stack) without the secrets, keeping its class (e.g. NonRetryableError). */
-function maskErrorInPlace(err: unknown, secretValues: readonly string[]) {
+export function maskErrorInPlace(err: unknown, secretValues: readonly string[]) {
   if (secretValues.length === 0 || !(err instanceof Error)) return;
   err.message = maskSecrets(err.message, secretValues);
   if (err.stack) err.stack = maskSecrets(err.stack, secretValues);
 }
 
-function requireNodeType(node: SnapshotNode): NodeType {
+export function requireNodeType(node: SnapshotNode): NodeType {
   const nodeType = getNodeType(node.type);
   if (!nodeType) throw new NonRetryableError(`Node "${node.name}" has an unknown type '${node.type}'`);
   return nodeType;

@@ -44,7 +44,10 @@ import {
 } from "./node-runner";
 import { boundJson } from "./bounded-json";
 import { ERROR_HANDLE } from "./workflow-document";
-import { ALL_BRANCHES, RunPlan, type NodeOutcome } from "./run-plan";
+import { ALL_BRANCHES, type NodeOutcome, type RunPlan } from "./run-plan";
+import { loopGraphOf } from "./loop-progress";
+import type { LoopRuntime } from "./loop-body";
+import { runLoop } from "./loop-run";
 import { parseSnapshot, type SnapshotEdge, type SnapshotNode } from "./snapshot";
 
 /**
@@ -173,6 +176,7 @@ function failureResult(node: SnapshotNode, message: string, input: unknown): Nod
 /** Walks the graph: starts every node as soon as its inputs are settled, independent branches at once. */
 class GraphRun {
   private readonly plan: RunPlan;
+  private readonly loops: LoopRuntime;
   private readonly ref: RunRef;
   private readonly nodes: Map<string, SnapshotNode>;
   private readonly outcomes = new Map<string, NodeOutcome>();
@@ -185,9 +189,12 @@ class GraphRun {
     private readonly step: WorkflowStep,
     private readonly loaded: LoadedRun,
   ) {
-    this.plan = new RunPlan(loaded.nodes, loaded.edges, loaded.triggerNodeId);
+    // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
+    const graph = loopGraphOf(loaded.nodes, loaded.edges);
+    this.plan = graph.topLevelPlan(loaded.triggerNodeId);
     this.nodes = new Map(loaded.nodes.map((n) => [n.id, n]));
     this.ref = { env, executionId: loaded.executionId, workflowId: loaded.workflowId, userId: loaded.userId };
+    this.loops = { ref: this.ref, graph, nodes: this.nodes };
   }
 
   async run(): Promise<RunFailure | null> {
@@ -234,6 +241,9 @@ class GraphRun {
     try {
       if (this.loaded.reusedNodeIds.includes(id)) {
         result = await durableStep(this.step, `node:${id}`, () => loadReusedOutput(this.ref, node));
+        if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+      } else if (this.loops.graph.isLoop(id)) {
+        result = await runLoop(this.loops, this.step, node, input, scope, "");
       } else {
         let event: unknown;
         if (getNodeType(node.type)?.pause) {
