@@ -11,6 +11,7 @@ import { JsonViewer } from "../components/json-viewer";
 import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
 import { useNodeOverlay, type NodeRunState } from "./node-overlay";
+import { ElementRecords } from "../components/element-records";
 import { STATUS_LABELS } from "./node-icons";
 import { SchemaForm } from "./schema-form";
 
@@ -26,6 +27,8 @@ interface ConfigPanelProps {
   takenNames: Set<string>;
   problems: NodeProblem[];
   step: ExecutionStep | null;
+  /** The followed run, for a loop body node's per-element records. */
+  executionId?: string | null;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
   onClose: () => void;
 }
@@ -131,7 +134,7 @@ export function ConfigPanel(props: ConfigPanelProps) {
 
         {!info?.trigger && <SettingsSection node={node} errors={errors} onPatch={onPatch} />}
 
-        <RunData step={props.step} run={run} />
+        <RunData step={props.step} run={run} executionId={props.executionId ?? null} nodeId={node.id} />
       </div>
     </aside>
   );
@@ -269,8 +272,32 @@ function SettingsSection({
   );
 }
 
-function RunData({ step, run }: { step: ExecutionStep | null; run: NodeRunState | undefined }) {
+function RunData({
+  step,
+  run,
+  executionId,
+  nodeId,
+}: {
+  step: ExecutionStep | null;
+  run: NodeRunState | undefined;
+  executionId: string | null;
+  nodeId: string;
+}) {
   if (!step && !run) return null;
+  const progress = step?.items ?? run?.items;
+  if (progress && executionId) {
+    return (
+      <section className="config-section run-data" aria-label="Last run" data-testid="run-data">
+        <h3 className="config-section-title">
+          Last run, per element{" "}
+          <span className={`badge status-badge status-${run?.status ?? step?.status}`}>
+            {STATUS_LABELS[run?.status ?? step?.status ?? ""]}
+          </span>
+        </h3>
+        <ElementRecords executionId={executionId} nodeId={nodeId} progress={progress} />
+      </section>
+    );
+  }
   const status = step?.status ?? run?.status;
   const error = step?.error ?? run?.error;
   return (

@@ -7,9 +7,9 @@
  */
 import type { ExpressionScope, LoopItem } from "./expressions";
 import type { LoopGraph } from "./loop-graph";
-import { errorMessage } from "./loop-compat";
+import { errorMessage } from "./node-errors";
 import { ALL_BRANCHES, type NodeOutcome, type RunPlan } from "./run-plan";
-import type { NodeStepResult, RunRef } from "./loop-compat";
+import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { ERROR_HANDLE } from "./workflow-document";
 import { boundJson } from "./bounded-json";

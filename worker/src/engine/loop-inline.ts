@@ -29,14 +29,14 @@ import {
   type LoopRuntime,
   type OuterScope,
 } from "./loop-body";
-import { maskedOutput, maskErrorInPlace } from "./loop-compat";
-import { credentialForStep } from "./loop-compat";
-import { requireNodeType } from "./loop-compat";
-import { resolveNodeParameters } from "./loop-compat";
+import { maskedOutput, maskErrorInPlace } from "./masking";
+import { credentialForStep } from "./node-credential";
+import { requireNodeType } from "./node-errors";
+import { resolveNodeParameters } from "./node-parameters";
 import { createOutboundFetch } from "./outbound-fetch";
-import type { NodeStepResult, RunRef } from "./loop-compat";
+import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
-import { DEFAULT_RETRY } from "./loop-compat";
+import { DEFAULT_RETRY } from "./step-config";
 
 /** The loop's settings, from its parameters. */
 export interface LoopSettings {

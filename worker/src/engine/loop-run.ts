@@ -24,7 +24,7 @@ import {
 } from "../storage/loops";
 import { boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
-import { liveNode, publishExecutionRow } from "./loop-compat";
+import { liveNode, publishExecutionRow } from "./live-state";
 import {
   elementPath,
   runElement,
@@ -43,12 +43,12 @@ import {
   runBatch,
   type LoopSettings,
 } from "./loop-inline";
-import { requireNodeType } from "./loop-compat";
-import { resolveNodeParameters } from "./loop-compat";
-import type { NodeStepResult, RecordedPause } from "./loop-compat";
+import { requireNodeType } from "./node-errors";
+import { resolveNodeParameters } from "./node-parameters";
+import type { NodeStepResult, RecordedPause } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
-import { nodeStepConfig } from "./loop-compat";
-import { writeStepRecord } from "./loop-compat";
+import { nodeStepConfig } from "./step-config";
+import { writeStepRecord } from "./step-records";
 
 /** Batch steps per loop, at most: a 100,000-element loop takes 500 elements a step. */
 export const MAX_BATCHES_PER_LOOP = 200;

@@ -38,6 +38,10 @@ const ItemQuery = z.object({
   nodeId: z.string().optional().openapi({ description: "Only this body node's records" }),
   itemIndex: z.coerce.number().int().min(0).optional().openapi({ description: "Only this element" }),
   parentPath: z.string().optional().openapi({ description: "Only elements of the loop at this parent path" }),
+  status: z
+    .enum(["running", "waiting", "success", "error", "skipped", "canceled"])
+    .optional()
+    .openapi({ description: "Only records with this status (error: the failed elements)" }),
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: "Page size (max 500)" }),
   cursor: z.string().optional().openapi({ description: "`nextCursor` of the previous page" }),
 });

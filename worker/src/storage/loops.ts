@@ -168,6 +168,7 @@ export interface ItemStepQuery {
   nodeId?: string;
   itemIndex?: number;
   parentPath?: string;
+  status?: string;
   limit: number;
   /** Keyset cursor: the last row of the previous page. */
   after?: { nodeId: string; parentPath: string; itemIndex: number };
@@ -180,6 +181,7 @@ export async function listItemSteps(db: Db, executionId: string, q: ItemStepQuer
   if (q.nodeId !== undefined) filters.push(eq(t.nodeId, q.nodeId));
   if (q.itemIndex !== undefined) filters.push(eq(t.itemIndex, q.itemIndex));
   if (q.parentPath !== undefined) filters.push(eq(t.parentPath, q.parentPath));
+  if (q.status !== undefined) filters.push(eq(t.status, q.status as ItemStepRow["status"]));
   if (q.after) {
     const a = q.after;
     filters.push(
