@@ -1,5 +1,6 @@
 /** Scenario helpers for executions: create a workflow through the API, run it, wait for its record. */
 import { expect } from "vitest";
+import { isFinishedExecution } from "../src/storage/statuses";
 import type { TestNode } from "./engine-fixtures";
 import type { TestUser } from "./helpers";
 
@@ -53,6 +54,7 @@ export interface ExecutionBody {
     input: unknown;
     output: unknown;
     error: { message: string } | null;
+    logs: { level: string; message: string }[] | null;
     startedAt: string | null;
     finishedAt: string | null;
   }[];
@@ -68,7 +70,7 @@ export async function getExecution(user: TestUser, id: string): Promise<Executio
 export async function waitFor(
   user: TestUser,
   id: string,
-  until: (e: ExecutionBody) => boolean = (e) => ["success", "error", "canceled"].includes(e.status),
+  until: (e: ExecutionBody) => boolean = (e) => isFinishedExecution(e.status),
 ): Promise<ExecutionBody> {
   const deadline = Date.now() + 20_000;
   for (;;) {

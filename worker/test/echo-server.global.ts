@@ -8,6 +8,8 @@
  * `/flaky/<key>/<n>` answers 503 to the first n calls for that key, then 200 `{ ok: true, calls }`;
  * `/inflight/<key>?...` answers like the echo after 40 ms, counting requests in flight per key, and
  * `/inflight/<key>/max` answers `{ max, calls }` (the most in flight at once: bounded concurrency);
+ * `/probe/<key>` counts the requests for that key and `/probe-hits/<key>` answers `{ hits }` (to prove that
+ * sandboxed code reached nothing);
  * anything else echoes `{ method, path, query, headers, body }`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -27,6 +29,8 @@ const inflight = new Map<string, { now: number; max: number; calls: number }>();
 
 /** Calls seen per `/flaky/<key>/…` key: a real upstream that fails a set number of times, then recovers. */
 const flakyCalls = new Map<string, number>();
+/** Requests seen per `/probe/<key>` key. */
+const probeHits = new Map<string, number>();
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const slowTimers = new Set<NodeJS.Timeout>();
@@ -68,6 +72,7 @@ async function answer(
   const status = /^\/status\/(\d{3})$/.exec(url.pathname);
   const flaky = /^\/flaky\/([\w-]+)\/(\d+)$/.exec(url.pathname);
   const counted = /^\/inflight\/([\w-]+)(\/max)?$/.exec(url.pathname);
+  const probe = /^\/probe(-hits)?\/([\w-]+)/.exec(url.pathname);
   if (counted) {
     const c = inflight.get(counted[1]) ?? { now: 0, max: 0, calls: 0 };
     inflight.set(counted[1], c);
@@ -83,6 +88,10 @@ async function answer(
     c.now--;
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ path: url.pathname, query: Object.fromEntries(url.searchParams), body }));
+  } else if (probe) {
+    if (!probe[1]) probeHits.set(probe[2], (probeHits.get(probe[2]) ?? 0) + 1);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ hits: probeHits.get(probe[2]) ?? 0 }));
   } else if (flaky) {
     const calls = (flakyCalls.get(flaky[1]) ?? 0) + 1;
     flakyCalls.set(flaky[1], calls);

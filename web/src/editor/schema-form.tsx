@@ -6,11 +6,15 @@
  */
 import { useId } from "react";
 import { ExpressionInput } from "./expression-input";
+import { WORKFLOW_ID_FORMAT, WorkflowPicker } from "./workflow-picker";
 import {
   emptyValueFor,
   fieldKind,
   formatLooseValue,
   labelFor,
+  optionLabel,
+  emptyOptionLabel,
+  addButtonLabel,
   parseLooseValue,
   unwrapNullable,
   type JsonSchema,
@@ -93,10 +97,10 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
           aria-describedby={describedBy}
           onChange={(event) => set(event.target.value === "" ? undefined : event.target.value)}
         >
-          {(current === undefined || !required) && <option value="">—</option>}
+          {(current === undefined || !required) && <option value="">{emptyOptionLabel(schema)}</option>}
           {kind.options.map((option) => (
             <option key={option} value={option}>
-              {option}
+              {optionLabel(option, schema)}
             </option>
           ))}
         </select>
@@ -132,19 +136,29 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
       );
       break;
     case "string":
-      control = (
-        <ExpressionInput
-          id={id}
-          value={typeof value === "string" ? value : ""}
-          label={hiddenLabel(hideLabel, label)}
-          placeholder={typeof schema.default === "string" ? schema.default : undefined}
-          onChange={(text) => set(text === "" && !required ? undefined : text)}
-          upstreamNames={context.upstreamNames}
-          multiline={kind.multiline}
-          invalid={Boolean(error)}
-          describedBy={describedBy}
-        />
-      );
+      control =
+        schema.format === WORKFLOW_ID_FORMAT ? (
+          <WorkflowPicker
+            id={id}
+            value={typeof value === "string" ? value : undefined}
+            label={hiddenLabel(hideLabel, label)}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+            onChange={(workflowId) => set(workflowId)}
+          />
+        ) : (
+          <ExpressionInput
+            id={id}
+            value={typeof value === "string" ? value : ""}
+            label={hiddenLabel(hideLabel, label)}
+            placeholder={typeof schema.default === "string" ? schema.default : undefined}
+            onChange={(text) => set(text === "" && !required ? undefined : text)}
+            upstreamNames={context.upstreamNames}
+            multiline={kind.multiline}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+          />
+        );
       break;
     case "any":
       control = (
@@ -297,7 +311,7 @@ function RecordEditor({
           write([...entries, [key, emptyValueFor(values)]]);
         }}
       >
-        Add {label.toLowerCase()} entry
+        {addButtonLabel(label)}
       </button>
     </div>
   );
@@ -354,7 +368,7 @@ function ListEditor({
         className="btn btn-secondary btn-sm"
         onClick={() => write([...list, emptyValueFor(items)])}
       >
-        Add {label.toLowerCase()} item
+        {addButtonLabel(label)}
       </button>
     </div>
   );

@@ -8,11 +8,10 @@
 import type { ExpressionScope, LoopItem } from "./expressions";
 import type { LoopGraph } from "./loop-graph";
 import { errorMessage } from "./node-errors";
-import { ALL_BRANCHES, type NodeOutcome, type RunPlan } from "./run-plan";
+import type { NodeOutcome, RunPlan } from "./run-plan";
 import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
-import { ERROR_HANDLE } from "./workflow-document";
-import { boundJson } from "./bounded-json";
+import { failureResult } from "./failure-result";
 
 /** The type whose input is `{ [nodeName]: output }` of every incoming branch that ran. */
 const MERGE_NODE_TYPE = "merge";
@@ -170,15 +169,4 @@ class ElementRun {
     }
     return byName;
   }
-}
-
-/**
- * What a node that failed for good hands on, by its `onError`: nothing (`stop`: the element fails),
- * `{ error }` on every handle (`continue`), or `{ error, input }` on the `error` handle (`errorOutput`).
- */
-export function failureResult(node: SnapshotNode, message: string, input: unknown): NodeStepResult | null {
-  if (node.onError === "continue") return { output: { error: { message } }, branch: ALL_BRANCHES };
-  if (node.onError === "errorOutput")
-    return { output: { error: { message }, input: boundJson(input) }, branch: ERROR_HANDLE };
-  return null;
 }

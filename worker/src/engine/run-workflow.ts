@@ -21,6 +21,7 @@ import {
 } from "cloudflare:workers";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
+import { isFinishedExecution } from "../storage/statuses";
 import {
   findExecution,
   findWorkflowVersionDocument,
@@ -29,25 +30,25 @@ import {
   markExecutionRunning,
 } from "../storage/executions";
 import type { ExpressionScope } from "./expressions";
+import { publishExecutionRow } from "./live-state";
+import { errorMessage } from "./node-errors";
 import {
-  errorMessage,
   loadReusedOutput,
-  nodeStepConfig,
   prepareNodePause,
-  publishRow,
   recordNodeFailure,
   recordNodeSkipped,
   runNodeAttempt,
-  type NodeStepResult,
-  type RecordedPause,
-  type RunRef,
-} from "./node-runner";
+} from "./node-steps";
+import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
+import { nodeStepConfig } from "./step-config";
 import { boundJson } from "./bounded-json";
 import { ERROR_HANDLE } from "./workflow-document";
 import { ALL_BRANCHES, type NodeOutcome, type RunPlan } from "./run-plan";
+import { runEndSteps } from "./run-end";
 import { loopGraphOf } from "./loop-progress";
 import type { LoopRuntime } from "./loop-body";
 import { runLoop } from "./loop-run";
+import { failureResult } from "./failure-result";
 import { parseSnapshot, type SnapshotEdge, type SnapshotNode } from "./snapshot";
 
 /**
@@ -108,6 +109,7 @@ export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
       const failure = await new GraphRun(env, step, loaded).run();
       await durableStep(step, "execution:finish", () => finishRun(env, loaded!, failure));
       finished = true;
+      await runEndSteps(env, step, executionId, failure !== null);
       // The instance must end errored when the execution did, so D1 and Workflows tell the same story.
       if (failure)
         throw new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
@@ -118,6 +120,7 @@ export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
         await durableStep(step, "execution:finish", () =>
           finishRun(env, loaded ?? ({ executionId, workflowId: "" } as LoadedRun), failure),
         );
+        await runEndSteps(env, step, executionId, true);
       }
       throw err;
     }
@@ -134,7 +137,7 @@ async function loadRun(env: Env, executionId: string): Promise<LoadedRun> {
     userId: row.userId,
     triggerNodeId: row.triggerNodeId ?? "",
   };
-  if (["success", "error", "canceled"].includes(row.status)) {
+  if (isFinishedExecution(row.status)) {
     return { ...base, nodes: [], edges: [], reusedNodeIds: [], alreadyFinished: true };
   }
   const [document, recordedSteps] = await Promise.all([
@@ -146,8 +149,7 @@ async function loadRun(env: Env, executionId: string): Promise<LoadedRun> {
   if (!row.triggerNodeId) throw new Error("The execution names no trigger node");
   // Rows present before the first node ran can only be outputs recorded for reuse by a retry.
   const reusedNodeIds = recordedSteps.filter((s) => s.status === "success").map((s) => s.nodeId);
-  const running = await markExecutionRunning(db, executionId, new Date());
-  if (running) await publishRow(env, running);
+  await publishExecutionRow(env, await markExecutionRunning(db, executionId, new Date()));
   return { ...base, nodes: snapshot.nodes, edges: snapshot.edges, reusedNodeIds, alreadyFinished: false };
 }
 
@@ -158,19 +160,7 @@ async function finishRun(
 ) {
   const db = getDb(env.DB);
   const row = await finishExecution(db, run.executionId, failure ? "error" : "success", failure, new Date());
-  if (row) await publishRow(env, row);
-}
-
-/**
- * What a node that failed for good hands on, by its `onError`: nothing (`stop`: the run fails),
- * `{ error }` on every handle (`continue`), or `{ error, input }` on the `error` handle alone
- * (`errorOutput`: `main` counts as not taken, so what follows it is skipped).
- */
-function failureResult(node: SnapshotNode, message: string, input: unknown): NodeStepResult | null {
-  if (node.onError === "continue") return { output: { error: { message } }, branch: ALL_BRANCHES };
-  if (node.onError === "errorOutput")
-    return { output: { error: { message }, input: boundJson(input) }, branch: ERROR_HANDLE };
-  return null;
+  await publishExecutionRow(env, row);
 }
 
 /** Walks the graph: starts every node as soon as its inputs are settled, independent branches at once. */

@@ -8,20 +8,28 @@ import { getNodeType } from "../nodes/registry";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
 import {
-  findExecution,
   findWorkflowForRun,
   findWorkflowVersionDocument,
   finishExecution,
   insertExecution,
   insertReusedSteps,
 } from "../storage/executions";
-import { publishExecution } from "../realtime/publish";
 import { boundJson } from "./bounded-json";
-import { toLiveExecution } from "./live-state";
+import { publishExecutionRow } from "./live-state";
 import { parseSnapshot } from "./snapshot";
 
 export type ExecutionMode =
-  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "retry";
+  | "manual"
+  | "webhook"
+  | "webhookTest"
+  | "schedule"
+  | "stripe"
+  | "googleForm"
+  | "github"
+  | "rss"
+  | "retry"
+  | "error"
+  | "subworkflow";
 
 export interface StartExecutionRequest {
   userId: string;
@@ -34,6 +42,15 @@ export interface StartExecutionRequest {
   /** Pin to this version; by default the workflow's current (newest saved) version. */
   version?: number;
   retryOf?: string;
+  /**
+   * A fixed id for this execution, for starts made from inside a durable step (error workflows,
+   * sub-workflows): a retried or replayed step asks again with the same id and starts nothing new.
+   */
+  executionId?: string;
+  /** The execution whose executeWorkflow node starts this one (mode `subworkflow`). */
+  parentExecutionId?: string;
+  /** Origin (`https://host`) of the request behind this run, for the links it builds. */
+  origin?: string | null;
   /** nodeId → output recorded as already succeeded (retry `fromFailed`); those nodes do not run again. */
   reuse?: Record<string, unknown>;
 }
@@ -56,6 +73,10 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
   schedule: "schedule",
   stripe: "stripe",
   googleForm: "googleForm",
+  github: "github",
+  rss: "rss",
+  error: "error",
+  subworkflow: "subworkflow",
 };
 
 /**
@@ -80,8 +101,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
-  const executionId = crypto.randomUUID();
-  await insertExecution(db, {
+  const executionId = req.executionId ?? crypto.randomUUID();
+  const queued = await insertExecution(db, {
     id: executionId,
     workflowId: workflow.id,
     userId: req.userId,
@@ -91,21 +112,47 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     triggerNodeId,
     triggerData: req.triggerData ?? null,
     retryOf: req.retryOf ?? null,
+    parentExecutionId: req.parentExecutionId ?? null,
+    origin: req.origin ?? null,
   });
-  if (req.reuse) await recordReusedOutputs(db, executionId, document, req.reuse);
+  if (req.reuse && queued) await recordReusedOutputs(db, executionId, document, req.reuse);
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
-  if (req.reuse && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
+  if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
 
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
   } catch (err) {
+    // A start with a fixed id that is asked again (a retried step) finds its instance already there.
+    if (req.executionId && (await instanceExists(env, executionId))) return { executionId };
+    // Leave the queued row to the step's next attempt, which creates the instance with the same id.
+    if (req.executionId)
+      throw new ExecutionStartError("start_failed", `Could not start the run: ${String(err)}`);
     const message = `Could not start the run: ${err instanceof Error ? err.message : String(err)}`;
-    await finishExecution(db, executionId, "error", { message }, new Date());
-    await publishRow(env, executionId);
+    await publishExecutionRow(env, await finishExecution(db, executionId, "error", { message }, new Date()));
     throw new ExecutionStartError("start_failed", message);
   }
-  await publishRow(env, executionId);
+  // Tells the workflow's room (and so any open editor) that this execution exists.
+  if (queued) await publishExecutionRow(env, queued);
   return { executionId };
+}
+
+async function instanceExists(env: Env, executionId: string): Promise<boolean> {
+  try {
+    await env.RUN_WORKFLOW.get(executionId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A UUID-shaped id derived from `seed` (SHA-256): the same seed always names the same execution, which
+ * makes starts from durable steps exactly-once (see `StartExecutionRequest.executionId`).
+ */
+export async function derivedExecutionId(seed: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(seed)));
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function findTriggerNode(document: unknown, mode: ExecutionMode): string | undefined {
@@ -137,10 +184,4 @@ async function recordReusedOutputs(
       finishedAt: now,
     })),
   );
-}
-
-/** Tells the workflow's room (and so any open editor) that this execution exists or changed. */
-async function publishRow(env: Env, executionId: string) {
-  const row = await findExecution(getDb(env.DB), executionId);
-  if (row) await publishExecution(env, toLiveExecution(row));
 }

@@ -5,10 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import type { LoopProgress } from "../realtime/events";
 import type { ExecutionRow, StepRow } from "../storage/executions";
-
-export const STATUSES = ["queued", "running", "waiting", "success", "error", "canceled"] as const;
-/** Statuses a run never leaves. */
-export const FINISHED: readonly string[] = ["success", "error", "canceled"];
+import { EXECUTION_STATUSES } from "../storage/statuses";
 
 const ExecutionError = z.object({ message: z.string(), nodeId: z.string().optional() }).nullable();
 
@@ -17,7 +14,7 @@ export const ExecutionSummary = z
     id: z.string(),
     workflowId: z.string(),
     version: z.number().int().openapi({ description: "The workflow version this run is pinned to" }),
-    status: z.enum(STATUSES),
+    status: z.enum(EXECUTION_STATUSES),
     mode: z
       .string()
       .openapi({ description: "manual | webhook | webhookTest | schedule | stripe | googleForm | retry" }),
@@ -39,6 +36,12 @@ const ExecutionStep = z
     input: z.unknown(),
     output: z.unknown(),
     error: z.object({ message: z.string() }).nullable(),
+    logs: z
+      .array(z.object({ level: z.enum(["log", "info", "warn", "error"]), message: z.string() }))
+      .nullable()
+      .openapi({
+        description: "console.* lines of a code node (at most 200 of 2,000 characters); null otherwise",
+      }),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     items: z
@@ -93,6 +96,7 @@ export function toDetail(row: ExecutionRow, steps: StepRow[], progress?: Readonl
       input: s.input ?? null,
       output: s.output ?? null,
       error: s.error ?? null,
+      logs: s.logs ?? null,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
       ...(progress?.has(s.nodeId) ? { items: progress.get(s.nodeId) } : {}),

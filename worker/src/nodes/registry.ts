@@ -20,8 +20,12 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { code } from "./code";
+import { telegram } from "./telegram";
+import { githubTrigger } from "./github-trigger";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
+import { errorTrigger } from "./error-trigger";
 
 export const nodeTypes = {
   manualTrigger,
@@ -41,8 +45,12 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  code,
+  telegram,
+  githubTrigger,
   forEach,
   stopAndError,
+  errorTrigger,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

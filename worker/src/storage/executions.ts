@@ -6,14 +6,15 @@
 import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { executionStep, workflow, workflowExecution, workflowVersion } from "./schema";
-import type { ExecutionStatus, StepStatus } from "./schema";
+import type { ExecutionStatus } from "./schema";
+import { FINAL_STEP_STATUSES, FINISHED_EXECUTION_STATUSES, UNFINISHED_STEP_STATUSES } from "./statuses";
 
 export type ExecutionRow = typeof workflowExecution.$inferSelect;
 export type StepRow = typeof executionStep.$inferSelect;
 
-const FINISHED: ExecutionStatus[] = ["success", "error", "canceled"];
-const UNFINISHED_STEP: StepStatus[] = ["queued", "running", "waiting"];
-const FINAL_STEP: StepStatus[] = ["success", "error", "skipped", "canceled"];
+const FINISHED = [...FINISHED_EXECUTION_STATUSES];
+const UNFINISHED_STEP = [...UNFINISHED_STEP_STATUSES];
+const FINAL_STEP = [...FINAL_STEP_STATUSES];
 
 // ---- Workflows, as the engine sees them ----------------------------------------------------------
 
@@ -38,8 +39,20 @@ export async function findWorkflowVersionDocument(db: Db, workflowId: string, ve
 
 // ---- Executions -----------------------------------------------------------------------------------
 
-export async function insertExecution(db: Db, row: typeof workflowExecution.$inferInsert) {
-  await db.insert(workflowExecution).values(row);
+/**
+ * Inserts the row and returns it as stored (what to publish, without reading it again); null when a row
+ * with this id already exists (a start with a fixed id asked again).
+ */
+export async function insertExecution(
+  db: Db,
+  row: typeof workflowExecution.$inferInsert,
+): Promise<ExecutionRow | null> {
+  const [inserted] = await db
+    .insert(workflowExecution)
+    .values(row)
+    .onConflictDoNothing({ target: workflowExecution.id })
+    .returning();
+  return inserted ?? null;
 }
 
 export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {
@@ -190,7 +203,7 @@ export async function upsertStep(
   fields: Partial<Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">>,
   opts: { unlessFinal?: boolean } = {},
 ) {
-  const values = { ...key, status: "queued" as StepStatus, ...fields };
+  const values = { ...key, status: "queued" as const, ...fields };
   const set: Record<string, unknown> = { ...fields };
   if (fields.startedAt !== undefined) {
     set.startedAt = sql`coalesce(${executionStep.startedAt}, ${fields.startedAt?.getTime() ?? null})`;
@@ -208,7 +221,11 @@ export async function upsertStep(
 }
 
 /** Step rows recorded before the run started: outputs reused by a `fromFailed` retry. */
-export async function insertReusedSteps(db: Db, executionId: string, steps: Omit<StepRow, "executionId">[]) {
+export async function insertReusedSteps(
+  db: Db,
+  executionId: string,
+  steps: Omit<StepRow, "executionId" | "logs">[],
+) {
   if (steps.length === 0) return;
   // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
   const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));

@@ -4,6 +4,8 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { LogLine } from "../sandbox/console-lines";
+import type { ExecutionStatus, StepStatus } from "./statuses";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -110,6 +112,8 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
+    /** The document's `settings` (errorWorkflowId, maxConcurrency, ...), as last saved. */
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -225,8 +229,7 @@ export const oauthState = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Executions: one row per run from the moment it is requested, one step row per node.
 // ---------------------------------------------------------------------------------------------
-export type ExecutionStatus = "queued" | "running" | "waiting" | "success" | "error" | "canceled";
-export type StepStatus = "queued" | "running" | "waiting" | "success" | "error" | "skipped" | "canceled";
+export type { ExecutionStatus, StepStatus };
 export interface NodeRetryPolicy {
   maxAttempts: number;
   backoff: "exponential" | "constant";
@@ -251,6 +254,10 @@ export const workflowExecution = sqliteTable(
     triggerNodeId: text("trigger_node_id"),
     triggerData: text("trigger_data", { mode: "json" }).$type<unknown>(),
     retryOf: text("retry_of"),
+    /** Set on a sub-workflow run (mode `subworkflow`): the execution whose executeWorkflow node started it. */
+    parentExecutionId: text("parent_execution_id"),
+    /** Origin (`https://host`) of the request that started the run, for links it builds (resume URLs). */
+    origin: text("origin"),
     error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
@@ -260,6 +267,7 @@ export const workflowExecution = sqliteTable(
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
+    index("execution_parent_idx").on(t.parentExecutionId),
   ],
 );
 
@@ -276,6 +284,8 @@ export const executionStep = sqliteTable(
     input: text("input", { mode: "json" }).$type<unknown>(),
     output: text("output", { mode: "json" }).$type<unknown>(),
     error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
+    /** `console.*` lines of a `code` node (bounded: 200 lines of 2,000 characters). */
+    logs: text("logs", { mode: "json" }).$type<LogLine[] | null>(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
@@ -299,6 +309,22 @@ export const triggerClaim = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
+
+/**
+ * Resume URLs used (`/webhooks/resume/<token>`): a token is bound to one execution and event, and the
+ * primary key lets exactly one POST claim it, so a second click delivers nothing.
+ */
+export const resumeTokenUse = sqliteTable(
+  "resume_token_use",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.event] })],
 );
 
 // ---------------------------------------------------------------------------------------------
