@@ -41,9 +41,7 @@ import {
 } from "./node-steps";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import { nodeStepConfig } from "./step-config";
-import { boundJson } from "./bounded-json";
-import { ERROR_HANDLE } from "./workflow-document";
-import { ALL_BRANCHES, type NodeOutcome, type RunPlan } from "./run-plan";
+import type { NodeOutcome, RunPlan } from "./run-plan";
 import { runEndSteps } from "./run-end";
 import { loopGraphOf } from "./loop-progress";
 import type { LoopRuntime } from "./loop-body";
