@@ -52,6 +52,8 @@ export interface ExecutionStep {
   input: unknown;
   output: unknown;
   error: { message: string } | null;
+  /** `console.*` lines of a code node; null for other nodes. */
+  logs?: ConsoleLine[] | null;
   startedAt: string | null;
   finishedAt: string | null;
   /** Loop body nodes: elements finished and failed, of the loop's total. */
@@ -69,6 +71,11 @@ export interface ItemFilter {
   itemIndex?: number;
   status?: "error";
   limit?: number;
+}
+
+export interface ConsoleLine {
+  level: "log" | "info" | "warn" | "error";
+  message: string;
 }
 
 export interface ExecutionDetail extends ExecutionSummary {

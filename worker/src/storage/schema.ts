@@ -328,6 +328,21 @@ export const resumeTokenUse = sqliteTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Rate limiting: one fixed-window counter per key (`signIn:ip:<ip>`, `runStart:user:<id>`, …). D1 is
+// the one place every isolate sees, so the count is global, not per isolate (http/rate-limit.ts).
+// ---------------------------------------------------------------------------------------------
+export const rateLimit = sqliteTable(
+  "rate_limit",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    /** When the current window ends (ms): the next hit after it starts a new window at 1. */
+    resetAt: integer("reset_at").notNull(),
+  },
+  (t) => [index("rate_limit_reset_idx").on(t.resetAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Loops (forEach): one row per element, and one step record per body node per element. Kept out of
 // `execution_step` (one row per node) so a 10,000-element run leaves the node-level records small.
 // `parentPath` places an element of a nested loop: "" at the top, "3" inside element 3 of the outer loop.
