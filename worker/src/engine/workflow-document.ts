@@ -88,6 +88,11 @@ export const WorkflowSettingsSchema = z.object({
     .max(MAX_CONCURRENCY)
     .nullish()
     .describe("At most this many executions of the workflow run at once; the others wait queued"),
+  /** `"none"`: successful runs are deleted a minute after they finish; failed runs are always kept. */
+  saveSuccessfulRuns: z
+    .enum(["all", "none"])
+    .optional()
+    .describe('"none": successful runs are deleted a minute after they finish (failed ones are kept)'),
 });
 export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
 
@@ -100,6 +105,7 @@ export const WorkflowDocumentSchema = z.object({
     .meta({ title: "Workflow name", examples: ["Double it"] }),
   nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+  /** Omitted on `PUT`: the saved settings stay as they are. */
   settings: WorkflowSettingsSchema.optional(),
 });
 

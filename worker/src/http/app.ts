@@ -13,6 +13,7 @@ import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
 import { executionControlApp } from "./execution-control";
 import { executionItemsApp } from "./execution-items";
+import { executionRetentionApp } from "./execution-retention";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
@@ -46,6 +47,7 @@ export function createApp() {
   app.route("/api", executionsApp);
   app.route("/api", executionControlApp);
   app.route("/api", executionItemsApp);
+  app.route("/api", executionRetentionApp);
   app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);

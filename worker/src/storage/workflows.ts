@@ -142,7 +142,8 @@ export async function replaceWorkflow(
   await runBatch(db, [
     db
       .update(workflow)
-      .set({ name: doc.name, settings: doc.settings ?? {}, version, updatedAt: now })
+      // A document without `settings` (an editor that does not know them) keeps the saved ones.
+      .set({ name: doc.name, version, ...(doc.settings && { settings: doc.settings }), updatedAt: now })
       .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
     db.delete(edge).where(eq(edge.workflowId, id)),
     db.delete(node).where(eq(node.workflowId, id)),
