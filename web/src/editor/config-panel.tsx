@@ -17,6 +17,7 @@ import { ElementRecords } from "../components/element-records";
 import { STATUS_LABELS } from "../components/status-badge";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
+import { ListenForTestEvent } from "./listen-for-test-event";
 
 export interface NodeProblem {
   field?: string;
@@ -30,8 +31,10 @@ interface ConfigPanelProps {
   takenNames: Set<string>;
   problems: NodeProblem[];
   step: ExecutionStep | null;
-  /** The followed run, for a loop body node's per-element records. */
-  executionId?: string | null;
+  /** The execution the editor follows now (for "Listen for test event"). */
+  latestExecutionId: string | null;
+  /** No unsaved changes (the test URL runs the saved draft). */
+  saved: boolean;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
   onClose: () => void;
 }
@@ -62,7 +65,7 @@ export function ConfigPanel(props: ConfigPanelProps) {
 
   const panel = usePanelWidth();
   const [tab, setTab] = useState<DataTab>("parameters");
-  const loop = { executionId: props.executionId ?? null, nodeId: node.id };
+  const loop = { executionId: props.latestExecutionId, nodeId: node.id };
   const input = <NodeData kind="input" step={props.step} run={run} loop={loop} />;
   const output = <NodeData kind="output" step={props.step} run={run} loop={loop} />;
 
@@ -105,7 +108,13 @@ export function ConfigPanel(props: ConfigPanelProps) {
         {errors.name && !nameError && <span className="field-error">{errors.name}</span>}
       </div>
 
-      {hasWebhookUrl(info) && <WebhookUrls webhookId={node.webhookId} />}
+      {hasWebhookUrl(info) && (
+        <WebhookUrls
+          webhookId={node.webhookId}
+          latestExecutionId={props.latestExecutionId}
+          saved={props.saved}
+        />
+      )}
 
       <section className="config-section" aria-label="Parameters">
         <h3 className="config-section-title">Parameters</h3>
@@ -218,7 +227,15 @@ function DataTabs({ tab, onTab }: { tab: DataTab; onTab: (tab: DataTab) => void 
   );
 }
 
-function WebhookUrls({ webhookId }: { webhookId: string | null | undefined }) {
+function WebhookUrls({
+  webhookId,
+  latestExecutionId,
+  saved,
+}: {
+  webhookId: string | null | undefined;
+  latestExecutionId: string | null;
+  saved: boolean;
+}) {
   if (!webhookId) {
     return (
       <section className="config-section webhook-urls" aria-label="Webhook URLs">
@@ -255,6 +272,7 @@ function WebhookUrls({ webhookId }: { webhookId: string | null | undefined }) {
           </div>
         </div>
       ))}
+      <ListenForTestEvent testUrl={urls[0].url} latestExecutionId={latestExecutionId} saved={saved} />
     </section>
   );
 }
