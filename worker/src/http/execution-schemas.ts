@@ -3,6 +3,7 @@
  * mapping from stored rows to those shapes.
  */
 import { z } from "@hono/zod-openapi";
+import type { LoopProgress } from "../realtime/events";
 import type { ExecutionRow, StepRow } from "../storage/executions";
 import { EXECUTION_STATUSES } from "../storage/statuses";
 
@@ -47,6 +48,13 @@ const ExecutionStep = z
       }),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
+    items: z
+      .object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() })
+      .optional()
+      .openapi({
+        description:
+          "Loop body nodes only: elements this node finished and failed, of its loop's total. The per-element records are at GET /executions/{id}/items",
+      }),
   })
   .openapi("ExecutionStep");
 
@@ -84,7 +92,12 @@ export function toSummary(row: ExecutionRow) {
   };
 }
 
-export function toDetail(row: ExecutionRow, steps: StepRow[], children: ExecutionRow[] = []) {
+export function toDetail(
+  row: ExecutionRow,
+  steps: StepRow[],
+  progress?: ReadonlyMap<string, LoopProgress>,
+  children: ExecutionRow[] = [],
+) {
   return {
     ...toSummary(row),
     triggerData: row.triggerData ?? null,
@@ -100,6 +113,7 @@ export function toDetail(row: ExecutionRow, steps: StepRow[], children: Executio
       logs: s.logs ?? null,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
+      ...(progress?.has(s.nodeId) ? { items: progress.get(s.nodeId) } : {}),
     })),
   };
 }

@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { startExecution, ExecutionStartError, type StartExecutionRequest } from "../engine/start-execution";
 import { toLiveExecution, toLiveNode } from "../engine/live-state";
+import { executionBodyProgress } from "../engine/loop-progress";
 import { runRoom, workflowRoom } from "../realtime/publish";
 import { getDb } from "../storage/db";
 import {
@@ -129,8 +130,12 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    const [steps, children] = await Promise.all([listSteps(db, row.id), listChildExecutions(db, row.id)]);
-    return c.json(toDetail(row, steps, children), 200);
+    const [steps, progress, children] = await Promise.all([
+      listSteps(db, row.id),
+      executionBodyProgress(db, row),
+      listChildExecutions(db, row.id),
+    ]);
+    return c.json(toDetail(row, steps, progress, children), 200);
   },
 );
 
