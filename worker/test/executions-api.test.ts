@@ -61,6 +61,7 @@ describe("executions API", { timeout: 30_000 }, () => {
         input: null,
         output: { n: 21 },
         error: null,
+        // Only a code node records console lines.
         logs: null,
         startedAt: expect.any(String),
         finishedAt: expect.any(String),
