@@ -20,6 +20,9 @@ export type FlowEdge = Edge;
 
 export interface EditorState {
   name: string;
+  tags: string[];
+  /** nodeId → pinned output (manual and test runs use it instead of running the node). */
+  pinData: Record<string, unknown>;
   nodes: FlowNode[];
   edges: FlowEdge[];
   history: History<WorkflowDocument>;
@@ -41,6 +44,11 @@ export type EditorAction =
       mergeKey?: string;
     }
   | { type: "rename"; name: string }
+  | { type: "setTags"; tags: string[] }
+  /** Pins `value` as the node's output; `undefined` unpins. */
+  | { type: "setPin"; nodeId: string; value: unknown }
+  /** A document that replaces the editor's, e.g. a restored version or a past run's data to debug. */
+  | { type: "load"; document: WorkflowDocument; dirty?: boolean }
   | { type: "undo" }
   | { type: "redo" }
   | { type: "selectOnly"; id: string | null }
@@ -56,7 +64,11 @@ export function toFlowEdge(edge: WorkflowEdge): FlowEdge {
   return { id: edge.id, source: edge.source, target: edge.target, sourceHandle };
 }
 
-export function documentOf(state: Pick<EditorState, "name" | "nodes" | "edges">): WorkflowDocument {
+export function documentOf(
+  state: Pick<EditorState, "name" | "nodes" | "edges"> & Partial<Pick<EditorState, "tags" | "pinData">>,
+): WorkflowDocument {
+  // Pins of deleted nodes go with them (the server would drop them with a warning).
+  const pins = Object.entries(state.pinData ?? {}).filter(([id]) => state.nodes.some((n) => n.id === id));
   return {
     name: state.name,
     nodes: state.nodes.map((n) => ({ ...n.data.node, position: roundPosition(n.position) })),
@@ -66,6 +78,9 @@ export function documentOf(state: Pick<EditorState, "name" | "nodes" | "edges">)
       target: e.target,
       sourceHandle: e.sourceHandle ?? "main",
     })),
+    // Left out when empty (PUT replaces the whole document: no tags means none).
+    ...(state.tags && state.tags.length > 0 ? { tags: state.tags } : {}),
+    ...(pins.length > 0 ? { pinData: Object.fromEntries(pins) } : {}),
   };
 }
 
@@ -74,6 +89,8 @@ const roundPosition = (p: { x: number; y: number }) => ({ x: Math.round(p.x), y:
 export function initialEditorState(document: WorkflowDocument): EditorState {
   return {
     name: document.name,
+    tags: document.tags ?? [],
+    pinData: document.pinData ?? {},
     nodes: document.nodes.map((n) => toFlowNode(n)),
     edges: document.edges.map(toFlowEdge),
     history: createHistory(document),
@@ -96,7 +113,15 @@ function restore(state: EditorState, history: History<WorkflowDocument>): Editor
     const node = toFlowNode(wf, old?.selected ?? false);
     return old?.measured ? { ...node, measured: old.measured } : node;
   });
-  return { ...state, name: doc.name, nodes, edges: doc.edges.map(toFlowEdge), history };
+  return {
+    ...state,
+    name: doc.name,
+    tags: doc.tags ?? [],
+    pinData: doc.pinData ?? {},
+    nodes,
+    edges: doc.edges.map(toFlowEdge),
+    history,
+  };
 }
 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
@@ -129,6 +154,20 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       );
     case "rename":
       return commit({ ...state, name: action.name }, "workflow-name");
+    case "setTags":
+      return commit({ ...state, tags: action.tags });
+    case "setPin": {
+      const pinData = { ...state.pinData };
+      if (action.value === undefined) delete pinData[action.nodeId];
+      else pinData[action.nodeId] = action.value;
+      return commit({ ...state, pinData });
+    }
+    case "load": {
+      const fresh = initialEditorState(action.document);
+      // Loaded as unsaved (a past run's data): one undo step back to what was there, Save keeps it.
+      if (action.dirty) return commit({ ...fresh, history: state.history, savedSerial: state.savedSerial });
+      return fresh;
+    }
     case "undo":
       return restore(state, undo(state.history));
     case "redo":

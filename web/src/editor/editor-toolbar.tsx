@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import type { LiveConnectionState } from "../api/live";
 import { MOD } from "./dialogs";
 import { STATUS_LABELS } from "./node-icons";
+import { TagEditor } from "./tag-editor";
 import type { FollowedExecution } from "./use-live-run";
 
 interface EditorToolbarProps {
@@ -27,6 +28,10 @@ interface EditorToolbarProps {
   paletteOpen: boolean;
   execution: FollowedExecution | null;
   connection: LiveConnectionState;
+  tags: string[];
+  onTags: (tags: string[]) => void;
+  historyOpen: boolean;
+  onToggleHistory: () => void;
 }
 
 export function EditorToolbar(props: EditorToolbarProps) {
@@ -66,6 +71,7 @@ export function EditorToolbar(props: EditorToolbarProps) {
       >
         {props.saving ? "Saving…" : props.dirty ? "Unsaved changes" : `Saved · v${props.version}`}
       </span>
+      <TagEditor tags={props.tags} onChange={props.onTags} />
       <div className="toolbar-group">
         <button
           type="button"
@@ -112,6 +118,15 @@ export function EditorToolbar(props: EditorToolbarProps) {
       <Link to="/executions" search={{ workflowId: props.workflowId }} className="btn btn-ghost btn-sm">
         Executions
       </Link>
+      <button
+        type="button"
+        className={`btn btn-ghost btn-sm${props.historyOpen ? " is-on" : ""}`}
+        aria-pressed={props.historyOpen}
+        onClick={props.onToggleHistory}
+        title="Saved versions: compare and restore"
+      >
+        History
+      </button>
       <button
         type="button"
         className="btn btn-ghost btn-sm"

@@ -208,9 +208,14 @@ export async function upsertStep(
 }
 
 /** Step rows recorded before the run started: outputs reused by a `fromFailed` retry. */
-export async function insertReusedSteps(db: Db, executionId: string, steps: Omit<StepRow, "executionId">[]) {
+export async function insertReusedSteps(
+  db: Db,
+  executionId: string,
+  steps: Omit<StepRow, "executionId" | "pinned">[],
+  pinned = false,
+) {
   if (steps.length === 0) return;
   // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
-  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));
+  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId, pinned }));
   await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
 }
