@@ -28,11 +28,13 @@ export default defineConfig({
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
           // Node-side servers the workerd tests call by URL: an echo server (inject("echoServerUrl")), a fake
-          // OAuth2 provider (inject("oauthProviderUrl")), fakes of AI and chat providers (inject("fakeHttpUrl")).
+          // OAuth2 provider (inject("oauthProviderUrl")), fakes of AI and chat providers (inject("fakeHttpUrl")),
+          // a Telegram-shaped Bot API (inject("telegramUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
             "./worker/test/fakes/fake-http.global.ts",
+            "./worker/test/fakes/telegram.global.ts",
           ],
         },
       },

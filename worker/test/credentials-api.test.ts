@@ -190,14 +190,18 @@ describe("credentials API", () => {
         "anthropic",
         "discordWebhook",
         "gemini",
+        "githubWebhook",
         "googleForm",
         "httpBasicAuth",
         "httpBearerAuth",
         "httpHeaderAuth",
         "oauth2",
         "openai",
+        "postgres",
         "slackWebhook",
+        "smtp",
         "stripeWebhook",
+        "telegram",
         "webhookAuth",
       ].sort(),
     );
@@ -206,6 +210,8 @@ describe("credentials API", () => {
       type: "string",
       writeOnly: true,
     });
+    expect(byType.smtp.secretFields).toEqual(["password"]);
+    expect(byType.postgres.schema.properties.password).toMatchObject({ writeOnly: true });
     expect(byType.oauth2).toMatchObject({ oauth2: true, presets: { google: expect.any(Object) } });
   });
 

@@ -16,7 +16,7 @@ export interface TestNode {
   name: string;
   parameters?: Record<string, unknown>;
   retry?: { maxAttempts: number; backoff: "exponential" | "constant"; delayMs: number };
-  onError?: "stop" | "continue";
+  onError?: "stop" | "continue" | "errorOutput";
 }
 export interface TestEdge {
   source: string;

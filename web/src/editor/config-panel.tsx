@@ -258,10 +258,11 @@ function SettingsSection({
         <select
           className="input input-sm"
           value={node.onError ?? "stop"}
-          onChange={(e) => onPatch({ onError: e.target.value as "stop" | "continue" })}
+          onChange={(e) => onPatch({ onError: e.target.value as "stop" | "continue" | "errorOutput" })}
         >
           <option value="stop">Stop the run</option>
           <option value="continue">Continue (output {"{ error }"})</option>
+          <option value="errorOutput">Error output (an extra “error” handle)</option>
         </select>
       </label>
     </section>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NodeTypeInfo } from "../api/node-types";
-import { hasInputHandle, outputHandles } from "./handles";
+import { hasInputHandle, nodeHandles, outputHandles } from "./handles";
 
 const info = (patch: Partial<NodeTypeInfo>): NodeTypeInfo => ({
   type: "x",
@@ -55,5 +55,12 @@ describe("output handles", () => {
     expect(outputHandles(undefined, {})).toEqual(["main"]);
     expect(hasInputHandle(info({ trigger: "webhook", category: "trigger" }))).toBe(false);
     expect(hasInputHandle(info({}))).toBe(true);
+  });
+
+  it("adds the error handle when the node routes failures to it", () => {
+    const ifInfo = info({ outputs: ["true", "false"] });
+    expect(nodeHandles(ifInfo, { onError: "errorOutput" })).toEqual(["true", "false", "error"]);
+    expect(nodeHandles(ifInfo, { onError: "continue" })).toEqual(["true", "false"]);
+    expect(nodeHandles(undefined, { onError: "errorOutput" })).toEqual(["main", "error"]);
   });
 });

@@ -37,6 +37,18 @@ export function outputHandles(
   return handles;
 }
 
+/**
+ * The handles a node shows: its type's outputs, plus `error` when it routes failures there
+ * (`onError: "errorOutput"`, the same rule the server checks edges against).
+ */
+export function nodeHandles(
+  info: NodeOutputsInfo | undefined,
+  node: { parameters?: Record<string, unknown>; onError?: string | null },
+): string[] {
+  const handles = outputHandles(info, node.parameters ?? {});
+  return node.onError === "errorOutput" && !handles.includes("error") ? [...handles, "error"] : handles;
+}
+
 function hasOutputProperty(schema: JsonSchema | undefined): boolean {
   return Boolean(schema?.properties && "output" in schema.properties);
 }

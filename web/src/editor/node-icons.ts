@@ -19,6 +19,11 @@ const ICONS: Record<string, string> = {
   discord: "☍",
   stripe: "$",
   form: "☰",
+  repeat: "↻",
+  octagon: "⛔",
+  workflow: "↪",
+  alert: "⚠",
+  reply: "↩",
 };
 
 const CATEGORY_ICONS: Record<string, string> = {

@@ -7,7 +7,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import "./editor.css";
 import type { FlowNode } from "./editor-state";
-import { hasInputHandle, outputHandles } from "./handles";
+import { hasInputHandle, nodeHandles } from "./handles";
 import { STATUS_GLYPHS } from "../components/status-badge";
 import { iconFor, STATUS_LABELS } from "./node-icons";
 import { useNodeOverlay } from "./node-overlay";
@@ -19,7 +19,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const { node } = data;
   const info = useNodeTypeInfo(node.type);
   const overlay = useNodeOverlay(id);
-  const outputs = outputHandles(info, node.parameters ?? {});
+  const outputs = nodeHandles(info, node);
   const status = overlay?.run?.status ?? "idle";
   const problems = overlay?.problems ?? [];
   const title = info?.title ?? node.type;
@@ -60,7 +60,9 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
             id={output}
             type="source"
             position={Position.Right}
-            className="wf-handle"
+            className={
+              output === "error" && node.onError === "errorOutput" ? "wf-handle wf-handle-error" : "wf-handle"
+            }
             style={{ top }}
             data-handle={output}
           >

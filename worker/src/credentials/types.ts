@@ -158,6 +158,60 @@ export const credentialTypes = {
       }),
     secretFields: ["value", "hmacSecret"],
   },
+  telegram: {
+    title: "Telegram bot",
+    description: "A bot token from @BotFather.",
+    schema: z
+      .object({
+        botToken: secretText("Bot token (123456:ABC-...)"),
+        baseUrl: httpsOrHttpUrl("Bot API base URL (default https://api.telegram.org)").optional(),
+      })
+      .strict(),
+    secretFields: ["botToken"],
+  },
+  githubWebhook: {
+    title: "GitHub webhook",
+    description: "The secret set on a GitHub webhook; deliveries are checked with X-Hub-Signature-256.",
+    schema: z.object({ secret: secretText("Webhook secret") }).strict(),
+    secretFields: ["secret"],
+  },
+  smtp: {
+    title: "SMTP",
+    description: "An SMTP server to send email through (port 465 = tls, 587 = starttls).",
+    schema: z
+      .object({
+        host: z.string().min(1).describe("SMTP host, e.g. smtp.example.com"),
+        port: z.number().int().min(1).max(65535).describe("Port: 465 (tls), 587 (starttls), 25"),
+        security: z
+          .enum(["tls", "starttls", "none"])
+          .default("starttls")
+          .describe("tls: TLS from the start; starttls: upgrade (required); none: plain (local servers)"),
+        user: z.string().min(1).optional().describe("User name (leave empty for no login)"),
+        password: secretText("Password").optional(),
+        from: z.string().min(3).describe('Sender, e.g. "Nodebase <bot@example.com>"'),
+      })
+      .strict()
+      .refine((value) => (value.user === undefined) === (value.password === undefined), {
+        path: ["password"],
+        message: "give both user and password, or neither",
+      }),
+    secretFields: ["password"],
+  },
+  postgres: {
+    title: "PostgreSQL",
+    description: "A PostgreSQL database (in production, put Hyperdrive in front: docs/deploy.md).",
+    schema: z
+      .object({
+        host: z.string().min(1).describe("Host name"),
+        port: z.number().int().min(1).max(65535).default(5432).describe("Port (default 5432)"),
+        database: z.string().min(1).describe("Database name"),
+        user: z.string().min(1).describe("User name"),
+        password: secretText("Password"),
+        ssl: z.boolean().default(false).describe("Connect over TLS (required by most hosted databases)"),
+      })
+      .strict(),
+    secretFields: ["password"],
+  },
   oauth2: {
     title: "OAuth2",
     description: "An OAuth2 app; press Connect to obtain tokens (refreshed automatically when they expire).",

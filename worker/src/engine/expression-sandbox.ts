@@ -9,6 +9,7 @@
  * fire; a step counter does.
  */
 import jsonata from "jsonata";
+import { LinearRegex } from "./linear-regex";
 
 /** JSONata evaluation steps (one per AST node visited) per expression: transforming ~100k items, about 3 s of CPU. */
 export const MAX_EVALUATION_STEPS = 1_000_000;
@@ -18,6 +19,12 @@ export const MAX_EVALUATION_DEPTH = 500;
 export const MAX_SEQUENCE_ITEMS = 1_000_000;
 /** Longest string an expression may build (characters). */
 export const MAX_STRING_LENGTH = 2_000_000;
+/**
+ * Total size of the values one evaluation may build: characters of every string plus items of every
+ * list or object a step produces. The single-value caps above still allow 400 strings of 2 MB each
+ * (~800 MB); this sum stops such an expression at ~32 MB of text.
+ */
+export const MAX_ALLOCATION_UNITS = 16_000_000;
 /** Most nesting allowed in data copied in or out (JSON documents are not deeper than this in practice). */
 const MAX_DATA_DEPTH = 200;
 /** Compiled expressions kept; a workflow has a handful, the cache only avoids re-parsing them per node. */
@@ -28,6 +35,8 @@ export interface SandboxScope {
   json: unknown;
   trigger: unknown;
   execution: { id: string; workflowId: string };
+  /** `$item` inside a loop body (`{ value, index, count }`), undefined elsewhere. */
+  item?: unknown;
   /** `$node("Name")`: a finished node's output, or a thrown error for a name that did not run. */
   node(name: unknown): unknown;
 }
@@ -44,12 +53,30 @@ export class SandboxError extends Error {
 }
 
 const STEPS = Symbol("nodebase.steps");
+const ALLOCATED = Symbol("nodebase.allocated");
 const EVALUATE_ENTRY = Symbol.for("jsonata.__evaluate_entry");
 const EVALUATE_EXIT = Symbol.for("jsonata.__evaluate_exit");
 
 interface EvaluationBase {
   [STEPS]?: number;
+  [ALLOCATED]?: number;
 }
+
+/**
+ * Steps whose result is a value already built elsewhere (a literal, a variable, a field of the data, a
+ * branch of a condition): counting them would charge one string once per mention, not once per build.
+ */
+const NON_BUILDING_STEPS = new Set([
+  "string",
+  "number",
+  "value",
+  "regex",
+  "variable",
+  "name",
+  "bind",
+  "block",
+  "condition",
+]);
 
 const compiled = new Map<string, jsonata.Expression | SandboxError>();
 
@@ -68,7 +95,12 @@ export function compileExpression(source: string): jsonata.Expression {
 function compileUncached(source: string): jsonata.Expression | SandboxError {
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(source, { stack: MAX_EVALUATION_DEPTH, sequence: MAX_SEQUENCE_ITEMS });
+    expression = jsonata(source, {
+      stack: MAX_EVALUATION_DEPTH,
+      sequence: MAX_SEQUENCE_ITEMS,
+      // RE2: linear-time matching, so no regex can backtrack for minutes inside one step.
+      RegexEngine: LinearRegex as unknown as RegExpConstructor,
+    });
   } catch (error) {
     return toSandboxError(error);
   }
@@ -99,12 +131,35 @@ function countStep(_expr: unknown, _input: unknown, environment: { base: Evaluat
   }
 }
 
-function checkStepResult(_expr: unknown, _input: unknown, _environment: unknown, result: unknown): void {
-  if (typeof result === "string" && result.length > MAX_STRING_LENGTH) {
-    throw new SandboxError(`the expression built a string longer than ${MAX_STRING_LENGTH} characters`);
+function checkStepResult(
+  expr: { type?: string },
+  _input: unknown,
+  environment: { base: EvaluationBase },
+  result: unknown,
+): void {
+  let size = 0;
+  if (typeof result === "string") {
+    if (result.length > MAX_STRING_LENGTH) {
+      throw new SandboxError(`the expression built a string longer than ${MAX_STRING_LENGTH} characters`);
+    }
+    size = result.length;
+  } else if (Array.isArray(result)) {
+    if (result.length > MAX_SEQUENCE_ITEMS) {
+      throw new SandboxError(`the expression built an array longer than ${MAX_SEQUENCE_ITEMS} items`);
+    }
+    size = result.length;
+  } else if (result !== null && typeof result === "object" && expr.type === "unary") {
+    // An object constructor `{ … }`: its keys are new; objects passed through from the data are not.
+    size = Object.keys(result).length;
   }
-  if (Array.isArray(result) && result.length > MAX_SEQUENCE_ITEMS) {
-    throw new SandboxError(`the expression built an array longer than ${MAX_SEQUENCE_ITEMS} items`);
+  if (size === 0 || NON_BUILDING_STEPS.has(expr.type ?? "")) return;
+  const base = environment.base;
+  const allocated = (base[ALLOCATED] ?? 0) + size;
+  base[ALLOCATED] = allocated;
+  if (allocated > MAX_ALLOCATION_UNITS) {
+    throw new SandboxError(
+      `the expression built more than ${MAX_ALLOCATION_UNITS} characters and list items in total (memory budget per evaluation)`,
+    );
   }
 }
 
@@ -132,6 +187,7 @@ export async function evaluateExpression(source: string, scope: SandboxScope): P
       json: scope.json,
       trigger: scope.trigger,
       execution: scope.execution,
+      item: scope.item,
       node,
     });
   } catch (error) {

@@ -203,6 +203,17 @@ describe("hostile expressions", () => {
       "{{ ( $s := 'xxxxxxxxxxxxxxxx'; $d := function($t, $i){ $i = 0 ? $t : $d($t & $t, $i - 1) }; $d($s, 40) ) }}";
     expect((await outcome(doubling)).error).toMatch(/string longer than/);
   });
+
+  // Issue 13: each string stays under the single-value cap, but 400 of them would hold ~800 MB.
+  it("stops an expression whose values add up past the memory budget", async () => {
+    const many = await outcome("{{ $count([1..400].$pad('', 1999999, 'x')) }}");
+    expect(many.error).toMatch(/memory budget per evaluation/);
+    expect((await outcome("{{ $count([1..3].$pad('', 1999999, 'x')) }}")).value).toBe(3);
+    const objects = await outcome(
+      "{{ $count([1..1000000].{ 'a': 1, 'b': 2, 'c': 3 }.[a, b, c, a, b, c, a, b, c]) }}",
+    );
+    expect(objects.error).toMatch(/memory budget per evaluation|evaluation steps/);
+  });
 });
 
 describe("listExpressions", () => {
@@ -223,5 +234,21 @@ describe("listExpressions", () => {
       },
       { path: "bad", expression: "1 +", nodeNames: [], failed: true },
     ]);
+  });
+});
+
+describe("$item", () => {
+  it("is the loop element with its index and the list's length inside a body", async () => {
+    const inLoop = { ...scope, item: { value: { email: "a@x" }, index: 2, count: 5 } };
+    expect(
+      await resolve(
+        { to: "{{ $item.value.email }}", n: "{{ $item.index + 1 }} of {{ $item.count }}" },
+        inLoop,
+      ),
+    ).toEqual({ to: "a@x", n: "3 of 5" });
+  });
+
+  it("is undefined outside a loop", async () => {
+    expect(await resolve({ v: "{{ $exists($item) }}" })).toEqual({ v: false });
   });
 });

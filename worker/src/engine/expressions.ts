@@ -4,7 +4,7 @@
  * (`"{{ $json.n * 2 }}"` → 84); any other string gets each result written into the text.
  *
  * Bindings: `$json` (also the root, so `{{ n }}` means `{{ $json.n }}`), `$node("Name")`, `$trigger`,
- * `$execution.id`, `$execution.workflowId`.
+ * `$execution.id`, `$execution.workflowId`, and inside a loop body `$item` (`{ value, index, count }`).
  */
 import jsonata from "jsonata";
 import {
@@ -22,6 +22,15 @@ export interface ExpressionScope {
   nodes: Record<string, unknown>;
   trigger: unknown;
   execution: { id: string; workflowId: string };
+  /** `$item`: inside a loop body, the element being run; absent elsewhere. */
+  item?: LoopItem;
+}
+
+/** `$item` inside a loop body: the element, its index (from 0) and the length of the list. */
+export interface LoopItem {
+  value: unknown;
+  index: number;
+  count: number;
 }
 
 /** An expression that did not parse or failed to evaluate; the message names node, parameter and expression. */
@@ -191,6 +200,7 @@ class LazySandboxScope implements SandboxScope {
   #json?: { value: unknown };
   #trigger?: { value: unknown };
   #execution?: { id: string; workflowId: string };
+  #item?: { value: unknown };
   readonly #nodes = new Map<string, unknown>();
 
   constructor(private readonly scope: ExpressionScope) {}
@@ -208,6 +218,11 @@ class LazySandboxScope implements SandboxScope {
   get execution(): { id: string; workflowId: string } {
     this.#execution ??= toSandboxData(this.scope.execution) as { id: string; workflowId: string };
     return this.#execution;
+  }
+
+  get item(): unknown {
+    this.#item ??= { value: this.scope.item === undefined ? undefined : toSandboxData(this.scope.item) };
+    return this.#item.value;
   }
 
   node(name: unknown): unknown {

@@ -170,13 +170,11 @@ export async function prepareNodePause(
     : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
 }
 
-/** The body of step `node:<id>:failed`: the node failed for good (retries spent, or a pause timed out). */
-export async function recordNodeFailure(
-  ref: RunRef,
-  node: SnapshotNode,
-  message: string,
-  continued: boolean,
-) {
+/**
+ * The body of step `node:<id>:failed`: the node failed for good (retries spent, or a pause timed out).
+ * `output` is what it hands on under `onError` `continue` / `errorOutput` (null when the run stops).
+ */
+export async function recordNodeFailure(ref: RunRef, node: SnapshotNode, message: string, output: unknown) {
   const db = getDb(ref.env.DB);
   const finishedAt = new Date();
   const previous = await findStep(db, ref.executionId, node.id);
@@ -186,8 +184,8 @@ export async function recordNodeFailure(
       status: "error",
       error,
       finishedAt,
-      // With onError "continue" the node's output is the error, and its successors receive it.
-      output: continued ? { error } : null,
+      // With onError "continue"/"errorOutput" the node's output carries the error to its successors.
+      output,
     }),
     publishNode(
       ref.env,

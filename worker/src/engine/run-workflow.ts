@@ -42,6 +42,8 @@ import {
   type RecordedPause,
   type RunRef,
 } from "./node-runner";
+import { boundJson } from "./bounded-json";
+import { ERROR_HANDLE } from "./workflow-document";
 import { ALL_BRANCHES, RunPlan, type NodeOutcome } from "./run-plan";
 import { parseSnapshot, type SnapshotEdge, type SnapshotNode } from "./snapshot";
 
@@ -156,6 +158,18 @@ async function finishRun(
   if (row) await publishRow(env, row);
 }
 
+/**
+ * What a node that failed for good hands on, by its `onError`: nothing (`stop`: the run fails),
+ * `{ error }` on every handle (`continue`), or `{ error, input }` on the `error` handle alone
+ * (`errorOutput`: `main` counts as not taken, so what follows it is skipped).
+ */
+function failureResult(node: SnapshotNode, message: string, input: unknown): NodeStepResult | null {
+  if (node.onError === "continue") return { output: { error: { message } }, branch: ALL_BRANCHES };
+  if (node.onError === "errorOutput")
+    return { output: { error: { message }, input: boundJson(input) }, branch: ERROR_HANDLE };
+  return null;
+}
+
 /** Walks the graph: starts every node as soon as its inputs are settled, independent branches at once. */
 class GraphRun {
   private readonly plan: RunPlan;
@@ -248,15 +262,15 @@ class GraphRun {
         waitingForEvent && pause?.kind === "event"
           ? `Timed out after ${Math.round(pause.timeoutMs / 1000)}s waiting for event "${pause.event}"`
           : errorMessage(err);
-      const continued = node.onError === "continue";
+      const handled = failureResult(node, message, input);
       await durableStep(this.step, `node:${id}:failed`, () =>
-        recordNodeFailure(this.ref, node, message, continued),
+        recordNodeFailure(this.ref, node, message, handled?.output ?? null),
       );
-      if (!continued) {
+      if (!handled) {
         this.failure ??= { nodeId: id, message };
         return;
       }
-      result = { output: { error: { message } }, branch: ALL_BRANCHES };
+      result = handled;
     }
     this.outputs.set(id, result.output);
     this.outcomes.set(id, { kind: "done", branch: result.branch });

@@ -4,6 +4,7 @@
  * because a run must fail with a message rather than crash on a malformed snapshot.
  */
 import { z } from "zod";
+import { ON_ERROR } from "./workflow-document";
 
 const RetryPolicy = z.object({
   maxAttempts: z.number().int().min(1).max(10),
@@ -18,7 +19,7 @@ export const SnapshotNodeSchema = z.object({
   parameters: z.record(z.string(), z.unknown()).default({}),
   credentialId: z.string().nullish(),
   retry: RetryPolicy.nullish(),
-  onError: z.enum(["stop", "continue"]).nullish(),
+  onError: z.enum(ON_ERROR).nullish(),
 });
 
 export const SnapshotEdgeSchema = z.object({

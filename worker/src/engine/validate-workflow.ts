@@ -18,7 +18,13 @@ import {
   findDuplicateNodeNames,
   findParallelEdges,
 } from "./graph";
-import { WorkflowDocumentSchema, type DocumentProblem, type WorkflowDocument } from "./workflow-document";
+import { findLeakingEdges } from "./loop-graph";
+import {
+  ERROR_HANDLE,
+  WorkflowDocumentSchema,
+  type DocumentProblem,
+  type WorkflowDocument,
+} from "./workflow-document";
 
 export type ValidationResult =
   { ok: true; document: WorkflowDocument } | { ok: false; problems: DocumentProblem[] };
@@ -41,6 +47,10 @@ export function validateWorkflowDocument(
     ...findParallelEdges(doc.edges),
     ...findCycles(doc.nodes, doc.edges),
     ...nodeTypeProblems(doc, lookup),
+    ...findLeakingEdges(
+      doc.nodes.map((n) => ({ id: n.id, name: n.name, loopHandle: lookup(n.type)?.loopHandle })),
+      doc.edges,
+    ),
   ];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, document: doc };
 }
@@ -83,7 +93,7 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
     }
     const outputs =
       typeof type.outputs === "function" ? dynamicOutputs(type, params.data ?? n.parameters) : type.outputs;
-    if (outputs) outputsById.set(n.id, outputs);
+    if (outputs) outputsById.set(n.id, n.onError === "errorOutput" ? [...outputs, ERROR_HANDLE] : outputs);
   }
 
   const nameById = new Map(doc.nodes.map((n) => [n.id, n.name]));

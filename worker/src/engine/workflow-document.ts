@@ -13,6 +13,16 @@ import { z } from "zod";
 export const MAX_NODES = 500;
 export const MAX_EDGES = 2000;
 
+/**
+ * What happens when a node fails for good: `stop` the run (default), `continue` (the node outputs
+ * `{ error }` on every handle), or `errorOutput` (`{ error, input }` goes out on an extra `error` handle
+ * and `main` counts as not taken).
+ */
+export const ON_ERROR = ["stop", "continue", "errorOutput"] as const;
+export type OnError = (typeof ON_ERROR)[number];
+/** The extra output handle of a node with `onError: "errorOutput"`. */
+export const ERROR_HANDLE = "error";
+
 export const NodeRetrySchema = z.object({
   maxAttempts: z.number().int().min(1).max(10),
   backoff: z.enum(["exponential", "constant"]),
@@ -42,7 +52,7 @@ export const WorkflowNodeSchema = z.object({
   /** Assigned by the server; a value sent by a client is ignored (see assignWebhookIds). */
   webhookId: z.string().nullish().describe("Server-assigned for URL triggers; read-only"),
   retry: NodeRetrySchema.nullish(),
-  onError: z.enum(["stop", "continue"]).nullish(),
+  onError: z.enum(ON_ERROR).nullish(),
 });
 
 export const WorkflowEdgeSchema = z.object({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeSession } from "../../test/fakes/fake-http";
 import { runContext } from "../../test/fakes/run-context";
+import { aiProviderCases } from "../../test/fakes/ai-node-cases";
 import { anthropic } from "./anthropic";
 
 const message = {
@@ -90,16 +91,17 @@ describe("anthropic node", () => {
     expect(await fake.requests()).toHaveLength(3);
   });
 
-  it("accepts a base URL that already ends in /v1", async () => {
-    const fake = await fakeSession([{ status: 200, body: message }]);
-    await anthropic.run(
-      runContext(
-        anthropic,
-        { prompt: "Hi" },
-        { credential: { type: "anthropic", data: { apiKey: "k", baseUrl: `${fake.baseUrl}/v1` } } },
-      ),
-    );
-    const [request] = await fake.requests();
-    expect(request.path).toBe("/v1/messages");
+  aiProviderCases({
+    node: anthropic,
+    service: "Anthropic",
+    answer: message,
+    text: "Bonjour",
+    keyRejected: {
+      status: 401,
+      body: { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } },
+      message: "invalid x-api-key",
+    },
+    path: "/v1/messages",
+    versionSuffix: "/v1",
   });
 });

@@ -1,6 +1,6 @@
 import { defineNode } from "./node-type";
 import { aiParameters, apiKeyFrom, usage } from "./lib/ai";
-import { joinUrl, postJson } from "./lib/post-json";
+import { callJsonApi } from "./lib/json-api";
 
 interface MessagesResponse {
   content?: { type: string; text?: string }[];
@@ -21,11 +21,13 @@ export const anthropic = defineNode({
   async run(ctx) {
     const { apiKey, baseUrl } = apiKeyFrom(ctx.credential, "Anthropic");
     const { model, system, prompt, temperature, maxTokens } = ctx.params;
-    const answer = await postJson({
-      provider: "Anthropic",
+    const answer = await callJsonApi({
+      service: "Anthropic",
       // The path carries the version; a base URL given with "/v1" works too.
-      url: joinUrl((baseUrl ?? "https://api.anthropic.com").replace(/\/v1\/?$/, ""), "/v1/messages"),
-      headers: { "x-api-key": apiKey, "anthropic-version": "2023-06-01" },
+      baseUrl: (baseUrl ?? "https://api.anthropic.com").replace(/\/v1\/?$/, ""),
+      path: "/v1/messages",
+      auth: { header: "x-api-key", value: apiKey },
+      headers: { "anthropic-version": "2023-06-01" },
       body: {
         model,
         // Required by the Messages API, so it has a default here.

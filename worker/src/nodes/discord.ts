@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineNode } from "./node-type";
 import { webhookUrlFrom } from "./lib/incoming-webhook";
-import { postJson } from "./lib/post-json";
+import { callJsonApi } from "./lib/json-api";
 
 /** Posts a message through a Discord channel webhook (the URL lives in the credential). */
 export const discord = defineNode({
@@ -26,9 +26,11 @@ export const discord = defineNode({
   async run(ctx) {
     const url = webhookUrlFrom(ctx.credential, "Discord");
     const { content, username } = ctx.params;
-    const answer = await postJson({
-      provider: "Discord",
-      url,
+    const answer = await callJsonApi({
+      service: "Discord",
+      // The whole incoming-webhook URL is the secret: kept out of any error text.
+      baseUrl: url,
+      secrets: [url],
       body: { content, ...(username && { username }) },
       fetch: ctx.fetch,
       signal: ctx.signal,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeSession } from "../../test/fakes/fake-http";
 import { runContext } from "../../test/fakes/run-context";
+import { aiProviderCases } from "../../test/fakes/ai-node-cases";
 import { gemini } from "./gemini";
 
 const generated = {
@@ -56,33 +57,17 @@ describe("gemini node", () => {
     expect(JSON.parse(request.body)).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
   });
 
-  it("surfaces Google's error status and message", async () => {
-    const fake = await fakeSession([
-      {
-        status: 400,
-        body: { error: { code: 400, message: "API key not valid.", status: "INVALID_ARGUMENT" } },
-      },
-    ]);
-    const run = gemini.run(
-      runContext(
-        gemini,
-        { prompt: "Hi" },
-        { credential: { type: "gemini", data: { apiKey: "k", baseUrl: fake.baseUrl } } },
-      ),
-    );
-    await expect(run).rejects.toThrow("Gemini answered 400: API key not valid.");
-  });
-
-  it("accepts a base URL that already ends in /v1beta", async () => {
-    const fake = await fakeSession([{ status: 200, body: generated }]);
-    await gemini.run(
-      runContext(
-        gemini,
-        { prompt: "Hi" },
-        { credential: { type: "gemini", data: { apiKey: "k", baseUrl: `${fake.baseUrl}/v1beta/` } } },
-      ),
-    );
-    const [request] = await fake.requests();
-    expect(request.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+  aiProviderCases({
+    node: gemini,
+    service: "Gemini",
+    answer: generated,
+    text: "Bonjour",
+    keyRejected: {
+      status: 400,
+      body: { error: { code: 400, message: "API key not valid.", status: "INVALID_ARGUMENT" } },
+      message: "API key not valid.",
+    },
+    path: "/v1beta/models/gemini-2.5-flash:generateContent",
+    versionSuffix: "/v1beta",
   });
 });

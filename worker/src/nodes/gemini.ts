@@ -1,6 +1,6 @@
 import { defineNode } from "./node-type";
 import { aiParameters, apiKeyFrom, usage } from "./lib/ai";
-import { joinUrl, postJson } from "./lib/post-json";
+import { callJsonApi } from "./lib/json-api";
 
 interface GenerateContentResponse {
   candidates?: { content?: { parts?: { text?: string }[] } }[];
@@ -27,15 +27,13 @@ export const gemini = defineNode({
       ...(temperature !== undefined && { temperature }),
       ...(maxTokens !== undefined && { maxOutputTokens: maxTokens }),
     };
-    const answer = await postJson({
-      provider: "Gemini",
+    const answer = await callJsonApi({
+      service: "Gemini",
       // The path carries the version; a base URL given with "/v1beta" works too.
-      url: joinUrl(
-        (baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/v1beta\/?$/, ""),
-        `/v1beta/models/${modelId}:generateContent`,
-      ),
+      baseUrl: (baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/v1beta\/?$/, ""),
+      path: `/v1beta/models/${modelId}:generateContent`,
       // The key goes in a header, not `?key=`, so it never lands in a URL that proxies log.
-      headers: { "x-goog-api-key": apiKey },
+      auth: { header: "x-goog-api-key", value: apiKey },
       body: {
         ...(system && { systemInstruction: { parts: [{ text: system }] } }),
         contents: [{ role: "user", parts: [{ text: prompt }] }],

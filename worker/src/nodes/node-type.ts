@@ -56,6 +56,11 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
   /** Output handles; a function when they depend on the parameters (`switch`). */
   outputs: readonly string[] | ((params: z.infer<P>) => string[]);
   trigger?: TriggerKind;
+  /**
+   * Only for loop nodes (`forEach`): the output handle whose reachable nodes are the loop body, run once
+   * per element of the list `run` returns as its output.
+   */
+  loopHandle?: string;
   /** Only for nodes that wait (`wait`, `waitForEvent`): what to wait for, from the resolved parameters. */
   pause?(params: z.infer<P>): NodePause;
   run(ctx: NodeRunContext<z.infer<P>>): Promise<NodeResult>;

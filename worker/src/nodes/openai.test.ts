@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fakeSession } from "../../test/fakes/fake-http";
 import { runContext } from "../../test/fakes/run-context";
+import { aiProviderCases } from "../../test/fakes/ai-node-cases";
 import { openai } from "./openai";
 
 const completion = {
@@ -63,42 +64,17 @@ describe("openai node", () => {
     });
   });
 
-  it("retries a 429 honouring Retry-After, then succeeds", async () => {
-    const fake = await fakeSession([
-      { status: 429, headers: { "retry-after": "0" }, body: { error: { message: "Rate limit reached" } } },
-      { status: 200, body: completion },
-    ]);
-    const result = await openai.run(
-      runContext(
-        openai,
-        { prompt: "Hi" },
-        { credential: { type: "openai", data: { apiKey: "k", baseUrl: fake.baseUrl } } },
-      ),
-    );
-    expect((result.output as { text: string }).text).toBe("Bonjour");
-    expect(await fake.requests()).toHaveLength(2);
-  });
-
-  it("surfaces the provider's status and message", async () => {
-    const fake = await fakeSession([
-      {
-        status: 401,
-        body: { error: { message: "Incorrect API key provided", type: "invalid_request_error" } },
-      },
-    ]);
-    const run = openai.run(
-      runContext(
-        openai,
-        { prompt: "Hi" },
-        { credential: { type: "openai", data: { apiKey: "bad", baseUrl: fake.baseUrl } } },
-      ),
-    );
-    await expect(run).rejects.toThrow("OpenAI answered 401: Incorrect API key provided");
-  });
-
-  it("refuses to run without an API key", async () => {
-    await expect(openai.run(runContext(openai, { prompt: "Hi" }))).rejects.toThrow(
-      "OpenAI needs a credential",
-    );
+  aiProviderCases({
+    node: openai,
+    service: "OpenAI",
+    answer: completion,
+    text: "Bonjour",
+    keyRejected: {
+      status: 401,
+      body: { error: { message: "Incorrect API key provided", type: "invalid_request_error" } },
+      message: "Incorrect API key provided",
+    },
+    path: "/v1/chat/completions",
+    versionSuffix: "/v1",
   });
 });

@@ -1,6 +1,6 @@
 import { defineNode } from "./node-type";
 import { aiParameters, apiKeyFrom, usage } from "./lib/ai";
-import { joinUrl, postJson } from "./lib/post-json";
+import { callJsonApi } from "./lib/json-api";
 
 interface ChatCompletion {
   choices?: { message?: { content?: string | null } }[];
@@ -25,11 +25,12 @@ export const openai = defineNode({
       ...(system ? [{ role: "system", content: system }] : []),
       { role: "user", content: prompt },
     ];
-    const answer = await postJson({
-      provider: "OpenAI",
+    const answer = await callJsonApi({
+      service: "OpenAI",
       // The base URL includes the API version (contract): default https://api.openai.com/v1.
-      url: joinUrl(baseUrl ?? "https://api.openai.com/v1", "/chat/completions"),
-      headers: { authorization: `Bearer ${apiKey}` },
+      baseUrl: baseUrl ?? "https://api.openai.com/v1",
+      path: "/chat/completions",
+      auth: { bearer: apiKey },
       body: {
         model,
         messages,

@@ -20,6 +20,9 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { telegram } from "./telegram";
+import { forEach } from "./for-each";
+import { stopAndError } from "./stop-and-error";
 
 export const nodeTypes = {
   manualTrigger,
@@ -39,6 +42,9 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  telegram,
+  forEach,
+  stopAndError,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

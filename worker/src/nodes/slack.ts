@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineNode } from "./node-type";
 import { webhookUrlFrom } from "./lib/incoming-webhook";
-import { postJson } from "./lib/post-json";
+import { callJsonApi } from "./lib/json-api";
 
 /** Posts a message through a Slack incoming webhook (the URL lives in the credential). */
 export const slack = defineNode({
@@ -18,9 +18,11 @@ export const slack = defineNode({
   outputs: ["main"],
   async run(ctx) {
     const url = webhookUrlFrom(ctx.credential, "Slack");
-    const answer = await postJson({
-      provider: "Slack",
-      url,
+    const answer = await callJsonApi({
+      service: "Slack",
+      // The whole incoming-webhook URL is the secret: kept out of any error text.
+      baseUrl: url,
+      secrets: [url],
       body: { text: ctx.params.content },
       fetch: ctx.fetch,
       signal: ctx.signal,

@@ -139,7 +139,7 @@ export const node = sqliteTable(
     /** Assigned by the server to nodes that receive HTTP calls; kept across saves, unique everywhere. */
     webhookId: text("webhook_id"),
     retry: text("retry", { mode: "json" }).$type<NodeRetryPolicy>(),
-    onError: text("on_error").$type<"stop" | "continue">(),
+    onError: text("on_error").$type<"stop" | "continue" | "errorOutput">(),
   },
   (t) => [
     primaryKey({ columns: [t.workflowId, t.id] }),

@@ -62,13 +62,21 @@ export async function parseBody(raw: Uint8Array, contentType: string | null): Pr
   return text;
 }
 
-/** Name/value pairs into an object; a name seen twice collects its values in an array. */
-export function collect(pairs: Iterable<[string, string]>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+/** Fields parsed from a form or query string: no prototype, so every name is an ordinary own field. */
+export type FormFields = Record<string, string | string[]>;
+
+/**
+ * Name/value pairs into an object; a name seen twice collects its values in an array. Linear in the
+ * number of pairs (each repeat is one push, never a copy: 1 MiB of `a=&a=&…` is 350,000 pushes), and the
+ * object has no prototype, so fields named `constructor`, `toString` or `__proto__` are kept as they came.
+ */
+export function collect(pairs: Iterable<[string, string]>): FormFields {
+  const out = Object.create(null) as FormFields;
   for (const [name, value] of pairs) {
     const seen = out[name];
     if (seen === undefined) out[name] = value;
-    else out[name] = Array.isArray(seen) ? [...seen, value] : [seen, value];
+    else if (Array.isArray(seen)) seen.push(value);
+    else out[name] = [seen, value];
   }
   return out;
 }
@@ -92,7 +100,8 @@ const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization", "cookie
  */
 export function recordedHeaders(headers: Headers, alsoRedact: string[] = []): Record<string, string> {
   const redact = new Set([...ALWAYS_REDACTED, ...alsoRedact.map((name) => name.toLowerCase())]);
-  const out: Record<string, string> = {};
+  // No prototype: a header may be named `__proto__` too.
+  const out = Object.create(null) as Record<string, string>;
   headers.forEach((value, name) => {
     if (HOP_BY_HOP.has(name)) return;
     out[name] = redact.has(name) ? "[redacted]" : value;

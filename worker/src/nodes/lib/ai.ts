@@ -4,6 +4,8 @@
  * its own request and response shapes.
  */
 import { z } from "zod";
+import type { NodeRunContext } from "../node-type";
+import { readCredential } from "./credential";
 
 export function aiParameters(defaultModel: string) {
   return z
@@ -38,15 +40,8 @@ const apiKeyCredential = z.object({
 });
 
 /** The decrypted credential, checked; a missing or malformed one fails the node with a clear message. */
-export function apiKeyFrom(
-  credential: { type: string; data: Record<string, unknown> } | undefined,
-  provider: string,
-) {
-  if (!credential) throw new Error(`${provider} needs a credential with an API key`);
-  const parsed = apiKeyCredential.safeParse(credential.data);
-  if (!parsed.success)
-    throw new Error(`${provider} credential must hold an apiKey (and optionally a baseUrl URL)`);
-  return parsed.data;
+export function apiKeyFrom(credential: NodeRunContext<unknown>["credential"], provider: string) {
+  return readCredential(credential, apiKeyCredential, provider, "an apiKey (and optionally a baseUrl URL)");
 }
 
 /** Token counts in one shape whatever the provider called them. */
