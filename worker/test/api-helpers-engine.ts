@@ -1,5 +1,6 @@
 /** Scenario helpers for executions: create a workflow through the API, run it, wait for its record. */
 import { expect } from "vitest";
+import { isFinishedExecution } from "../src/storage/statuses";
 import type { TestNode } from "./engine-fixtures";
 import type { TestUser } from "./helpers";
 
@@ -68,7 +69,7 @@ export async function getExecution(user: TestUser, id: string): Promise<Executio
 export async function waitFor(
   user: TestUser,
   id: string,
-  until: (e: ExecutionBody) => boolean = (e) => ["success", "error", "canceled"].includes(e.status),
+  until: (e: ExecutionBody) => boolean = (e) => isFinishedExecution(e.status),
 ): Promise<ExecutionBody> {
   const deadline = Date.now() + 20_000;
   for (;;) {

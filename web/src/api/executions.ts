@@ -2,7 +2,11 @@
 import { api } from "./client";
 import type { Page } from "./types";
 // The status unions come from the Worker (type-only import: erased from the bundle).
-import type { ExecutionStatus, StepStatus } from "../../../worker/src/realtime/events";
+import type {
+  ExecutionStatus,
+  FinishedExecutionStatus,
+  StepStatus,
+} from "../../../worker/src/realtime/events";
 
 export type { ExecutionStatus, StepStatus };
 
@@ -14,7 +18,16 @@ export const EXECUTION_STATUSES: ExecutionStatus[] = [
   "error",
   "canceled",
 ];
-export const TERMINAL_STATUSES: readonly string[] = ["success", "error", "canceled"];
+/**
+ * The SPA's one copy of the Worker's final statuses (worker/src/storage/statuses.ts). A Record keyed by
+ * the Worker's type, so adding a final status there fails to compile here until it is listed.
+ */
+const FINISHED: Record<FinishedExecutionStatus, true> = { success: true, error: true, canceled: true };
+export const TERMINAL_STATUSES: readonly string[] = Object.keys(FINISHED);
+
+/** True for a status an execution never leaves. */
+export const isTerminalStatus = (status: string | undefined): boolean =>
+  status !== undefined && TERMINAL_STATUSES.includes(status);
 
 export interface ExecutionSummary {
   id: string;

@@ -1,6 +1,7 @@
 /** The bar above the canvas: name, save state, undo/redo, active toggle, run, the current run's status. */
 import { Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
+import { isTerminalStatus } from "../api/executions";
 import type { LiveConnectionState } from "../api/live";
 import { MOD } from "./dialogs";
 import { STATUS_LABELS } from "./node-icons";
@@ -37,7 +38,7 @@ interface EditorToolbarProps {
 export function EditorToolbar(props: EditorToolbarProps) {
   const [name, setName] = useState(props.name);
   useEffect(() => setName(props.name), [props.name]);
-  const running = props.execution && !["success", "error", "canceled"].includes(props.execution.status);
+  const running = props.execution && !isTerminalStatus(props.execution.status);
 
   return (
     <div className="editor-toolbar" role="toolbar" aria-label="Workflow">

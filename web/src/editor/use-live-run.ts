@@ -4,12 +4,7 @@
  * overlay store. When the run ends, its step records (input/output) are fetched for the config panel.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import {
-  executionsApi,
-  TERMINAL_STATUSES,
-  type ExecutionStep,
-  type ExecutionStatus,
-} from "../api/executions";
+import { executionsApi, isTerminalStatus, type ExecutionStep, type ExecutionStatus } from "../api/executions";
 import { openLiveSocket, type LiveConnectionState } from "../api/live";
 import type { ExecutionLiveMessage, WorkflowLiveMessage } from "../../../worker/src/realtime/events";
 import { toast } from "../components/toaster";
@@ -29,7 +24,7 @@ export interface LiveRun {
   refreshSteps: () => void;
 }
 
-const isTerminal = (status: string | undefined) => status !== undefined && TERMINAL_STATUSES.includes(status);
+const isTerminal = isTerminalStatus;
 
 export function useLiveRun(workflowId: string, overlay: NodeOverlayStore): LiveRun {
   const [execution, setExecution] = useState<FollowedExecution | null>(null);

@@ -14,7 +14,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
 import { ApiError } from "../api/client";
-import { executionsApi } from "../api/executions";
+import { executionsApi, isTerminalStatus } from "../api/executions";
 import type { NodeTypeInfo } from "../api/node-types";
 import type { Workflow, WorkflowNode } from "../api/types";
 import { workflowsApi } from "../api/workflows";
@@ -245,7 +245,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   const runStatus = live.execution?.status;
   const { refreshSteps } = live;
   useEffect(() => {
-    if (panelNodeId && runStatus && !["success", "error", "canceled"].includes(runStatus)) refreshSteps();
+    if (panelNodeId && runStatus && !isTerminalStatus(runStatus)) refreshSteps();
   }, [panelNodeId, runStatus, refreshSteps]);
 
   // Leaving with unsaved changes asks first (closing the tab, reloading).

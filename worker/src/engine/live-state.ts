@@ -1,6 +1,11 @@
-/** Converts execution and step rows into the live-state shapes the rooms hold and sockets receive. */
-import type { LiveExecutionState, LiveNodeState } from "../realtime/events";
+/**
+ * Live state: the shapes the rooms hold and sockets receive, made from execution and step rows or from a
+ * node of the run, and the one function that publishes an execution row.
+ */
+import type { LiveExecutionState, LiveNodeState, StepStatus } from "../realtime/events";
+import { publishExecution } from "../realtime/publish";
 import type { ExecutionRow, StepRow } from "../storage/executions";
+import type { SnapshotNode } from "./snapshot";
 
 export function toLiveExecution(row: ExecutionRow): LiveExecutionState {
   return {
@@ -24,4 +29,31 @@ export function toLiveNode(row: StepRow): LiveNodeState {
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** A node's live state as the engine knows it inside a step (without reading its row back). */
+export function liveNode(
+  node: SnapshotNode,
+  status: StepStatus,
+  attempt: number,
+  t: { startedAt?: Date | null; finishedAt?: Date | null; error?: { message: string } | null },
+): LiveNodeState {
+  return {
+    nodeId: node.id,
+    nodeName: node.name,
+    status,
+    attempt,
+    error: t.error ?? null,
+    startedAt: t.startedAt?.toISOString() ?? null,
+    finishedAt: t.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Publishes the execution as the write that changed it returned it (the row is the truth the live view
+ * mirrors; no read after the write). A null row (the write changed nothing) publishes nothing. A later
+ * change (e.g. a cancel) publishes itself, and the room never moves backwards.
+ */
+export async function publishExecutionRow(env: Env, row: ExecutionRow | null, at?: number) {
+  if (row) await publishExecution(env, toLiveExecution(row), at);
 }

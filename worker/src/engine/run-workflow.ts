@@ -21,6 +21,7 @@ import {
 } from "cloudflare:workers";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
+import { isFinishedExecution } from "../storage/statuses";
 import {
   findExecution,
   findWorkflowVersionDocument,
@@ -29,19 +30,17 @@ import {
   markExecutionRunning,
 } from "../storage/executions";
 import type { ExpressionScope } from "./expressions";
+import { publishExecutionRow } from "./live-state";
+import { errorMessage } from "./node-errors";
 import {
-  errorMessage,
   loadReusedOutput,
-  nodeStepConfig,
   prepareNodePause,
-  publishRow,
   recordNodeFailure,
   recordNodeSkipped,
   runNodeAttempt,
-  type NodeStepResult,
-  type RecordedPause,
-  type RunRef,
-} from "./node-runner";
+} from "./node-steps";
+import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
+import { nodeStepConfig } from "./step-config";
 import { boundJson } from "./bounded-json";
 import { ERROR_HANDLE } from "./workflow-document";
 import { ALL_BRANCHES, RunPlan, type NodeOutcome } from "./run-plan";
@@ -131,7 +130,7 @@ async function loadRun(env: Env, executionId: string): Promise<LoadedRun> {
     userId: row.userId,
     triggerNodeId: row.triggerNodeId ?? "",
   };
-  if (["success", "error", "canceled"].includes(row.status)) {
+  if (isFinishedExecution(row.status)) {
     return { ...base, nodes: [], edges: [], reusedNodeIds: [], alreadyFinished: true };
   }
   const [document, recordedSteps] = await Promise.all([
@@ -143,8 +142,7 @@ async function loadRun(env: Env, executionId: string): Promise<LoadedRun> {
   if (!row.triggerNodeId) throw new Error("The execution names no trigger node");
   // Rows present before the first node ran can only be outputs recorded for reuse by a retry.
   const reusedNodeIds = recordedSteps.filter((s) => s.status === "success").map((s) => s.nodeId);
-  const running = await markExecutionRunning(db, executionId, new Date());
-  if (running) await publishRow(env, running);
+  await publishExecutionRow(env, await markExecutionRunning(db, executionId, new Date()));
   return { ...base, nodes: snapshot.nodes, edges: snapshot.edges, reusedNodeIds, alreadyFinished: false };
 }
 
@@ -155,7 +153,7 @@ async function finishRun(
 ) {
   const db = getDb(env.DB);
   const row = await finishExecution(db, run.executionId, failure ? "error" : "success", failure, new Date());
-  if (row) await publishRow(env, row);
+  await publishExecutionRow(env, row);
 }
 
 /**

@@ -7,16 +7,14 @@ import { getNodeType } from "../nodes/registry";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
 import {
-  findExecution,
   findWorkflowForRun,
   findWorkflowVersionDocument,
   finishExecution,
   insertExecution,
   insertReusedSteps,
 } from "../storage/executions";
-import { publishExecution } from "../realtime/publish";
 import { boundJson } from "./bounded-json";
-import { toLiveExecution } from "./live-state";
+import { publishExecutionRow } from "./live-state";
 import { parseSnapshot } from "./snapshot";
 
 export type ExecutionMode =
@@ -80,7 +78,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
 
   const executionId = crypto.randomUUID();
-  await insertExecution(db, {
+  const queued = await insertExecution(db, {
     id: executionId,
     workflowId: workflow.id,
     userId: req.userId,
@@ -97,11 +95,11 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
   } catch (err) {
     const message = `Could not start the run: ${err instanceof Error ? err.message : String(err)}`;
-    await finishExecution(db, executionId, "error", { message }, new Date());
-    await publishRow(env, executionId);
+    await publishExecutionRow(env, await finishExecution(db, executionId, "error", { message }, new Date()));
     throw new ExecutionStartError("start_failed", message);
   }
-  await publishRow(env, executionId);
+  // Tells the workflow's room (and so any open editor) that this execution exists.
+  await publishExecutionRow(env, queued);
   return { executionId };
 }
 
@@ -134,10 +132,4 @@ async function recordReusedOutputs(
       finishedAt: now,
     })),
   );
-}
-
-/** Tells the workflow's room (and so any open editor) that this execution exists or changed. */
-async function publishRow(env: Env, executionId: string) {
-  const row = await findExecution(getDb(env.DB), executionId);
-  if (row) await publishExecution(env, toLiveExecution(row));
 }

@@ -4,6 +4,7 @@
  * Workflow instance completes, so a finished record is final.
  */
 import { getDb } from "../storage/db";
+import { isFinishedExecution } from "../storage/statuses";
 import { findExecution, listSteps, type ExecutionRow } from "../storage/executions";
 
 export interface FinishedExecution {
@@ -25,7 +26,7 @@ export async function waitForExecution(
   for (;;) {
     const execution = await findExecution(db, executionId);
     if (!execution) return null;
-    if (["success", "error", "canceled"].includes(execution.status)) {
+    if (isFinishedExecution(execution.status)) {
       const ran = (await listSteps(db, executionId)).filter(
         (s) => s.finishedAt && (s.status === "success" || (s.status === "error" && s.output !== null)),
       );

@@ -3,10 +3,10 @@
  * Reading and starting runs is in executions.ts; both sub-apps share execution-schemas.ts.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { toLiveExecution, toLiveNode } from "../engine/live-state";
+import { publishExecutionRow, toLiveNode } from "../engine/live-state";
 import { parseSnapshot } from "../engine/snapshot";
 import { getNodeType } from "../nodes/registry";
-import { publishExecution, publishNode } from "../realtime/publish";
+import { publishNode } from "../realtime/publish";
 import { getDb } from "../storage/db";
 import {
   cancelUnfinishedSteps,
@@ -19,7 +19,8 @@ import {
 } from "../storage/executions";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
-import { Execution, ExecutionStarted, FINISHED, json, toDetail } from "./execution-schemas";
+import { isFinishedExecution } from "../storage/statuses";
+import { Execution, ExecutionStarted, json, toDetail } from "./execution-schemas";
 import { ownExecution, readOptionalJson, signedIn, start } from "./executions";
 import { authErrors, errorResponse, IdParam, security } from "./schemas";
 
@@ -46,13 +47,13 @@ executionControlApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    if (FINISHED.includes(row.status)) throw alreadyFinished(row);
+    if (isFinishedExecution(row.status)) throw alreadyFinished(row);
     try {
       await (await c.env.RUN_WORKFLOW.get(row.id)).terminate();
     } catch (err) {
       // The instance may have ended between our read and terminate(); its final step wrote D1 first.
       const now = await findExecution(db, row.id);
-      if (now && FINISHED.includes(now.status)) throw alreadyFinished(now);
+      if (now && isFinishedExecution(now.status)) throw alreadyFinished(now);
       console.warn("cancel: terminate failed, marking canceled anyway", row.id, err);
     }
     const at = new Date();
@@ -65,7 +66,7 @@ executionControlApp.openapi(
     const byId = new Map(steps.map((s) => [s.nodeId, s]));
     await Promise.all([
       ...canceledSteps.map((s) => publishNode(c.env, row.id, toLiveNode(byId.get(s.nodeId)!), at.getTime())),
-      publishExecution(c.env, toLiveExecution(canceled), at.getTime()),
+      publishExecutionRow(c.env, canceled, at.getTime()),
     ]);
     return c.json(toDetail(canceled, steps), 200);
   },
@@ -100,7 +101,7 @@ executionControlApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    if (!FINISHED.includes(row.status)) {
+    if (!isFinishedExecution(row.status)) {
       throw new ApiError(409, "execution_not_finished", "Only a finished execution can be retried");
     }
     const { mode } = c.req.valid("json");
@@ -154,7 +155,7 @@ executionControlApp.openapi(
   async (c) => {
     const { id, event } = c.req.valid("param");
     const row = await ownExecution(c.env, c.var.userId, id);
-    if (FINISHED.includes(row.status)) throw alreadyFinished(row);
+    if (isFinishedExecution(row.status)) throw alreadyFinished(row);
     const payload = (await readOptionalJson(c.req)) ?? null;
     await (await c.env.RUN_WORKFLOW.get(row.id)).sendEvent({ type: event, payload });
     return c.json({ executionId: row.id, event }, 202);

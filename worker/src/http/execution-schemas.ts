@@ -4,10 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { ExecutionRow, StepRow } from "../storage/executions";
-
-export const STATUSES = ["queued", "running", "waiting", "success", "error", "canceled"] as const;
-/** Statuses a run never leaves. */
-export const FINISHED: readonly string[] = ["success", "error", "canceled"];
+import { EXECUTION_STATUSES } from "../storage/statuses";
 
 const ExecutionError = z.object({ message: z.string(), nodeId: z.string().optional() }).nullable();
 
@@ -16,7 +13,7 @@ export const ExecutionSummary = z
     id: z.string(),
     workflowId: z.string(),
     version: z.number().int().openapi({ description: "The workflow version this run is pinned to" }),
-    status: z.enum(STATUSES),
+    status: z.enum(EXECUTION_STATUSES),
     mode: z
       .string()
       .openapi({ description: "manual | webhook | webhookTest | schedule | stripe | googleForm | retry" }),

@@ -18,6 +18,7 @@ import {
   type ExecutionRow,
 } from "../storage/executions";
 import { toPage } from "../storage/pagination";
+import { EXECUTION_STATUSES } from "../storage/statuses";
 import type { AppEnv } from "./context";
 import { ApiError, notFound } from "./errors";
 import {
@@ -25,7 +26,6 @@ import {
   ExecutionStarted,
   ExecutionSummary,
   json,
-  STATUSES,
   toDetail,
   toSummary,
 } from "./execution-schemas";
@@ -88,7 +88,7 @@ executionsApp.openapi(
     request: {
       query: ListQuery.extend({
         workflowId: z.string().optional().openapi({ description: "Only this workflow's executions" }),
-        status: z.enum(STATUSES).optional(),
+        status: z.enum(EXECUTION_STATUSES).optional(),
       }),
     },
     responses: { 200: json(pageOf(ExecutionSummary), "A page of executions"), ...authErrors },

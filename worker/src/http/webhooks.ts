@@ -7,6 +7,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
+import { isFinishedExecution } from "../storage/statuses";
 import {
   claimTrigger,
   findWebhookTarget,
@@ -94,8 +95,7 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
 
   const finished = await services.waitForExecution(c.env, executionId, waitMs);
-  if (!finished || !["success", "error", "canceled"].includes(finished.status))
-    return c.json({ executionId }, 202);
+  if (!finished || !isFinishedExecution(finished.status)) return c.json({ executionId }, 202);
   if (finished.status !== "success") {
     const message = finished.error?.message ?? `Execution ${finished.status}`;
     return c.json(

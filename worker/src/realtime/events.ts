@@ -2,9 +2,9 @@
  * Run events: what the engine publishes to a RunRoom and what a live WebSocket receives.
  * The web app imports these types (types only), so keep this file free of runtime imports.
  */
-import type { ExecutionStatus, StepStatus } from "../storage/schema";
+import type { ExecutionStatus, FinishedExecutionStatus, StepStatus } from "../storage/statuses";
 
-export type { ExecutionStatus, StepStatus };
+export type { ExecutionStatus, FinishedExecutionStatus, StepStatus };
 
 /** A node's live state. `attempt` counts runs of its step (1 on the first try). */
 export interface LiveNodeState {
@@ -81,6 +81,3 @@ export type WorkflowExecutionMessage = {
 } & LiveExecutionState;
 
 export type WorkflowLiveMessage = WorkflowSnapshotMessage | WorkflowExecutionMessage;
-
-export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = ["success", "error", "canceled"];
-export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ["success", "error", "skipped", "canceled"];

@@ -9,9 +9,8 @@
  * event that does not move a node or execution forward changes nothing and is not broadcast.
  */
 import { DurableObject } from "cloudflare:workers";
+import { isFinalStep, isFinishedExecution as isFinalExecution } from "../storage/statuses";
 import {
-  TERMINAL_EXECUTION_STATUSES,
-  TERMINAL_STEP_STATUSES,
   type ExecutionEvent,
   type LiveExecutionState,
   type LiveNodeState,
@@ -204,14 +203,6 @@ function executionMovesForward(curStatus: string, curAt: number, status: string,
   const rank = (s: string) => (s === "queued" ? 0 : isFinalExecution(s) ? 2 : 1);
   if (rank(status) !== rank(curStatus)) return rank(status) > rank(curStatus);
   return at >= curAt;
-}
-
-function isFinalStep(status: string): boolean {
-  return (TERMINAL_STEP_STATUSES as readonly string[]).includes(status);
-}
-
-function isFinalExecution(status: string): boolean {
-  return (TERMINAL_EXECUTION_STATUSES as readonly string[]).includes(status);
 }
 
 function stripAt(execution: (LiveExecutionState & { at: number }) | null): LiveExecutionState | null {

@@ -6,14 +6,15 @@
 import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { executionStep, workflow, workflowExecution, workflowVersion } from "./schema";
-import type { ExecutionStatus, StepStatus } from "./schema";
+import type { ExecutionStatus } from "./schema";
+import { FINAL_STEP_STATUSES, FINISHED_EXECUTION_STATUSES, UNFINISHED_STEP_STATUSES } from "./statuses";
 
 export type ExecutionRow = typeof workflowExecution.$inferSelect;
 export type StepRow = typeof executionStep.$inferSelect;
 
-const FINISHED: ExecutionStatus[] = ["success", "error", "canceled"];
-const UNFINISHED_STEP: StepStatus[] = ["queued", "running", "waiting"];
-const FINAL_STEP: StepStatus[] = ["success", "error", "skipped", "canceled"];
+const FINISHED = [...FINISHED_EXECUTION_STATUSES];
+const UNFINISHED_STEP = [...UNFINISHED_STEP_STATUSES];
+const FINAL_STEP = [...FINAL_STEP_STATUSES];
 
 // ---- Workflows, as the engine sees them ----------------------------------------------------------
 
@@ -38,8 +39,13 @@ export async function findWorkflowVersionDocument(db: Db, workflowId: string, ve
 
 // ---- Executions -----------------------------------------------------------------------------------
 
-export async function insertExecution(db: Db, row: typeof workflowExecution.$inferInsert) {
-  await db.insert(workflowExecution).values(row);
+/** Inserts the row and returns it as stored (what to publish, without reading it again). */
+export async function insertExecution(
+  db: Db,
+  row: typeof workflowExecution.$inferInsert,
+): Promise<ExecutionRow> {
+  const [inserted] = await db.insert(workflowExecution).values(row).returning();
+  return inserted;
 }
 
 export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {
@@ -190,7 +196,7 @@ export async function upsertStep(
   fields: Partial<Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">>,
   opts: { unlessFinal?: boolean } = {},
 ) {
-  const values = { ...key, status: "queued" as StepStatus, ...fields };
+  const values = { ...key, status: "queued" as const, ...fields };
   const set: Record<string, unknown> = { ...fields };
   if (fields.startedAt !== undefined) {
     set.startedAt = sql`coalesce(${executionStep.startedAt}, ${fields.startedAt?.getTime() ?? null})`;

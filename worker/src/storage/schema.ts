@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ExecutionStatus, StepStatus } from "./statuses";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -232,8 +233,7 @@ export const oauthState = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Executions: one row per run from the moment it is requested, one step row per node.
 // ---------------------------------------------------------------------------------------------
-export type ExecutionStatus = "queued" | "running" | "waiting" | "success" | "error" | "canceled";
-export type StepStatus = "queued" | "running" | "waiting" | "success" | "error" | "skipped" | "canceled";
+export type { ExecutionStatus, StepStatus };
 export interface NodeRetryPolicy {
   maxAttempts: number;
   backoff: "exponential" | "constant";

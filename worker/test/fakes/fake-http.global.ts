@@ -3,7 +3,9 @@
  * for OpenAI, Anthropic, Gemini, Slack and Discord. Tests inside workerd reach it by URL (`inject("fakeHttpUrl")`).
  *
  * A test opens a session with the answers it wants (`POST /__fake/sessions`), points a node at the session's
- * base URL (`/s/<id>`), then reads back exactly what the node sent (`GET /__fake/sessions/<id>`). Sessions keep
+ * base URL (`/s/<id>`), then reads back exactly what the node sent (`GET /__fake/sessions/<id>`). A text
+ * answer may quote the URL it was called at: `{request.url}`, `{request.url.noscheme}`, `{request.url.cut}`
+ * (without its last 8 characters). Sessions keep
  * test files that run in parallel apart. Ports: the triggers helper's range (8852-8855), first free one.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -69,7 +71,16 @@ export default async function setup(project: TestProject) {
       res.writeHead(answer.status ?? 200, answer.headers ?? {});
       return res.end();
     }
-    return send(answer.status ?? 200, answer.body, answer.headers);
+    // A text answer quoting the URL called, as providers do in errors: whole, without the scheme, cut short.
+    const calledUrl = `http://127.0.0.1:${port}${req.url ?? "/"}`;
+    const answerBody =
+      typeof answer.body === "string"
+        ? answer.body
+            .replaceAll("{request.url}", calledUrl)
+            .replaceAll("{request.url.noscheme}", calledUrl.slice("http://".length))
+            .replaceAll("{request.url.cut}", calledUrl.slice(0, -8))
+        : answer.body;
+    return send(answer.status ?? 200, answerBody, answer.headers);
   });
 
   const port = await listenOnFirstFree(server, PORTS);
