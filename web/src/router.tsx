@@ -134,6 +134,12 @@ const credentialsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/credentials"), "CredentialsPage"),
 });
 
+const apiKeysRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/api-keys",
+  component: lazyRouteComponent(() => import("./pages/api-keys"), "ApiKeysPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
@@ -144,6 +150,7 @@ const routeTree = rootRoute.addChildren([
     executionsRoute,
     executionRoute,
     credentialsRoute,
+    apiKeysRoute,
   ]),
 ]);
 

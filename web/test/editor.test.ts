@@ -66,7 +66,7 @@ if (!haveChromium && requireChromium) {
         return (await res.json()) as { id: string };
       });
       await page.goto(`${baseUrl}/workflows/${created.id}`);
-      await page.getByText("Drag a trigger from the node list").waitFor();
+      await page.getByRole("heading", { name: "How should this workflow start?" }).waitFor();
 
       const hook = await dragNodeFromPalette(page, "webhookTrigger", 120, 200, "Webhook");
       const set = await dragNodeFromPalette(page, "set", 360, 200, "Set");
@@ -95,7 +95,7 @@ if (!haveChromium && requireChromium) {
 
       // Set: doubled = {{ $json.body.n * 2 }} (a record field of the generated form).
       await openNode(page, set);
-      await page.getByRole("button", { name: "Add fields entry" }).click();
+      await page.getByRole("button", { name: "Add field" }).click();
       await page.getByLabel("Fields name 1").fill("doubled");
       await page.getByLabel("Fields value 1").fill("{{ $json.body.n * 2 }}");
 
@@ -133,7 +133,7 @@ if (!haveChromium && requireChromium) {
       expect(await body.inputValue()).toBe('{{ $node("Set") }}');
 
       await openNode(page, other);
-      await page.getByRole("button", { name: "Add fields entry" }).click();
+      await page.getByRole("button", { name: "Add field" }).click();
       await page.getByLabel("Fields value 1").fill("small");
       await shot("editor-built.png");
 
@@ -278,8 +278,16 @@ if (!haveChromium && requireChromium) {
       await expect.poll(() => page.locator(".react-flow__node").count()).toBe(6);
 
       // Narrow window: the node list starts hidden and the panel overlays the canvas.
+      // The pasted node is unsaved, so reloading asks the browser's "Leave site?" first.
       await page.setViewportSize({ width: 760, height: 700 });
+      const prompted = new Promise<string>((resolve) =>
+        page.once("dialog", (dialog) => {
+          resolve(dialog.type());
+          void dialog.accept();
+        }),
+      );
       await page.reload();
+      expect(await prompted).toBe("beforeunload");
       await page.getByTestId("node-a").waitFor();
       expect(await page.locator(".palette").count()).toBe(0);
       await page.getByTestId("node-a").click();

@@ -3,6 +3,7 @@ import { Link } from "@tanstack/react-router";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { WorkflowSummary } from "../api/types";
 import { formatDateTime, formatRelative } from "../lib/format";
+import { nameProblem } from "../lib/names";
 
 interface WorkflowRowProps {
   workflow: WorkflowSummary;
@@ -17,6 +18,7 @@ export function WorkflowRow({ workflow, onRename, onDuplicate, onDelete, onTag }
   const [duplicating, setDuplicating] = useState(false);
   const [editing, setEditing] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const renameButtonRef = useRef<HTMLButtonElement>(null);
 
@@ -32,8 +34,12 @@ export function WorkflowRow({ workflow, onRename, onDuplicate, onDelete, onTag }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const name = inputRef.current?.value.trim() ?? "";
-    if (!name || name === workflow.name) return stopEditing();
+    const typed = inputRef.current?.value ?? "";
+    const invalid = nameProblem(typed, "Workflow name");
+    setProblem(invalid);
+    if (invalid) return inputRef.current?.focus();
+    const name = typed.trim();
+    if (name === workflow.name) return stopEditing();
     setSaving(true);
     const ok = await onRename(workflow, name);
     setSaving(false);
@@ -50,9 +56,9 @@ export function WorkflowRow({ workflow, onRename, onDuplicate, onDelete, onTag }
               className="input input-sm"
               aria-label={`New name for ${workflow.name}`}
               defaultValue={workflow.name}
-              maxLength={200}
               disabled={saving}
-              required
+              aria-invalid={problem ? true : undefined}
+              onChange={() => problem && setProblem(null)}
               onKeyDown={(event) => {
                 if (event.key === "Escape") stopEditing();
               }}
@@ -63,9 +69,19 @@ export function WorkflowRow({ workflow, onRename, onDuplicate, onDelete, onTag }
             <button type="button" className="btn btn-ghost btn-sm" onClick={stopEditing} disabled={saving}>
               Cancel
             </button>
+            {problem && (
+              <span className="field-error" role="alert">
+                {problem}
+              </span>
+            )}
           </form>
         ) : (
-          <Link to="/workflows/$workflowId" params={{ workflowId: workflow.id }} className="workflow-name">
+          <Link
+            to="/workflows/$workflowId"
+            params={{ workflowId: workflow.id }}
+            className="workflow-name"
+            title={workflow.name}
+          >
             {workflow.name}
           </Link>
         )}

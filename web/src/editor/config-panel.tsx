@@ -3,6 +3,7 @@
  * the node type's JSON Schema, credential, retry and error settings, server problems, and — after a
  * run — the node's input and output.
  */
+import { nameProblem } from "../lib/names";
 import { useId } from "react";
 import type { ExecutionStep } from "../api/executions";
 import { acceptedCredentialTypes, hasWebhookUrl, type NodeTypeInfo } from "../api/node-types";
@@ -11,7 +12,7 @@ import { JsonViewer } from "../components/json-viewer";
 import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
 import { useNodeOverlay, type NodeRunState } from "./node-overlay";
-import { STATUS_LABELS } from "./node-icons";
+import { STATUS_LABELS } from "../components/status-badge";
 import { SchemaForm } from "./schema-form";
 
 export interface NodeProblem {
@@ -42,6 +43,7 @@ export function ConfigPanel(props: ConfigPanelProps) {
     else loose.push(p.message);
   }
   const nameTaken = props.takenNames.has(node.name.trim());
+  const nameError = nameProblem(node.name, "Node name");
   const credentialTypes = acceptedCredentialTypes(info);
   const run = useNodeOverlay(node.id)?.run;
 
@@ -95,8 +97,7 @@ export function ConfigPanel(props: ConfigPanelProps) {
             id={nameId}
             className="input input-sm"
             value={node.name}
-            maxLength={200}
-            aria-invalid={nameTaken || Boolean(errors.name) || undefined}
+            aria-invalid={nameTaken || Boolean(nameError) || Boolean(errors.name) || undefined}
             onChange={(event) => onPatch({ name: event.target.value }, `${node.id}:name`)}
           />
           {nameTaken && (
@@ -104,7 +105,12 @@ export function ConfigPanel(props: ConfigPanelProps) {
               Another node is called “{node.name.trim()}”: names must be unique.
             </span>
           )}
-          {errors.name && <span className="field-error">{errors.name}</span>}
+          {nameError && (
+            <span className="field-error" role="alert">
+              {nameError}
+            </span>
+          )}
+          {errors.name && !nameError && <span className="field-error">{errors.name}</span>}
         </div>
 
         {hasWebhookUrl(info) && <WebhookUrls webhookId={node.webhookId} />}

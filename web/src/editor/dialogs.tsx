@@ -49,6 +49,7 @@ export const SHORTCUTS: [string, string][] = [
     "Copy, cut, paste nodes (as workflow JSON; JSON from elsewhere pastes too)",
   ],
   ["Shift+drag, Shift+click", "Select several nodes"],
+  [`${MOD}+A`, "Select every node"],
   ["Enter (in the node list)", "Add the node"],
   ["Escape", "Close the panel, clear the selection"],
   ["?", "Show this help"],

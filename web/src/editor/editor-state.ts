@@ -52,6 +52,7 @@ export type EditorAction =
   | { type: "undo" }
   | { type: "redo" }
   | { type: "selectOnly"; id: string | null }
+  | { type: "selectAll" }
   /** The server's copy after a save: keeps positions and selection, takes server-assigned fields. */
   | { type: "saved"; document: WorkflowDocument; serial: number };
 
@@ -179,6 +180,12 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
           (n.id === action.id) === Boolean(n.selected) ? n : { ...n, selected: n.id === action.id },
         ),
         edges: state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+      };
+    case "selectAll":
+      return {
+        ...state,
+        nodes: state.nodes.map((n) => (n.selected ? n : { ...n, selected: true })),
+        edges: state.edges.map((e) => (e.selected ? e : { ...e, selected: true })),
       };
     case "saved": {
       // Only server-assigned fields (webhookId) change on save; everything else is what we sent.

@@ -11,6 +11,9 @@ import {
   fieldKind,
   formatLooseValue,
   labelFor,
+  optionLabel,
+  emptyOptionLabel,
+  addButtonLabel,
   parseLooseValue,
   unwrapNullable,
   type JsonSchema,
@@ -93,10 +96,10 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
           aria-describedby={describedBy}
           onChange={(event) => set(event.target.value === "" ? undefined : event.target.value)}
         >
-          {(current === undefined || !required) && <option value="">—</option>}
+          {(current === undefined || !required) && <option value="">{emptyOptionLabel(schema)}</option>}
           {kind.options.map((option) => (
             <option key={option} value={option}>
-              {option}
+              {optionLabel(option, schema)}
             </option>
           ))}
         </select>
@@ -297,7 +300,7 @@ function RecordEditor({
           write([...entries, [key, emptyValueFor(values)]]);
         }}
       >
-        Add {label.toLowerCase()} entry
+        {addButtonLabel(label)}
       </button>
     </div>
   );
@@ -354,7 +357,7 @@ function ListEditor({
         className="btn btn-secondary btn-sm"
         onClick={() => write([...list, emptyValueFor(items)])}
       >
-        Add {label.toLowerCase()} item
+        {addButtonLabel(label)}
       </button>
     </div>
   );

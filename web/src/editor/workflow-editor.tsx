@@ -40,6 +40,9 @@ import { DRAG_MIME, Palette } from "./palette";
 import { problemsByNode, problemsFromDetails, type SaveProblem } from "./save-problems";
 import { useClipboard, useEditorShortcuts } from "./use-editor-shortcuts";
 import { useLiveRun } from "./use-live-run";
+import { UnsavedChangesGuard } from "./unsaved-guard";
+import { TriggerPicker } from "./trigger-picker";
+import { useRevealNode } from "./reveal-node";
 import { flowNodeTypes } from "./workflow-node";
 
 const NODE_WIDTH = 200;
@@ -77,6 +80,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
       setMeta({ active: saved.active, version: saved.version });
       setProblems([]);
       overlay.resetProblems(new Map());
+      toast.clearErrors();
       toast.success("Saved");
       return true;
     } catch (error) {
@@ -233,12 +237,15 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
     redo: () => dispatch({ type: "redo" }),
     toggleHelp: () => setHelpOpen((open) => !open),
     escape: () => dispatch({ type: "selectOnly", id: null }),
+    selectAll: () => dispatch({ type: "selectAll" }),
   });
   useClipboard(
     stateRef,
     (nodes, edges) => dispatch({ type: "addFragment", nodes, edges }),
     () => void flow.deleteElements({ nodes: stateRef.current.nodes.filter((n) => n.selected) }),
   );
+
+  useRevealNode(panelNode?.id);
 
   // Opening a node while a run is still going: fetch the steps recorded so far (input/output).
   const panelNodeId = panelNode?.id;
@@ -247,14 +254,6 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   useEffect(() => {
     if (panelNodeId && runStatus && !isTerminalStatus(runStatus)) refreshSteps();
   }, [panelNodeId, runStatus, refreshSteps]);
-
-  // Leaving with unsaved changes asks first (closing the tab, reloading).
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
 
   const panelProps = useMemo(() => {
     if (!panelNode) return null;
@@ -341,7 +340,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
               </ReactFlow>
               {state.nodes.length === 0 && (
                 <div className="canvas-empty">
-                  <p>Drag a trigger from the node list, or click one to add it.</p>
+                  <TriggerPicker nodeTypes={nodeTypes} onPick={(type) => addNode(type)} />
                 </div>
               )}
             </div>
@@ -373,6 +372,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
           </div>
         </div>
         <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+        <UnsavedChangesGuard dirty={dirty} save={save} />
         <RunInputDialog
           open={runDialogOpen}
           onClose={() => setRunDialogOpen(false)}

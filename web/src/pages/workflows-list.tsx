@@ -13,6 +13,7 @@ import { usePagedList, type FetchPage } from "../lib/use-paged-list";
 import { LoadError, LoadMoreFooter } from "../components/load-states";
 import { ListFilters } from "../components/list-filters";
 import { ImportWorkflowButton } from "../components/import-workflow";
+import { nameProblem } from "../lib/names";
 
 export function WorkflowsListPage() {
   const filter = useSearch({ from: "/app/workflows" });
@@ -41,6 +42,8 @@ export function WorkflowsListPage() {
       const created = await workflowsApi.create(newWorkflowDocument(name));
       upsert(created);
       toast.success(`Created “${created.name}”`);
+      // Straight into the editor, where the person picks the trigger.
+      void navigate({ to: "/workflows/$workflowId", params: { workflowId: created.id } });
       return true;
     } catch (error) {
       toast.error("Could not create the workflow", error);
@@ -188,12 +191,16 @@ function CreateWorkflowForm({
   onClose: () => void;
 }) {
   const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const name = inputRef.current?.value.trim() ?? "";
-    if (!name) return;
+    const typed = inputRef.current?.value ?? "";
+    const invalid = nameProblem(typed, "Workflow name");
+    setProblem(invalid);
+    if (invalid) return inputRef.current?.focus();
+    const name = typed.trim();
     setBusy(true);
     const ok = await onCreate(name);
     setBusy(false);
@@ -210,14 +217,19 @@ function CreateWorkflowForm({
           className="input"
           name="name"
           placeholder="e.g. Notify Slack on new Stripe payment"
-          maxLength={200}
-          required
           autoFocus
           disabled={busy}
+          aria-invalid={problem ? true : undefined}
+          onChange={() => problem && setProblem(null)}
           onKeyDown={(event) => {
             if (event.key === "Escape") onClose();
           }}
         />
+        {problem && (
+          <span className="field-error" role="alert">
+            {problem}
+          </span>
+        )}
       </label>
       <div className="create-actions">
         <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
