@@ -19,6 +19,7 @@ const ICONS: Record<string, string> = {
   discord: "☍",
   stripe: "$",
   form: "☰",
+  code: "{}",
   repeat: "↻",
   octagon: "⛔",
   workflow: "↪",

@@ -6,6 +6,7 @@ import type { Db } from "../storage/db";
 import * as store from "../storage/credentials";
 import type { CredentialRow } from "../storage/credentials";
 import type { Keyring } from "./cipher";
+import { privateHostReason } from "../net/private-host";
 import { maskSecrets } from "./mask";
 import { openSecrets, sealSecrets, type OAuth2Connection, type OAuth2Secrets } from "./vault";
 
@@ -49,16 +50,7 @@ export function assertProviderUrl(env: { NODEBASE_ENV?: string }, url: string, w
     throw new OAuth2Error(`The ${what} "${url}" is not a URL`, "oauth2_config");
   }
   if (env.NODEBASE_ENV === "production") {
-    const host = parsed.hostname.replace(/^\[|\]$/g, "");
-    const privateHost =
-      host === "localhost" ||
-      host.endsWith(".localhost") ||
-      /^(127\.|10\.|192\.168\.|169\.254\.|0\.)/.test(host) ||
-      /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-      host === "::1" ||
-      /^f[cd]/i.test(host) ||
-      /^fe80:/i.test(host);
-    if (parsed.protocol !== "https:" || privateHost) {
+    if (parsed.protocol !== "https:" || privateHostReason(parsed.hostname) !== null) {
       throw new OAuth2Error(`The ${what} must be an https URL on a public host`, "oauth2_config");
     }
   }

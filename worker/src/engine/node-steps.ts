@@ -5,7 +5,7 @@
  * credentials (node-credential.ts), masking (masking.ts), records (step-records.ts), live state
  * (live-state.ts) and error text (node-errors.ts).
  */
-import type { NodePause } from "../nodes/node-type";
+import { logsOf, type NodePause } from "../nodes/node-type";
 import { nodePublisher, publishNode } from "../realtime/publish";
 import { getDb } from "../storage/db";
 import { findExecution, markExecutionRunning, markExecutionWaiting } from "../storage/executions";
@@ -72,13 +72,22 @@ export async function runNodeAttempt(
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
       event: args.event,
+      nodes: args.scope.nodes,
+      item: args.scope.item,
     });
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret.
     const output = maskedOutput(result.output, secretValues);
     const finishedAt = new Date();
     const [startError] = await Promise.all([
       started,
-      writeStepRecord(ref, node, { status: "success", ...attemptFields, output, error: null, finishedAt }),
+      writeStepRecord(ref, node, {
+        status: "success",
+        ...attemptFields,
+        output,
+        error: null,
+        logs: result.logs ?? null,
+        finishedAt,
+      }),
       publish(liveNode(node, "success", args.attempt, { startedAt, finishedAt })),
     ]);
     if (startError) throw startError;
@@ -87,10 +96,11 @@ export async function runNodeAttempt(
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
     maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
+    const logs = logsOf(err) ?? null;
     // Rare path: let the "running" write land first, then record the error over it.
     await started;
     await Promise.all([
-      writeStepRecord(ref, node, { status: "running", ...attemptFields, error }, { unlessFinal: true }),
+      writeStepRecord(ref, node, { status: "running", ...attemptFields, error, logs }, { unlessFinal: true }),
       publish(liveNode(node, "running", args.attempt, { startedAt, error })),
     ]);
     throw err;

@@ -4,6 +4,7 @@
  * the node's durable step. Add one with one file here, its test beside it, and one line in `registry.ts`.
  */
 import type { z } from "zod";
+import type { LogLine } from "../sandbox/console-lines";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
 
@@ -26,6 +27,10 @@ export interface NodeRunContext<P> {
   signal?: AbortSignal;
   /** For a node with a `pause` of kind `event`: the payload of the event that resumed it. */
   event?: unknown;
+  /** Outputs of the finished nodes by name (what `$node("Name")` reads), for nodes that read them at run time (`code`). */
+  nodes?: Readonly<Record<string, unknown>>;
+  /** `$item` inside a `forEach` body (`{ value, index, count }`); absent elsewhere. */
+  item?: unknown;
 }
 
 /**
@@ -39,6 +44,18 @@ export interface NodeResult {
   output: unknown;
   /** Name of the output handle taken (`true`/`false` for `if`, a rule's `output` for `switch`). Default `main`. */
   branch?: string;
+  /** Console lines to record on the step (`code`). */
+  logs?: LogLine[];
+}
+
+/** A node failure that carries console lines to record on the step (`code`), e.g. what it printed before throwing. */
+export interface ErrorWithLogs extends Error {
+  logs: LogLine[];
+}
+
+export function logsOf(err: unknown): LogLine[] | undefined {
+  const logs = (err as Partial<ErrorWithLogs> | null)?.logs;
+  return Array.isArray(logs) ? logs : undefined;
 }
 
 export interface NodeType<P extends z.ZodType = z.ZodType> {
@@ -56,6 +73,11 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
   /** Output handles; a function when they depend on the parameters (`switch`). */
   outputs: readonly string[] | ((params: z.infer<P>) => string[]);
   trigger?: TriggerKind;
+  /**
+   * Top-level parameters taken exactly as written: the engine evaluates no `{{ }}` inside them (the `code`
+   * node's JavaScript, whose own syntax may contain braces).
+   */
+  literalParameters?: readonly string[];
   /**
    * Only for loop nodes (`forEach`): the output handle whose reachable nodes are the loop body, run once
    * per element of the list `run` returns as its output.

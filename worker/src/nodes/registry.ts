@@ -20,6 +20,7 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { code } from "./code";
 import { telegram } from "./telegram";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
@@ -42,6 +43,7 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  code,
   telegram,
   forEach,
   stopAndError,

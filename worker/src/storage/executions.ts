@@ -217,7 +217,7 @@ export async function upsertStep(
 export async function insertReusedSteps(
   db: Db,
   executionId: string,
-  steps: Omit<StepRow, "executionId" | "pinned">[],
+  steps: Omit<StepRow, "executionId" | "logs" | "pinned">[],
   pinned = false,
 ) {
   if (steps.length === 0) return;

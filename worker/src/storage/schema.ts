@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { LogLine } from "../sandbox/console-lines";
 import type { ExecutionStatus, StepStatus } from "./statuses";
 
 const createdAt = () =>
@@ -285,6 +286,8 @@ export const executionStep = sqliteTable(
     input: text("input", { mode: "json" }).$type<unknown>(),
     output: text("output", { mode: "json" }).$type<unknown>(),
     error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
+    /** `console.*` lines of a `code` node (bounded: 200 lines of 2,000 characters). */
+    logs: text("logs", { mode: "json" }).$type<LogLine[] | null>(),
     /** The output is the workflow's pinned data for this node: the node did not run (manual/test runs). */
     pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
