@@ -36,6 +36,8 @@ export const MISSED_SLOT_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
 export const CLAIM_RETENTION_MS = {
   "schedule:": 2 * MISSED_SLOT_LOOKBACK_MS,
   stripe: 30 * MISSED_SLOT_LOOKBACK_MS,
+  // GitHub lets a person redeliver a delivery for days; keep the delivery ids as long as Stripe's.
+  github: 30 * MISSED_SLOT_LOOKBACK_MS,
 };
 
 export interface ScheduleFiring {

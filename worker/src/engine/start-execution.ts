@@ -18,7 +18,7 @@ import { publishExecutionRow } from "./live-state";
 import { parseSnapshot } from "./snapshot";
 
 export type ExecutionMode =
-  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "retry";
+  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "github" | "rss" | "retry";
 
 export interface StartExecutionRequest {
   userId: string;
@@ -53,6 +53,8 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
   schedule: "schedule",
   stripe: "stripe",
   googleForm: "googleForm",
+  github: "github",
+  rss: "rss",
 };
 
 /**

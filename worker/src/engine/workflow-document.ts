@@ -45,7 +45,7 @@ export const WorkflowNodeSchema = z.object({
     .trim()
     .min(1)
     .max(200)
-    .meta({ examples: ["Webhook"] }),
+    .meta({ title: "Node name", examples: ["Webhook"] }),
   position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
   parameters: z.record(z.string(), z.unknown()).default({}),
   credentialId: z.string().min(1).nullish(),
@@ -87,7 +87,7 @@ export const WorkflowDocumentSchema = z.object({
     .trim()
     .min(1)
     .max(200)
-    .meta({ examples: ["Double it"] }),
+    .meta({ title: "Workflow name", examples: ["Double it"] }),
   nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
   tags: TagsSchema.optional(),

@@ -36,7 +36,7 @@ const NodeTypeInfo = z
       .boolean()
       .optional()
       .openapi({ description: "True when outputs depend on the parameters (switch)" }),
-    trigger: z.enum(["manual", "webhook", "schedule", "stripe", "googleForm"]).optional(),
+    trigger: z.enum(["manual", "webhook", "schedule", "stripe", "googleForm", "github", "rss"]).optional(),
   })
   .openapi("NodeType");
 

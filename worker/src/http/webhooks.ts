@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { URL_TRIGGERS } from "../engine/validate-workflow";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
 import { isFinishedExecution } from "../storage/statuses";
@@ -23,8 +24,6 @@ import { ApiError, errorBody } from "./errors";
 
 /** How long `respond: "lastNode"` holds the caller before answering 202 with the execution id. */
 export const LAST_NODE_WAIT_MS = 30_000;
-
-const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
 
 export function createWebhookApp(services: TriggerServices, options: { lastNodeWaitMs?: number } = {}) {
   const app = new OpenAPIHono<AppEnv>();
@@ -116,13 +115,19 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
     content: { "application/json": { schema } },
   });
   const responses = {
-    200: json(z.any(), "respond=lastNode: the last node's output. Stripe: event acknowledged without a run"),
+    200: json(
+      z.any(),
+      "respond=lastNode: the last node's output. Stripe, GitHub: event acknowledged without a run",
+    ),
     202: json(
       z.object({ executionId: z.string() }),
       "Run started (respond=immediately, or lastNode after 30 s)",
     ),
     400: json(error, "Malformed body, or a Stripe signature that does not verify"),
-    401: json(error, "Wrong webhook auth header / X-Nodebase-Signature / X-Nodebase-Secret"),
+    401: json(
+      error,
+      "Wrong webhook auth header / X-Nodebase-Signature / X-Nodebase-Secret / X-Hub-Signature-256",
+    ),
     404: json(error, "Unknown webhook id, or (live URL) the workflow is not active"),
     405: json(error, "Method other than the trigger's"),
     413: json(error, "Body over 1 MiB"),

@@ -9,7 +9,8 @@ import type { LogLine } from "../sandbox/console-lines";
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
 
 /** How a trigger node is started; absent on every non-trigger node. */
-export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm";
+/** `github` is called at a webhook URL; `rss` is polled by the cron handler. */
+export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm" | "github" | "rss";
 
 /** What the engine hands to `run`. Parameters arrive with every `{{ }}` expression already evaluated. */
 export interface NodeRunContext<P> {

@@ -22,6 +22,7 @@ import { slack } from "./slack";
 import { discord } from "./discord";
 import { code } from "./code";
 import { telegram } from "./telegram";
+import { githubTrigger } from "./github-trigger";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 
@@ -45,6 +46,7 @@ export const nodeTypes = {
   discord,
   code,
   telegram,
+  githubTrigger,
   forEach,
   stopAndError,
 } satisfies Record<string, NodeType<any>>;
