@@ -10,8 +10,8 @@ export function newWorkflowDocument(name: string): WorkflowDocument {
 
 /** The fields PUT accepts, taken from what GET returned (metadata such as version stays server-side). */
 export function toDocument(workflow: Workflow): WorkflowDocument {
-  const { name, nodes, edges, tags, pinData } = workflow;
-  return { name, nodes, edges, tags: tags ?? [], ...(pinData ? { pinData } : {}) };
+  const { name, nodes, edges, settings, tags, pinData } = workflow;
+  return { name, nodes, edges, settings, tags: tags ?? [], ...(pinData ? { pinData } : {}) };
 }
 
 /** Per n8n node: what the import did with it. */

@@ -1,7 +1,7 @@
 /** The editor's two dialogs: keyboard shortcuts (?) and "Run with input" (a JSON body for the trigger). */
 import { useEffect, useRef, useState, type ReactNode } from "react";
 
-function Modal({
+export function Modal({
   open,
   title,
   onClose,

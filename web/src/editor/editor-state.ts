@@ -12,6 +12,8 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "../api/types";
+
+type WorkflowSettings = NonNullable<WorkflowDocument["settings"]>;
 import { createHistory, pushHistory, redo, undo, type History } from "./history";
 
 export type FlowNodeData = { node: WorkflowNode };
@@ -23,6 +25,8 @@ export interface EditorState {
   tags: string[];
   /** nodeId → pinned output (manual and test runs use it instead of running the node). */
   pinData: Record<string, unknown>;
+  /** Workflow settings (error workflow, concurrency): kept and sent back with every save. */
+  settings: WorkflowSettings;
   nodes: FlowNode[];
   edges: FlowEdge[];
   history: History<WorkflowDocument>;
@@ -49,6 +53,7 @@ export type EditorAction =
   | { type: "setPin"; nodeId: string; value: unknown }
   /** A document that replaces the editor's, e.g. a restored version or a past run's data to debug. */
   | { type: "load"; document: WorkflowDocument; dirty?: boolean }
+  | { type: "settings"; settings: WorkflowSettings }
   | { type: "undo" }
   | { type: "redo" }
   | { type: "selectOnly"; id: string | null }
@@ -66,12 +71,14 @@ export function toFlowEdge(edge: WorkflowEdge): FlowEdge {
 }
 
 export function documentOf(
-  state: Pick<EditorState, "name" | "nodes" | "edges"> & Partial<Pick<EditorState, "tags" | "pinData">>,
+  state: Pick<EditorState, "name" | "nodes" | "edges"> &
+    Partial<Pick<EditorState, "tags" | "pinData">> & { settings?: WorkflowSettings },
 ): WorkflowDocument {
   // Pins of deleted nodes go with them (the server would drop them with a warning).
   const pins = Object.entries(state.pinData ?? {}).filter(([id]) => state.nodes.some((n) => n.id === id));
   return {
     name: state.name,
+    ...(state.settings ? { settings: state.settings } : {}),
     nodes: state.nodes.map((n) => ({ ...n.data.node, position: roundPosition(n.position) })),
     edges: state.edges.map((e) => ({
       id: e.id,
@@ -92,6 +99,7 @@ export function initialEditorState(document: WorkflowDocument): EditorState {
     name: document.name,
     tags: document.tags ?? [],
     pinData: document.pinData ?? {},
+    settings: document.settings ?? {},
     nodes: document.nodes.map((n) => toFlowNode(n)),
     edges: document.edges.map(toFlowEdge),
     history: createHistory(document),
@@ -119,6 +127,7 @@ function restore(state: EditorState, history: History<WorkflowDocument>): Editor
     name: doc.name,
     tags: doc.tags ?? [],
     pinData: doc.pinData ?? {},
+    settings: doc.settings ?? {},
     nodes,
     edges: doc.edges.map(toFlowEdge),
     history,
@@ -169,6 +178,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       if (action.dirty) return commit({ ...fresh, history: state.history, savedSerial: state.savedSerial });
       return fresh;
     }
+    case "settings":
+      return commit({ ...state, settings: action.settings });
     case "undo":
       return restore(state, undo(state.history));
     case "redo":

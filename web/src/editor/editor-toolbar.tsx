@@ -27,6 +27,8 @@ interface EditorToolbarProps {
   onRunWithInput: () => void;
   onToggleActive: (active: boolean) => void;
   onHelp: () => void;
+  /** Opens the workflow settings (error workflow, concurrency). */
+  onSettings: () => void;
   onTogglePalette: () => void;
   paletteOpen: boolean;
   execution: FollowedExecution | null;
@@ -140,6 +142,9 @@ export function EditorToolbar(props: EditorToolbarProps) {
       <Link to="/executions" search={{ workflowId: props.workflowId }} className="btn btn-ghost btn-sm">
         Executions
       </Link>
+      <button type="button" className="btn btn-ghost btn-sm" onClick={props.onSettings}>
+        Settings
+      </button>
       <button
         type="button"
         className={`btn btn-ghost btn-sm${props.historyOpen ? " is-on" : ""}`}

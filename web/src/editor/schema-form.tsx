@@ -6,6 +6,7 @@
  */
 import { useId } from "react";
 import { ExpressionInput } from "./expression-input";
+import { WORKFLOW_ID_FORMAT, WorkflowPicker } from "./workflow-picker";
 import {
   emptyValueFor,
   fieldKind,
@@ -135,19 +136,29 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
       );
       break;
     case "string":
-      control = (
-        <ExpressionInput
-          id={id}
-          value={typeof value === "string" ? value : ""}
-          label={hiddenLabel(hideLabel, label)}
-          placeholder={typeof schema.default === "string" ? schema.default : undefined}
-          onChange={(text) => set(text === "" && !required ? undefined : text)}
-          upstreamNames={context.upstreamNames}
-          multiline={kind.multiline}
-          invalid={Boolean(error)}
-          describedBy={describedBy}
-        />
-      );
+      control =
+        schema.format === WORKFLOW_ID_FORMAT ? (
+          <WorkflowPicker
+            id={id}
+            value={typeof value === "string" ? value : undefined}
+            label={hiddenLabel(hideLabel, label)}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+            onChange={(workflowId) => set(workflowId)}
+          />
+        ) : (
+          <ExpressionInput
+            id={id}
+            value={typeof value === "string" ? value : ""}
+            label={hiddenLabel(hideLabel, label)}
+            placeholder={typeof schema.default === "string" ? schema.default : undefined}
+            onChange={(text) => set(text === "" && !required ? undefined : text)}
+            upstreamNames={context.upstreamNames}
+            multiline={kind.multiline}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+          />
+        );
       break;
     case "any":
       control = (

@@ -21,6 +21,7 @@ import { workflowsApi } from "../api/workflows";
 import { toast } from "../components/toaster";
 import { ConfigPanel } from "./config-panel";
 import { HelpDialog, RunInputDialog } from "./dialogs";
+import { WorkflowSettingsDialog } from "./workflow-settings-dialog";
 import { uniqueId, uniqueName, upstreamNodeIds, wouldCreateCycle } from "./document";
 import {
   documentOf,
@@ -61,6 +62,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   const [problems, setProblems] = useState<SaveProblem[]>([]);
   const [helpOpen, setHelpOpen] = useState(false);
   const [runDialogOpen, setRunDialogOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 900);
   const [historyOpen, setHistoryOpen] = useState(false);
   const dirty = isDirty(state);
@@ -293,6 +295,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
             onRunWithInput={() => setRunDialogOpen(true)}
             onToggleActive={(active) => void setActive(active)}
             onHelp={() => setHelpOpen(true)}
+            onSettings={() => setSettingsOpen(true)}
             onTogglePalette={() => setPaletteOpen((open) => !open)}
             paletteOpen={paletteOpen}
             execution={live.execution}
@@ -372,6 +375,16 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
           </div>
         </div>
         <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+        <WorkflowSettingsDialog
+          open={settingsOpen}
+          workflowId={workflow.id}
+          settings={state.settings}
+          onClose={() => setSettingsOpen(false)}
+          onApply={(settings) => {
+            dispatch({ type: "settings", settings });
+            setSettingsOpen(false);
+          }}
+        />
         <UnsavedChangesGuard dirty={dirty} save={save} />
         <RunInputDialog
           open={runDialogOpen}

@@ -44,6 +44,7 @@ import { nodeStepConfig } from "./step-config";
 import { boundJson } from "./bounded-json";
 import { ERROR_HANDLE } from "./workflow-document";
 import { ALL_BRANCHES, RunPlan, type NodeOutcome } from "./run-plan";
+import { runEndSteps } from "./run-end";
 import { parseSnapshot, type SnapshotEdge, type SnapshotNode } from "./snapshot";
 
 /**
@@ -104,6 +105,7 @@ export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
       const failure = await new GraphRun(env, step, loaded).run();
       await durableStep(step, "execution:finish", () => finishRun(env, loaded!, failure));
       finished = true;
+      await runEndSteps(env, step, executionId, failure !== null);
       // The instance must end errored when the execution did, so D1 and Workflows tell the same story.
       if (failure)
         throw new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
@@ -114,6 +116,7 @@ export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
         await durableStep(step, "execution:finish", () =>
           finishRun(env, loaded ?? ({ executionId, workflowId: "" } as LoadedRun), failure),
         );
+        await runEndSteps(env, step, executionId, true);
       }
       throw err;
     }

@@ -18,7 +18,17 @@ import { publishExecutionRow } from "./live-state";
 import { parseSnapshot } from "./snapshot";
 
 export type ExecutionMode =
-  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "github" | "rss" | "retry";
+  | "manual"
+  | "webhook"
+  | "webhookTest"
+  | "schedule"
+  | "stripe"
+  | "googleForm"
+  | "github"
+  | "rss"
+  | "retry"
+  | "error"
+  | "subworkflow";
 
 export interface StartExecutionRequest {
   userId: string;
@@ -31,6 +41,15 @@ export interface StartExecutionRequest {
   /** Pin to this version; by default the workflow's current (newest saved) version. */
   version?: number;
   retryOf?: string;
+  /**
+   * A fixed id for this execution, for starts made from inside a durable step (error workflows,
+   * sub-workflows): a retried or replayed step asks again with the same id and starts nothing new.
+   */
+  executionId?: string;
+  /** The execution whose executeWorkflow node starts this one (mode `subworkflow`). */
+  parentExecutionId?: string;
+  /** Origin (`https://host`) of the request behind this run, for the links it builds. */
+  origin?: string | null;
   /** nodeId → output recorded as already succeeded (retry `fromFailed`); those nodes do not run again. */
   reuse?: Record<string, unknown>;
 }
@@ -55,6 +74,8 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
   googleForm: "googleForm",
   github: "github",
   rss: "rss",
+  error: "error",
+  subworkflow: "subworkflow",
 };
 
 /**
@@ -79,7 +100,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
-  const executionId = crypto.randomUUID();
+  const executionId = req.executionId ?? crypto.randomUUID();
   const queued = await insertExecution(db, {
     id: executionId,
     workflowId: workflow.id,
@@ -90,19 +111,45 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     triggerNodeId,
     triggerData: req.triggerData ?? null,
     retryOf: req.retryOf ?? null,
+    parentExecutionId: req.parentExecutionId ?? null,
+    origin: req.origin ?? null,
   });
-  if (req.reuse) await recordReusedOutputs(db, executionId, document, req.reuse);
+  if (req.reuse && queued) await recordReusedOutputs(db, executionId, document, req.reuse);
 
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
   } catch (err) {
+    // A start with a fixed id that is asked again (a retried step) finds its instance already there.
+    if (req.executionId && (await instanceExists(env, executionId))) return { executionId };
+    // Leave the queued row to the step's next attempt, which creates the instance with the same id.
+    if (req.executionId)
+      throw new ExecutionStartError("start_failed", `Could not start the run: ${String(err)}`);
     const message = `Could not start the run: ${err instanceof Error ? err.message : String(err)}`;
     await publishExecutionRow(env, await finishExecution(db, executionId, "error", { message }, new Date()));
     throw new ExecutionStartError("start_failed", message);
   }
   // Tells the workflow's room (and so any open editor) that this execution exists.
-  await publishExecutionRow(env, queued);
+  if (queued) await publishExecutionRow(env, queued);
   return { executionId };
+}
+
+async function instanceExists(env: Env, executionId: string): Promise<boolean> {
+  try {
+    await env.RUN_WORKFLOW.get(executionId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A UUID-shaped id derived from `seed` (SHA-256): the same seed always names the same execution, which
+ * makes starts from durable steps exactly-once (see `StartExecutionRequest.executionId`).
+ */
+export async function derivedExecutionId(seed: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(seed)));
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function findTriggerNode(document: unknown, mode: ExecutionMode): string | undefined {

@@ -80,6 +80,29 @@ export const TagsSchema = z
  * value is its output. Pins naming no node of the document are dropped at save (with a warning).
  */
 export const PinDataSchema = z.record(z.string().min(1), z.unknown());
+/** Largest `settings.maxConcurrency`: runs of one workflow allowed at once. */
+export const MAX_CONCURRENCY = 100;
+
+/**
+ * Workflow-wide settings. `errorWorkflowId` and `maxConcurrency` are checked further at save (same owner,
+ * an `errorTrigger` in it, not the workflow itself). Unknown keys are dropped.
+ */
+export const WorkflowSettingsSchema = z.object({
+  errorWorkflowId: z
+    .string()
+    .min(1)
+    .max(100)
+    .nullish()
+    .describe("A workflow of yours with an errorTrigger: started once for every failed execution"),
+  maxConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENCY)
+    .nullish()
+    .describe("At most this many executions of the workflow run at once; the others wait queued"),
+});
+export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
 
 export const WorkflowDocumentSchema = z.object({
   name: z
@@ -92,6 +115,7 @@ export const WorkflowDocumentSchema = z.object({
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
   tags: TagsSchema.optional(),
   pinData: PinDataSchema.optional(),
+  settings: WorkflowSettingsSchema.optional(),
 });
 
 export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;

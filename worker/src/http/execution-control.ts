@@ -112,6 +112,7 @@ executionControlApp.openapi(
       triggerNodeId: row.triggerNodeId ?? undefined,
       triggerData: row.triggerData,
       retryOf: row.id,
+      origin: new URL(c.req.url).origin,
     };
     if (mode === "latest") return c.json(await start(c.env, base), 201);
     if (row.status === "success") {

@@ -71,6 +71,7 @@ executionsApp.openapi(
       workflowId: c.req.valid("param").id,
       mode: "manual",
       triggerData: body ?? {},
+      origin: new URL(c.req.url).origin,
     });
     return c.json({ executionId }, 201);
   },

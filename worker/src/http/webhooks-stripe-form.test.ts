@@ -55,6 +55,7 @@ describe("stripeTrigger intake", () => {
         mode: "stripe",
         triggerNodeId: "trigger",
         triggerData: event("evt_good"),
+        origin: "http://local.test",
       },
     ]);
   });

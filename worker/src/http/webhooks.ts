@@ -83,6 +83,7 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       mode: decision.mode,
       triggerNodeId: target.node.id,
       triggerData: decision.triggerData,
+      origin: new URL(c.req.url).origin,
     }));
   } catch (err) {
     // Without a run the claim would swallow the event for good; give it back so the sender's retry counts.

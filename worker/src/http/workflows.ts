@@ -15,6 +15,7 @@ import {
   WorkflowDocumentSchema as DocumentSchema,
   WorkflowEdgeSchema as EdgeSchema,
   WorkflowNodeSchema as NodeSchema,
+  WorkflowSettingsSchema as SettingsSchema,
 } from "../engine/workflow-document";
 import { toBase64Url } from "../auth/password";
 import { getDb } from "../storage/db";
@@ -35,6 +36,7 @@ import {
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
 import { assertNodeCredentials } from "./credential-errors";
+import { assertWorkflowSettings } from "./workflow-settings";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -47,6 +49,7 @@ workflowsApp.use("/workflows/*", requireUser);
 const WorkflowDocumentSchema = DocumentSchema.openapi("WorkflowDocument");
 const WorkflowNodeSchema = NodeSchema.openapi("WorkflowNode");
 const WorkflowEdgeSchema = EdgeSchema.openapi("WorkflowEdge");
+const WorkflowSettingsSchema = SettingsSchema.openapi("WorkflowSettings");
 
 const WorkflowSummary = z
   .object({
@@ -66,6 +69,7 @@ const SaveWarning = z
 export const Workflow = WorkflowSummary.extend({
   nodes: z.array(WorkflowNodeSchema),
   edges: z.array(WorkflowEdgeSchema),
+  settings: WorkflowSettingsSchema,
   pinData: PinDataSchema.optional(),
   warnings: z.array(SaveWarning).optional().openapi({ description: "Only when the save changed something" }),
 }).openapi("Workflow");
@@ -82,12 +86,14 @@ const saveErrors = {
   413: errorResponse("`payload_too_large`: the body is over the limit"),
   422: errorResponse(
     "`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field " +
-      "(field `credentialId`: another user's credential, or a type the node does not take)",
+      "(field `credentialId`: another user's credential, or a type the node does not take; field " +
+      "`settings.errorWorkflowId`: not a workflow of yours with an errorTrigger, or this workflow itself; " +
+      "`settings.maxConcurrency`: out of 1..100)",
   ),
 };
 const tags = ["Workflows"];
 
-const summary = (w: Omit<WorkflowRow, "pinData">) => ({
+const summary = (w: Omit<WorkflowRow, "settings" | "pinData">) => ({
   id: w.id,
   name: w.name,
   active: w.active,
@@ -101,6 +107,7 @@ export const full = (w: StoredWorkflow, warnings: SaveWarning[] = []) => ({
   ...summary(w),
   nodes: w.nodes,
   edges: w.edges,
+  settings: w.settings,
   ...(w.pinData && Object.keys(w.pinData).length > 0 ? { pinData: w.pinData } : {}),
   ...(warnings.length > 0 ? { warnings } : {}),
 });
@@ -258,6 +265,7 @@ for (const [path, what] of [
       const db = getDb(c.env.DB);
       const { doc, warnings } = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
+      await assertWorkflowSettings(db, c.var.userId, doc.settings);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id), warnings), 201);
     },
@@ -305,6 +313,7 @@ workflowsApp.openapi(
     if (!row) throw notFound("Workflow");
     const { doc, warnings } = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
+    await assertWorkflowSettings(db, c.var.userId, doc.settings, id);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id), warnings), 200);
   },
@@ -401,6 +410,7 @@ workflowsApp.openapi(
         name: wf.name,
         nodes,
         edges: wf.edges,
+        settings: wf.settings,
         tags: wf.tags ?? [],
         ...(wf.pinData ? { pinData: wf.pinData } : {}),
       },

@@ -8,9 +8,23 @@ import type { LogLine } from "../sandbox/console-lines";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
 
-/** How a trigger node is started; absent on every non-trigger node. */
-/** `github` is called at a webhook URL; `rss` is polled by the cron handler. */
-export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm" | "github" | "rss";
+/**
+ * How a trigger node is started; absent on every non-trigger node. `github` is called at a webhook URL;
+ * `rss` is polled by the cron handler; `error`: by the failure of a workflow that names this one as its
+ * error workflow; `subworkflow`: by another workflow's executeWorkflow node.
+ */
+export const TRIGGER_KINDS = [
+  "manual",
+  "webhook",
+  "schedule",
+  "stripe",
+  "googleForm",
+  "github",
+  "rss",
+  "error",
+  "subworkflow",
+] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /** What the engine hands to `run`. Parameters arrive with every `{{ }}` expression already evaluated. */
 export interface NodeRunContext<P> {

@@ -25,6 +25,7 @@ import { telegram } from "./telegram";
 import { githubTrigger } from "./github-trigger";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
+import { errorTrigger } from "./error-trigger";
 
 export const nodeTypes = {
   manualTrigger,
@@ -49,6 +50,7 @@ export const nodeTypes = {
   githubTrigger,
   forEach,
   stopAndError,
+  errorTrigger,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

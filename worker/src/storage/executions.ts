@@ -39,13 +39,20 @@ export async function findWorkflowVersionDocument(db: Db, workflowId: string, ve
 
 // ---- Executions -----------------------------------------------------------------------------------
 
-/** Inserts the row and returns it as stored (what to publish, without reading it again). */
+/**
+ * Inserts the row and returns it as stored (what to publish, without reading it again); null when a row
+ * with this id already exists (a start with a fixed id asked again).
+ */
 export async function insertExecution(
   db: Db,
   row: typeof workflowExecution.$inferInsert,
-): Promise<ExecutionRow> {
-  const [inserted] = await db.insert(workflowExecution).values(row).returning();
-  return inserted;
+): Promise<ExecutionRow | null> {
+  const [inserted] = await db
+    .insert(workflowExecution)
+    .values(row)
+    .onConflictDoNothing({ target: workflowExecution.id })
+    .returning();
+  return inserted ?? null;
 }
 
 export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {

@@ -119,6 +119,8 @@ export const workflow = sqliteTable(
      * not in the version snapshots: pins are editing state, and a run reads the current ones when it starts.
      */
     pinData: text("pin_data", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** The document's `settings` (errorWorkflowId, maxConcurrency, ...), as last saved. */
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -261,6 +263,10 @@ export const workflowExecution = sqliteTable(
     retryOf: text("retry_of"),
     /** `POST /run?until=<nodeId>`: only the nodes on the way to this node run. */
     runUntil: text("run_until"),
+    /** Set on a sub-workflow run (mode `subworkflow`): the execution whose executeWorkflow node started it. */
+    parentExecutionId: text("parent_execution_id"),
+    /** Origin (`https://host`) of the request that started the run, for links it builds (resume URLs). */
+    origin: text("origin"),
     error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
@@ -270,6 +276,7 @@ export const workflowExecution = sqliteTable(
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
+    index("execution_parent_idx").on(t.parentExecutionId),
   ],
 );
 
@@ -313,4 +320,20 @@ export const triggerClaim = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
+
+/**
+ * Resume URLs used (`/webhooks/resume/<token>`): a token is bound to one execution and event, and the
+ * primary key lets exactly one POST claim it, so a second click delivers nothing.
+ */
+export const resumeTokenUse = sqliteTable(
+  "resume_token_use",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.event] })],
 );

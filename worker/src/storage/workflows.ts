@@ -17,9 +17,14 @@ const D1_MAX_PARAMS = 100;
 export type WorkflowRow = typeof workflow.$inferSelect;
 /** A stored node: the document's node with its server-assigned `webhookId`. */
 export type StoredNode = WorkflowNode & { webhookId?: string | null };
-export type StoredDocument = Omit<WorkflowDocument, "nodes"> & { nodes: StoredNode[] };
-export type StoredWorkflow = Omit<WorkflowRow, "pinData"> &
-  Pick<StoredDocument, "nodes" | "edges" | "pinData">;
+export type StoredDocument = Omit<WorkflowDocument, "nodes" | "settings"> & {
+  nodes: StoredNode[];
+  settings?: WorkflowDocument["settings"];
+};
+export type StoredWorkflow = Omit<WorkflowRow, "settings" | "pinData"> &
+  Pick<StoredDocument, "nodes" | "edges" | "pinData"> & {
+    settings: NonNullable<WorkflowDocument["settings"]>;
+  };
 
 /** `?search=` (case-insensitive substring of the name) and `?tag=` (case-insensitive, exact tag). */
 export interface WorkflowFilter {
@@ -88,6 +93,7 @@ export async function getWorkflow(db: Db, userId: string, id: string): Promise<S
   return {
     ...rest,
     ...(pinData ? { pinData } : {}),
+    settings: (row.settings ?? {}) as NonNullable<WorkflowDocument["settings"]>,
     nodes: nodeRows.map((n) =>
       dropNullish({
         id: n.id,
@@ -133,6 +139,7 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
       name: doc.name,
       tags: doc.tags ?? [],
       pinData: doc.pinData ?? null,
+      settings: doc.settings ?? {},
       active: false,
       version: 1,
       createdAt: now,
@@ -167,7 +174,14 @@ export async function replaceWorkflow(
   await runBatch(db, [
     db
       .update(workflow)
-      .set({ name: doc.name, tags: doc.tags ?? [], pinData: doc.pinData ?? null, version, updatedAt: now })
+      .set({
+        name: doc.name,
+        tags: doc.tags ?? [],
+        pinData: doc.pinData ?? null,
+        settings: doc.settings ?? {},
+        version,
+        updatedAt: now,
+      })
       .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
     db.delete(edge).where(eq(edge.workflowId, id)),
     db.delete(node).where(eq(node.workflowId, id)),
