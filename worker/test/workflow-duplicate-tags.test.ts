@@ -88,7 +88,7 @@ describe("tags and search", () => {
       expect(res.status).toBe(422);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe("invalid_workflow");
-      expect(body.error.message).toMatch(/tags/);
+      expect(body.error.message).toMatch(/tags/i);
     }
     const after = (await (await ada.fetch(`/api/workflows/${wf.id}`)).json()) as Saved;
     expect(after).toMatchObject({ version: 1, tags: ["a", "b"] });
