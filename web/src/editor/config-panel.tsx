@@ -5,7 +5,7 @@
  */
 import { nameProblem } from "../lib/names";
 import { useId } from "react";
-import type { ExecutionStep } from "../api/executions";
+import type { ConsoleLine, ExecutionStep } from "../api/executions";
 import { acceptedCredentialTypes, hasWebhookUrl, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowNode } from "../api/types";
 import { JsonViewer } from "../components/json-viewer";
@@ -293,10 +293,27 @@ function RunData({ step, run }: { step: ExecutionStep | null; run: NodeRunState 
           <JsonViewer value={step.input} label="Input" />
           <h4 className="run-data-title">Output</h4>
           <JsonViewer value={step.output} label="Output" />
+          {step.logs && step.logs.length > 0 && <ConsoleOutput lines={step.logs} />}
         </>
       ) : (
         <p className="muted">Input and output appear when the run has recorded this step.</p>
       )}
     </section>
+  );
+}
+
+/** A code node's console lines, in order, marked by level. */
+function ConsoleOutput({ lines }: { lines: ConsoleLine[] }) {
+  return (
+    <>
+      <h4 className="run-data-title">Console</h4>
+      <ol className="console-lines" aria-label="Console" data-testid="console-lines">
+        {lines.map((line, i) => (
+          <li key={i} className={`console-line console-${line.level}`}>
+            <span className="console-level">{line.level}</span> {line.message}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

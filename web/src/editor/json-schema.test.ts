@@ -23,6 +23,14 @@ describe("form fields from JSON Schemas", () => {
     expect(fieldKind({ type: "object", properties: {}, additionalProperties: false }).kind).toBe("object");
   });
 
+  it("draws a string marked text/javascript as a code editor, other strings as text", () => {
+    expect(fieldKind({ type: "string", contentMediaType: "text/javascript" })).toEqual({
+      kind: "code",
+      language: "javascript",
+    });
+    expect(fieldKind({ type: "string", contentMediaType: "text/plain" }).kind).toBe("string");
+  });
+
   it("labels fields from their names and uses defaults for new list items", () => {
     expect(labelFor("timeoutMs")).toBe("Timeout ms");
     expect(labelFor("keepInput")).toBe("Keep input");

@@ -12,6 +12,8 @@ export interface JsonSchema {
   optionLabels?: Record<string, string>;
   const?: unknown;
   format?: string;
+  /** `text/javascript` marks a string that is JavaScript (the code node's `code`): drawn as a code editor. */
+  contentMediaType?: string;
   pattern?: string;
   minimum?: number;
   maximum?: number;
@@ -34,6 +36,7 @@ export type FieldKind =
   | { kind: "boolean" }
   | { kind: "number"; integer: boolean }
   | { kind: "string"; multiline: boolean }
+  | { kind: "code"; language: "javascript" }
   | { kind: "record"; values: JsonSchema }
   | { kind: "object"; properties: [string, JsonSchema][]; required: Set<string> }
   | { kind: "list"; items: JsonSchema }
@@ -79,6 +82,7 @@ export function fieldKind(input: JsonSchema): FieldKind {
     case "integer":
       return { kind: "number", integer: type === "integer" };
     case "string":
+      if (schema.contentMediaType === "text/javascript") return { kind: "code", language: "javascript" };
       return { kind: "string", multiline: (schema.maxLength ?? 0) > 200 };
     case "array":
       return { kind: "list", items: schema.items ?? {} };

@@ -5,6 +5,7 @@
  * `parameters.<path>` is shown under that field.
  */
 import { useId } from "react";
+import { CodeField } from "./code-field";
 import { ExpressionInput } from "./expression-input";
 import { WORKFLOW_ID_FORMAT, WorkflowPicker } from "./workflow-picker";
 import {
@@ -159,6 +160,19 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
             describedBy={describedBy}
           />
         );
+      break;
+    case "code":
+      control = (
+        <CodeField
+          id={id}
+          value={typeof current === "string" ? current : ""}
+          label={label}
+          onChange={(text) => set(text)}
+          upstreamNames={context.upstreamNames}
+          invalid={Boolean(error)}
+          describedBy={describedBy}
+        />
+      );
       break;
     case "any":
       control = (
