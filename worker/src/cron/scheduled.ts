@@ -11,6 +11,7 @@
  *
  * Workflows, activation and cron expressions are read fresh each tick, so edits apply the next minute.
  */
+import { deleteEndedWindows } from "../storage/rate-limits";
 import { Cron } from "croner";
 import { scheduleTrigger } from "../nodes/schedule-trigger";
 import { getDb, type Db } from "../storage/db";
@@ -35,6 +36,8 @@ export const MISSED_SLOT_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
  */
 export const CLAIM_RETENTION_MS = {
   "schedule:": 2 * MISSED_SLOT_LOOKBACK_MS,
+  // Timestamped webhook HMAC signatures: kept past their 5-minute window, after which they are refused anyway.
+  "hmac:": 15 * 60_000,
   stripe: 30 * MISSED_SLOT_LOOKBACK_MS,
   // GitHub lets a person redeliver a delivery for days; keep the delivery ids as long as Stripe's.
   github: 30 * MISSED_SLOT_LOOKBACK_MS,
@@ -54,6 +57,7 @@ export function createScheduledHandler(services: TriggerServices) {
     // Once an hour is plenty for housekeeping.
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) {
       ctx.waitUntil(forgetOldClaims(env, controller.scheduledTime));
+      ctx.waitUntil(deleteEndedWindows(getDb(env.DB), controller.scheduledTime));
     }
   };
 }

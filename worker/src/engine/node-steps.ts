@@ -16,6 +16,7 @@ import { maskedOutput, maskErrorInPlace } from "./masking";
 import { credentialForStep } from "./node-credential";
 import { errorMessage, requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
+import { createOutboundConnect } from "./outbound-connect";
 import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
@@ -71,6 +72,7 @@ export async function runNodeAttempt(
       trigger,
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
+      connect: createOutboundConnect(ref.env),
       event: args.event,
       nodes: args.scope.nodes,
       item: args.scope.item,

@@ -21,6 +21,7 @@ import { readLimitedBody } from "../triggers/request-body";
 import type { TriggerServices } from "../triggers/services";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
+import { enforceRateLimits } from "./rate-limit";
 
 /** How long `respond: "lastNode"` holds the caller before answering 202 with the execution id. */
 export const LAST_NODE_WAIT_MS = 30_000;
@@ -48,6 +49,8 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   ) {
     throw new ApiError(404, "not_found", "Webhook not found (or its workflow is not active)");
   }
+  // Per owner, before reading the body: a flood at one user's URLs costs one counter write per call.
+  await enforceRateLimits(c, [["webhookIntake", target.workflow.userId]]);
   const parsed = nodeType.parameters.safeParse(target.node.parameters);
   if (!parsed.success)
     throw new ApiError(503, "trigger_not_configured", `Node "${target.node.name}" has invalid parameters`);
@@ -132,6 +135,7 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
     404: json(error, "Unknown webhook id, or (live URL) the workflow is not active"),
     405: json(error, "Method other than the trigger's"),
     413: json(error, "Body over 1 MiB"),
+    429: json(error, "Too many calls to this user's webhooks (`Retry-After` says when to try again)"),
     500: json(error, "respond=lastNode and the run failed (details.executionId)"),
   };
   const params = z.object({ webhookId: z.string().openapi({ description: "The trigger node's webhookId" }) });

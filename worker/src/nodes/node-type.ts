@@ -4,6 +4,7 @@
  * the node's durable step. Add one with one file here, its test beside it, and one line in `registry.ts`.
  */
 import type { z } from "zod";
+import type { OutboundConnect } from "../engine/outbound-connect";
 import type { LogLine } from "../sandbox/console-lines";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
@@ -39,6 +40,8 @@ export interface NodeRunContext<P> {
   credential?: { type: string; data: Record<string, unknown> };
   /** Outbound HTTP for nodes that call the outside world (refuses private networks in production). */
   fetch: typeof fetch;
+  /** Outbound TCP for nodes that speak a protocol (SMTP, PostgreSQL); same private-network rule as `fetch`. */
+  connect?: OutboundConnect;
   signal?: AbortSignal;
   /** For a node with a `pause` of kind `event`: the payload of the event that resumed it. */
   event?: unknown;

@@ -23,6 +23,7 @@ import { discord } from "./discord";
 import { code } from "./code";
 import { telegram } from "./telegram";
 import { githubTrigger } from "./github-trigger";
+import { email } from "./email";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -48,6 +49,7 @@ export const nodeTypes = {
   code,
   telegram,
   githubTrigger,
+  email,
   forEach,
   stopAndError,
   errorTrigger,

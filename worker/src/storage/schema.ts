@@ -337,3 +337,18 @@ export const resumeTokenUse = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.executionId, t.event] })],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting: one fixed-window counter per key (`signIn:ip:<ip>`, `runStart:user:<id>`, …). D1 is
+// the one place every isolate sees, so the count is global, not per isolate (http/rate-limit.ts).
+// ---------------------------------------------------------------------------------------------
+export const rateLimit = sqliteTable(
+  "rate_limit",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    /** When the current window ends (ms): the next hit after it starts a new window at 1. */
+    resetAt: integer("reset_at").notNull(),
+  },
+  (t) => [index("rate_limit_reset_idx").on(t.resetAt)],
+);
