@@ -188,6 +188,70 @@ if (!haveChromium && requireChromium) {
       await shot("editor-labelled-options.png");
     });
 
+    it("opens on the latest run's data: input | parameters | output side by side, JSON or table", async () => {
+      const created = await apiFetch<Workflow>(page, "/api/workflows", {
+        method: "POST",
+        body: {
+          name: "Shows data",
+          nodes: [
+            { id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} },
+            {
+              id: "s",
+              type: "set",
+              name: "Shape",
+              position: { x: 260, y: 0 },
+              parameters: {
+                fields: { rows: "{{ [{ 'sku': 'A1', 'qty': $json.n }, { 'sku': 'B2', 'qty': 2 }] }}" },
+              },
+            },
+          ],
+          edges: [{ id: "e", source: "t", target: "s" }],
+        },
+      });
+      const id = created.body.id;
+      const run = await apiFetch<{ executionId: string }>(page, `/api/workflows/${id}/run`, {
+        method: "POST",
+        body: { n: 7 },
+      });
+      await expect
+        .poll(
+          async () =>
+            (await apiFetch<{ status: string }>(page, `/api/executions/${run.body.executionId}`)).body.status,
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBe("success");
+
+      // Reopening the editor paints the finished run and has each node's data, with nothing run again.
+      await page.goto(`${baseUrl}/workflows/${id}`);
+      await page.waitForSelector('[data-testid="node-s"][data-status="success"]');
+      await page.getByTestId("node-s").click();
+      await page.getByRole("tab", { name: "Output" }).click();
+      await expect.poll(() => page.getByTestId("node-output").textContent()).toContain("A1");
+
+      // Expand: input | parameters | output in three columns; the output as a table with a column per key.
+      await page.getByRole("button", { name: "Expand" }).click();
+      await page.locator(".config-columns").waitFor();
+      await expect.poll(() => page.getByTestId("node-input").textContent()).toContain("7");
+      const output = page.getByTestId("node-output");
+      await output.getByRole("button", { name: "Table" }).click();
+      await shot("editor-node-view-wide.png");
+      const headers = await output.locator("th").allTextContents();
+      expect(headers).toEqual(["rows"]);
+      // Resizing by keyboard on the panel's edge narrows it back to tabs.
+      const edge = page.getByRole("separator", { name: "Resize the node panel" });
+      await page.getByRole("button", { name: "Narrow" }).click();
+      await page.getByRole("tab", { name: "Parameters" }).waitFor();
+      const before = Number(await edge.getAttribute("aria-valuenow"));
+      await edge.focus();
+      await page.keyboard.press("ArrowLeft");
+      expect(Number(await edge.getAttribute("aria-valuenow"))).toBe(before + 40);
+      await shot("editor-node-view-narrow.png");
+      const executions = await apiFetch<{ items: unknown[] }>(page, `/api/executions?workflowId=${id}`);
+      expect(executions.body.items).toHaveLength(1);
+    });
+
     it("creates an API key shown once, lists it without the key, and revokes it", async () => {
       await page.goto(`${baseUrl}/workflows`);
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" }).click();

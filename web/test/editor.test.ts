@@ -178,8 +178,8 @@ if (!haveChromium && requireChromium) {
 
       // Clicking a node shows its input and output.
       await openNode(page, post);
-      const runData = page.getByTestId("run-data");
-      await runData.getByText("Output").waitFor();
+      await page.getByRole("tab", { name: "Output" }).click();
+      const runData = page.getByTestId("node-output");
       await expect.poll(() => runData.textContent()).toContain("/orders");
       await shot("editor-node-output.png");
 
