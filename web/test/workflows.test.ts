@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromiumPath, haveChromium, launchBrowser, requireChromium } from "./support/browser";
+import { haveChromium, launchBrowser, missingChromium } from "./support/browser";
 
 type WorkflowPage = { items: { id: string; name: string; active: boolean; version: number }[] };
 const listWorkflows = (page: Page) =>
@@ -14,19 +14,8 @@ const listWorkflows = (page: Page) =>
 
 const artifacts = resolve(import.meta.dirname, "../../test-artifacts");
 
-if (!haveChromium && requireChromium) {
-  describe("browser", () => {
-    it("has chromium to run the browser tests", () => {
-      throw new Error(
-        `CI=true but ${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium)`,
-      );
-    });
-  });
-} else if (!haveChromium) {
-  console.warn(`\n⚠ Skipping browser tests: ${chromiumPath} not found (apt-get install -y chromium).\n`);
-  describe.skip("browser: workflows", () => {
-    it("signs up and manages workflows through the UI", () => {});
-  });
+if (!haveChromium) {
+  missingChromium("browser: workflows");
 } else {
   describe("browser: workflows", () => {
     const baseUrl = inject("baseUrl");

@@ -10,17 +10,15 @@
  * sandboxed code reached nothing);
  * anything else echoes `{ method, path, query, headers, body }`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
+import { listenOnFreePort } from "./fakes/listen";
 
 declare module "vitest" {
   export interface ProvidedContext {
     echoServerUrl: string;
   }
 }
-
-/** The project's assigned port range first; an OS-chosen port only if all of them are taken. */
-const PORTS = [8821, 8822, 8823, 8824, 8825, 8826, 8827, 8828, 8829, 0];
 
 /** Calls seen per `/flaky/<key>/…` key: a real upstream that fails a set number of times, then recovers. */
 const flakyCalls = new Map<string, number>();
@@ -30,29 +28,13 @@ const probeHits = new Map<string, number>();
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const slowTimers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => void answer(req, res, slowTimers));
-  const port = await listenOnFirstFree(server);
+  const port = await listenOnFreePort(server);
   project.provide("echoServerUrl", `http://127.0.0.1:${port}`);
   return async () => {
     for (const timer of slowTimers) clearTimeout(timer);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-}
-
-async function listenOnFirstFree(server: Server): Promise<number> {
-  for (const port of PORTS) {
-    const bound = await new Promise<number | null>((resolve) => {
-      const onError = () => resolve(null);
-      server.once("error", onError);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", onError);
-        const address = server.address();
-        resolve(typeof address === "object" && address !== null ? address.port : null);
-      });
-    });
-    if (bound !== null) return bound;
-  }
-  throw new Error("echo server: no free port");
 }
 
 async function answer(

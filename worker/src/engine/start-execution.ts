@@ -43,7 +43,8 @@ export interface StartExecutionRequest {
   retryOf?: string;
   /**
    * A fixed id for this execution, for starts made from inside a durable step (error workflows,
-   * sub-workflows): a retried or replayed step asks again with the same id and starts nothing new.
+   * sub-workflows): a retried or replayed step asks again with the same id and starts nothing new. Also
+   * the id a trigger claim named before the run existed (so an orphaned claim can be recognised).
    */
   executionId?: string;
   /** The execution whose executeWorkflow node starts this one (mode `subworkflow`). */

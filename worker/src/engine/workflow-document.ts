@@ -101,6 +101,11 @@ export const WorkflowSettingsSchema = z.object({
     .max(MAX_CONCURRENCY)
     .nullish()
     .describe("At most this many executions of the workflow run at once; the others wait queued"),
+  /** `"none"`: successful runs are deleted a minute after they finish; failed runs are always kept. */
+  saveSuccessfulRuns: z
+    .enum(["all", "none"])
+    .optional()
+    .describe('"none": successful runs are deleted a minute after they finish (failed ones are kept)'),
 });
 export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
 
@@ -115,6 +120,7 @@ export const WorkflowDocumentSchema = z.object({
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
   tags: TagsSchema.optional(),
   pinData: PinDataSchema.optional(),
+  /** Omitted on `PUT`: the saved settings stay as they are. */
   settings: WorkflowSettingsSchema.optional(),
 });
 

@@ -12,8 +12,7 @@ import { isFinishedExecution } from "../storage/statuses";
 import {
   claimTrigger,
   findWebhookTarget,
-  recordClaimExecution,
-  releaseClaim,
+  releaseClaimUnlessRecorded,
   type ClaimKey,
 } from "../storage/triggers";
 import { acceptedMethod, decideIntake } from "../triggers/intake";
@@ -74,13 +73,17 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   const claim: ClaimKey | null = decision.claimKey
     ? { workflowId: target.workflow.id, nodeId: target.node.id, claimKey: decision.claimKey }
     : null;
-  if (claim && !(await claimTrigger(db, claim))) {
+  // The claim names its run before the run exists, so a crash in between leaves a claim the reconciler
+  // can tell is orphaned and release (the sender's redelivery then starts the run).
+  const plannedId = claim ? crypto.randomUUID() : undefined;
+  if (claim && !(await claimTrigger(db, claim, plannedId))) {
     return c.json({ received: true, started: false, reason: "event already received" }, 200);
   }
 
   let executionId: string;
   try {
     ({ executionId } = await services.startExecution(c.env, {
+      ...(plannedId && { executionId: plannedId }),
       userId: target.workflow.userId,
       workflowId: target.workflow.id,
       mode: decision.mode,
@@ -89,11 +92,11 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       origin: new URL(c.req.url).origin,
     }));
   } catch (err) {
-    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts.
-    if (claim) await releaseClaim(db, claim);
+    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
+    // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
+    if (claim) await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
-  if (claim) await recordClaimExecution(db, claim, executionId);
 
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
 

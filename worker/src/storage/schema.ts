@@ -271,9 +271,14 @@ export const workflowExecution = sqliteTable(
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** When the reconciler last compared this unfinished row with its Workflow instance. */
+    checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
+    // The reconciler's queue (unfinished rows, least recently checked first) and retention's cut-off.
+    index("execution_status_checked_idx").on(t.status, t.checkedAt),
+    index("execution_created_idx").on(t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
     index("execution_parent_idx").on(t.parentExecutionId),

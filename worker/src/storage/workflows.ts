@@ -174,11 +174,13 @@ export async function replaceWorkflow(
   await runBatch(db, [
     db
       .update(workflow)
+      // A document without `settings` (an editor that does not know them) keeps the saved ones; tags and
+      // pins are replaced like nodes and edges (none sent: none kept).
       .set({
         name: doc.name,
         tags: doc.tags ?? [],
         pinData: doc.pinData ?? null,
-        settings: doc.settings ?? {},
+        ...(doc.settings && { settings: doc.settings }),
         version,
         updatedAt: now,
       })
