@@ -21,6 +21,7 @@ import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
+import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
 import { realTriggerServices } from "../triggers/real-services";
 
@@ -31,6 +32,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError(apiErrorHandler);
+  app.use("*", securityHeaders);
   app.use(
     "/api/*",
     bodyLimit({
