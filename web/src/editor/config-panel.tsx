@@ -16,6 +16,7 @@ import { useNodeOverlay, type NodeRunState } from "./node-overlay";
 import { STATUS_LABELS } from "../components/status-badge";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
+import { ListenForTestEvent } from "./listen-for-test-event";
 
 export interface NodeProblem {
   field?: string;
@@ -29,6 +30,10 @@ interface ConfigPanelProps {
   takenNames: Set<string>;
   problems: NodeProblem[];
   step: ExecutionStep | null;
+  /** The execution the editor follows now (for "Listen for test event"). */
+  latestExecutionId: string | null;
+  /** No unsaved changes (the test URL runs the saved draft). */
+  saved: boolean;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
   onClose: () => void;
 }
@@ -101,7 +106,13 @@ export function ConfigPanel(props: ConfigPanelProps) {
         {errors.name && !nameError && <span className="field-error">{errors.name}</span>}
       </div>
 
-      {hasWebhookUrl(info) && <WebhookUrls webhookId={node.webhookId} />}
+      {hasWebhookUrl(info) && (
+        <WebhookUrls
+          webhookId={node.webhookId}
+          latestExecutionId={props.latestExecutionId}
+          saved={props.saved}
+        />
+      )}
 
       <section className="config-section" aria-label="Parameters">
         <h3 className="config-section-title">Parameters</h3>
@@ -214,7 +225,15 @@ function DataTabs({ tab, onTab }: { tab: DataTab; onTab: (tab: DataTab) => void 
   );
 }
 
-function WebhookUrls({ webhookId }: { webhookId: string | null | undefined }) {
+function WebhookUrls({
+  webhookId,
+  latestExecutionId,
+  saved,
+}: {
+  webhookId: string | null | undefined;
+  latestExecutionId: string | null;
+  saved: boolean;
+}) {
   if (!webhookId) {
     return (
       <section className="config-section webhook-urls" aria-label="Webhook URLs">
@@ -251,6 +270,7 @@ function WebhookUrls({ webhookId }: { webhookId: string | null | undefined }) {
           </div>
         </div>
       ))}
+      <ListenForTestEvent testUrl={urls[0].url} latestExecutionId={latestExecutionId} saved={saved} />
     </section>
   );
 }

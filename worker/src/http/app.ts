@@ -20,6 +20,7 @@ import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
+import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
 import { realTriggerServices } from "../triggers/real-services";
 
@@ -30,6 +31,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError(apiErrorHandler);
+  app.use("*", securityHeaders);
   app.use(
     "/api/*",
     bodyLimit({
