@@ -61,7 +61,12 @@ try {
       body: JSON.stringify({
         name: "Soak",
         nodes: [
-          { id: "h", type: "webhookTrigger", name: "Hook", parameters: { method: "POST", respond: "immediately" } },
+          {
+            id: "h",
+            type: "webhookTrigger",
+            name: "Hook",
+            parameters: { method: "POST", respond: "immediately" },
+          },
           { id: "d", type: "set", name: "Echo", parameters: { fields: { id: "{{ $json.body.id }}" } } },
         ],
         edges: [{ id: "e", source: "h", target: "d" }],
@@ -75,7 +80,9 @@ try {
 
   console.log(
     `soak: ${RUNS} webhook runs, ${CONCURRENCY} at a time — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ` +
-      `load ${loadavg().map((l) => l.toFixed(1)).join(" ")} (shared machine)`,
+      `load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} (shared machine)`,
   );
   console.log("   runs  elapsed  rss MB  maps   files  restarts");
   const accepted = new Set();
@@ -152,7 +159,9 @@ try {
     `\nsent ${RUNS} in ${sendSeconds.toFixed(0)} s (${(RUNS / sendSeconds).toFixed(1)}/s); accepted ${accepted.size}, ` +
       `refused ${refused}; statuses ${statuses.map((s) => `${s.status}=${s.n}`).join(" ")}`,
   );
-  console.log(`lost ${lost}  stuck ${unfinished}  duplicates ${duplicates}  restarts ${dev.stats().restarts}`);
+  console.log(
+    `lost ${lost}  stuck ${unfinished}  duplicates ${duplicates}  restarts ${dev.stats().restarts}`,
+  );
   exitCode = lost === 0 && unfinished === 0 && duplicates === 0 ? 0 : 1;
 } finally {
   await dev.stop();
