@@ -13,6 +13,7 @@ import { JsonViewer } from "../components/json-viewer";
 import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
 import { useNodeOverlay, type NodeRunState } from "./node-overlay";
+import { ElementRecords } from "../components/element-records";
 import { STATUS_LABELS } from "../components/status-badge";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
@@ -64,8 +65,9 @@ export function ConfigPanel(props: ConfigPanelProps) {
 
   const panel = usePanelWidth();
   const [tab, setTab] = useState<DataTab>("parameters");
-  const input = <NodeData kind="input" step={props.step} run={run} />;
-  const output = <NodeData kind="output" step={props.step} run={run} />;
+  const loop = { executionId: props.latestExecutionId, nodeId: node.id };
+  const input = <NodeData kind="input" step={props.step} run={run} loop={loop} />;
+  const output = <NodeData kind="output" step={props.step} run={run} loop={loop} />;
 
   const parametersBody = (
     <>
@@ -371,16 +373,30 @@ function NodeData({
   kind,
   step,
   run,
+  loop,
 }: {
   kind: "input" | "output";
   step: ExecutionStep | null;
   run: NodeRunState | undefined;
+  /** For a loop body node: where its per-element records are. */
+  loop: { executionId: string | null; nodeId: string };
 }) {
   const title = kind === "input" ? "Input" : "Output";
   const status = step?.status ?? run?.status;
   const error = step?.error ?? run?.error;
+  const progress = step?.items ?? run?.items;
   let content: ReactNode;
-  if (step) content = <JsonViewer value={kind === "input" ? step.input : step.output} label={title} />;
+  if (progress && loop.executionId) {
+    // A body node ran once per element: pick one to see its input and output.
+    content =
+      kind === "output" ? (
+        <ElementRecords executionId={loop.executionId} nodeId={loop.nodeId} progress={progress} />
+      ) : (
+        <p className="muted">
+          This node runs once per loop element: pick an element under Output to see its input and output.
+        </p>
+      );
+  } else if (step) content = <JsonViewer value={kind === "input" ? step.input : step.output} label={title} />;
   else if (run) content = <p className="muted">{title} appears when the run has recorded this step.</p>;
   else
     content = (

@@ -41,10 +41,12 @@ import {
 } from "./node-steps";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import { nodeStepConfig } from "./step-config";
-import { boundJson } from "./bounded-json";
-import { ERROR_HANDLE } from "./workflow-document";
-import { ALL_BRANCHES, RunPlan, type NodeOutcome } from "./run-plan";
+import type { NodeOutcome, RunPlan } from "./run-plan";
 import { runEndSteps } from "./run-end";
+import { loopGraphOf } from "./loop-progress";
+import type { LoopRuntime } from "./loop-body";
+import { runLoop } from "./loop-run";
+import { failureResult } from "./failure-result";
 import { parseSnapshot, type SnapshotEdge, type SnapshotNode } from "./snapshot";
 
 /**
@@ -159,21 +161,10 @@ async function finishRun(
   await publishExecutionRow(env, row);
 }
 
-/**
- * What a node that failed for good hands on, by its `onError`: nothing (`stop`: the run fails),
- * `{ error }` on every handle (`continue`), or `{ error, input }` on the `error` handle alone
- * (`errorOutput`: `main` counts as not taken, so what follows it is skipped).
- */
-function failureResult(node: SnapshotNode, message: string, input: unknown): NodeStepResult | null {
-  if (node.onError === "continue") return { output: { error: { message } }, branch: ALL_BRANCHES };
-  if (node.onError === "errorOutput")
-    return { output: { error: { message }, input: boundJson(input) }, branch: ERROR_HANDLE };
-  return null;
-}
-
 /** Walks the graph: starts every node as soon as its inputs are settled, independent branches at once. */
 class GraphRun {
   private readonly plan: RunPlan;
+  private readonly loops: LoopRuntime;
   private readonly ref: RunRef;
   private readonly nodes: Map<string, SnapshotNode>;
   private readonly outcomes = new Map<string, NodeOutcome>();
@@ -186,9 +177,12 @@ class GraphRun {
     private readonly step: WorkflowStep,
     private readonly loaded: LoadedRun,
   ) {
-    this.plan = new RunPlan(loaded.nodes, loaded.edges, loaded.triggerNodeId);
+    // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
+    const graph = loopGraphOf(loaded.nodes, loaded.edges);
+    this.plan = graph.topLevelPlan(loaded.triggerNodeId);
     this.nodes = new Map(loaded.nodes.map((n) => [n.id, n]));
     this.ref = { env, executionId: loaded.executionId, workflowId: loaded.workflowId, userId: loaded.userId };
+    this.loops = { ref: this.ref, graph, nodes: this.nodes };
   }
 
   async run(): Promise<RunFailure | null> {
@@ -235,6 +229,9 @@ class GraphRun {
     try {
       if (this.loaded.reusedNodeIds.includes(id)) {
         result = await durableStep(this.step, `node:${id}`, () => loadReusedOutput(this.ref, node));
+        if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+      } else if (this.loops.graph.isLoop(id)) {
+        result = await runLoop(this.loops, this.step, node, input, scope, "");
       } else {
         let event: unknown;
         if (getNodeType(node.type)?.pause) {

@@ -3,6 +3,7 @@
  * Workflow instance does, so a run is visible from the moment it is requested; if the instance cannot be
  * created the row ends `error` instead of staying `queued` forever.
  */
+import { copySucceededItems } from "../storage/loops";
 import { getNodeType } from "../nodes/registry";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
@@ -116,6 +117,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     origin: req.origin ?? null,
   });
   if (req.reuse && queued) await recordReusedOutputs(db, executionId, document, req.reuse);
+  // Loop elements that succeeded are reused too: the loop runs again, only for the others.
+  if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
 
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
