@@ -224,10 +224,11 @@ export async function upsertStep(
 export async function insertReusedSteps(
   db: Db,
   executionId: string,
-  steps: Omit<StepRow, "executionId" | "logs">[],
+  steps: Omit<StepRow, "executionId" | "logs" | "pinned">[],
+  pinned = false,
 ) {
   if (steps.length === 0) return;
   // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
-  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));
+  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId, pinned }));
   await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
 }
