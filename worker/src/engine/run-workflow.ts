@@ -239,7 +239,8 @@ class GraphRun {
             prepareNodePause(this.ref, node, scope),
           );
           if (pause.kind === "sleep") {
-            await this.step.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+            // A replay after a local restart can come after the end: the local engine refuses a past time.
+            if (pause.untilMs > Date.now()) await this.step.sleepUntil(`node:${id}:sleep`, pause.untilMs);
           } else {
             waitingForEvent = true;
             const received = await this.step.waitForEvent(`node:${id}:event`, {

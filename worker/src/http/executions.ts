@@ -15,6 +15,7 @@ import {
   findLatestExecution,
   findWorkflowForRun,
   listExecutions,
+  listStepStates,
   listSteps,
   type ExecutionRow,
 } from "../storage/executions";
@@ -141,7 +142,8 @@ executionsApp.get("/executions/:id/live", async (c) => {
   requireUpgrade(c.req.raw);
   const room = runRoom(c.env, row.id);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
-  await room.seed(toLiveExecution(row), (await listSteps(getDb(c.env.DB), row.id)).map(toLiveNode));
+  // States only (listStepStates): a socket never makes the server load step inputs or outputs.
+  await room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
   return room.fetch(new Request("https://room/execution", c.req.raw));
 });
 
