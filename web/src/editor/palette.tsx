@@ -85,13 +85,7 @@ export const Palette = memo(function Palette({ nodeTypes, onAdd, onClose }: Pale
                       event.dataTransfer.effectAllowed = "move";
                     }}
                   >
-                    <span className="palette-icon" aria-hidden="true">
-                      {iconFor(t.icon, t.category, t.title)}
-                    </span>
-                    <span className="palette-text">
-                      <span className="palette-title">{t.title}</span>
-                      {t.description && <span className="palette-desc">{t.description}</span>}
-                    </span>
+                    <NodeTypeLabel type={t} />
                   </button>
                 </li>
               ))}
@@ -102,3 +96,18 @@ export const Palette = memo(function Palette({ nodeTypes, onAdd, onClose }: Pale
     </aside>
   );
 });
+
+/** A node type as the palette and the trigger picker show it: its glyph, title and description. */
+export function NodeTypeLabel({ type }: { type: NodeTypeInfo }) {
+  return (
+    <>
+      <span className="palette-icon" aria-hidden="true">
+        {iconFor(type.icon, type.category, type.title)}
+      </span>
+      <span className="palette-text">
+        <span className="palette-title">{type.title}</span>
+        {type.description && <span className="palette-desc">{type.description}</span>}
+      </span>
+    </>
+  );
+}

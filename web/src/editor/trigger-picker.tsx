@@ -3,7 +3,7 @@
  * new workflow opens straight into choosing its trigger instead of starting with one to delete.
  */
 import type { NodeTypeInfo } from "../api/node-types";
-import { iconFor } from "./node-icons";
+import { NodeTypeLabel } from "./palette";
 
 export function TriggerPicker({
   nodeTypes,
@@ -30,13 +30,7 @@ export function TriggerPicker({
               onClick={() => onPick(t.type)}
               data-trigger-type={t.type}
             >
-              <span className="palette-icon" aria-hidden="true">
-                {iconFor(t.icon, t.category, t.title)}
-              </span>
-              <span className="palette-text">
-                <span className="palette-title">{t.title}</span>
-                {t.description && <span className="palette-desc">{t.description}</span>}
-              </span>
+              <NodeTypeLabel type={t} />
             </button>
           </li>
         ))}
