@@ -53,8 +53,12 @@ describe("OpenAPI and the API reference", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     const html = await page.text();
-    expect(html).toContain("/api/openapi.json");
     expect(html).not.toMatch(/https?:\/\//);
+    // The page's script is a file of its own (the CSP allows no inline script); it loads our document.
+    expect(html).toContain("/api/docs/init.js");
+    const init = await call("/api/docs/init.js");
+    expect(init.headers.get("content-type")).toMatch(/javascript/);
+    expect(await init.text()).toContain("/api/openapi.json");
     const js = await call("/api/docs/swagger-ui-bundle.js");
     expect(js.headers.get("content-type")).toMatch(/javascript/);
     // The whole file as text (≈1.7 MB), not a bundled JS module's function source.

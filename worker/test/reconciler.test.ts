@@ -88,6 +88,9 @@ describe("reconciler", () => {
     const wf = await simpleWorkflow(user);
     const id = await runWorkflow(user, wf, { n: 1 });
     await waitFor(user, id);
+    // The record is final before the instance's own last steps end: wait for the instance to complete.
+    const instance = await env.RUN_WORKFLOW.get(id);
+    await expect.poll(async () => (await instance.status()).status, { timeout: 20_000 }).toBe("complete");
     // The instance's last step wrote nothing (a crash between its end and the record).
     await db()
       .update(workflowExecution)
