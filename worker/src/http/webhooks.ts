@@ -84,6 +84,10 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       mode: decision.mode,
       triggerNodeId: target.node.id,
       triggerData: decision.triggerData,
+      // The version this target was read from: with its snapshot cached, intake reads no document.
+      version: target.workflow.version,
+      workflow: { liveUntil: target.workflow.liveUntil },
+      awaitEnd: decision.respond !== "immediately",
     }));
   } catch (err) {
     // Without a run the claim would swallow the event for good; give it back so the sender's retry counts.

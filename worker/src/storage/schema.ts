@@ -111,6 +111,11 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
+    /**
+     * Until when (ms) someone watches this workflow's runs live (an open editor or execution page, renewed
+     * by the room while its sockets stay open). The engine publishes live status only before this time.
+     */
+    liveUntil: integer("live_until"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
