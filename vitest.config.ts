@@ -29,12 +29,14 @@ export default defineConfig({
           setupFiles: ["./worker/test/setup.ts"],
           // Node-side servers the workerd tests call by URL: an echo server (inject("echoServerUrl")), a fake
           // OAuth2 provider (inject("oauthProviderUrl")), fakes of AI and chat providers (inject("fakeHttpUrl")),
-          // a Telegram-shaped Bot API (inject("telegramUrl")).
+          // a Telegram-shaped Bot API (inject("telegramUrl")),
+          // a real SMTP server (inject("smtpServer")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
             "./worker/test/fakes/fake-http.global.ts",
             "./worker/test/fakes/telegram.global.ts",
+            "./worker/test/fakes/smtp.global.ts",
           ],
         },
       },

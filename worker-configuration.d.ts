@@ -10,6 +10,7 @@ declare namespace Cloudflare {
 		DB: D1Database;
 		ASSETS: Fetcher;
 		NODEBASE_ENV: string;
+		EXECUTION_RETENTION_DAYS: string;
 		AUTH_SECRET: string;
 		CREDENTIAL_KEYS: string;
 		RUN_ROOM: DurableObjectNamespace<import("./worker/src/index").RunRoom>;
@@ -21,7 +22,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "NODEBASE_ENV" | "AUTH_SECRET" | "CREDENTIAL_KEYS">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "NODEBASE_ENV" | "EXECUTION_RETENTION_DAYS" | "AUTH_SECRET" | "CREDENTIAL_KEYS">> {}
 }
 
 // Begin runtime types

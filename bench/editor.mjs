@@ -11,7 +11,7 @@
  * - interactive: render + click → panel, i.e. until the person could start editing.
  *
  * The first run warms the server and chromium's caches and is reported separately.
- * Usage: node bench/editor.mjs [--runs N] [--port P]   (editor helper's ports: 8866 + inspector 8867)
+ * Usage: node bench/editor.mjs [--runs N] [--port P]   (default: free ports the OS picks)
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, totalmem, tmpdir } from "node:os";
@@ -20,6 +20,7 @@ import { chromium } from "playwright-core";
 import {
   applyMigrations,
   buildSpa,
+  freePort,
   killGroup,
   localSecretVarArgs,
   privateWranglerEnv,
@@ -30,7 +31,7 @@ import {
 const args = Object.fromEntries(
   process.argv.slice(2).flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
 );
-const PORT = Number(args.port ?? 8866);
+const PORT = Number(args.port ?? (await freePort()));
 const RUNS = Number(args.runs ?? 7);
 const NODES = 500;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -49,6 +50,7 @@ applyMigrations(join(dir, "state"), env);
 // detached: wrangler leads its own process group, so one kill by PID reaches its workerd children too.
 const wranglerDev = spawnWranglerDev({
   port: PORT,
+  inspectorPort: await freePort(),
   persistTo: join(dir, "state"),
   args: ["--assets", join(dir, "dist"), "--show-interactive-dev-session=false", ...localSecretVarArgs()],
   env,

@@ -17,10 +17,10 @@
  * Usage: node bench/engine.mjs [--runs N] [--seconds S] [--port P]
  */
 import { cpus } from "node:os";
-import { apiClient, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
+import { apiClient, freePort, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const args = parseArgs();
-const PORT = Number(args.port ?? 8833);
+const PORT = Number(args.port ?? (await freePort()));
 const RUNS = Number(args.runs ?? 20);
 const SECONDS = Number(args.seconds ?? 60);
 const CONCURRENCY = Number(args.concurrency ?? 4);
@@ -32,7 +32,7 @@ function log(...a) {
   console.log(...a);
 }
 
-const dev = startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-" });
+const dev = await startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-" });
 const { stop } = dev;
 const api = apiClient(dev.base, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
 

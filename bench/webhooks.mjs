@@ -14,17 +14,16 @@
  */
 import autocannon from "autocannon";
 import { cpus, loadavg, totalmem } from "node:os";
-import { apiClient, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
+import { apiClient, freePort, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const args = parseArgs();
-// The triggers helper's port range (8851-8859): 8856 for wrangler dev, 8857 for its inspector.
-const PORT = Number(args.port ?? 8856);
+const PORT = Number(args.port ?? (await freePort()));
 const SECONDS = Number(args.seconds ?? 10);
 const DRAIN_SECONDS = Number(args["drain-seconds"] ?? 180);
 const CONCURRENCIES = [1, 10];
 const MODES = ["immediately", "lastNode"];
 
-const dev = startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
+const dev = await startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
 const BASE = dev.base;
 const api = apiClient(BASE);
 

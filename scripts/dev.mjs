@@ -4,18 +4,21 @@
  *   1. `.dev.vars` (git-ignored local secrets) is created if missing, or completed if a key is missing;
  *   2. D1 migrations are applied to the local database;
  *   3. the SPA is built into web/dist (wrangler.toml's [assets] directory must exist before wrangler starts);
- *   4. `wrangler dev` serves API + SPA on http://127.0.0.1:8787 with `--test-scheduled` (cron at /__scheduled).
- * Environment: PORT (default 8787), INSPECTOR_PORT (default PORT+1), PERSIST_TO (local state directory,
- * default .wrangler/state), SKIP_BUILD=1 to reuse an existing web/dist.
+ *   4. `wrangler dev` serves API + SPA behind http://127.0.0.1:8787, supervised (scripts/lib/dev-supervisor.mjs):
+ *      a ticker calls the cron handler once a minute, and the runtime is restarted (requests held, none
+ *      refused) before workerd reaches its memory-map or open-file limit.
+ * Environment: PORT (default 8787), PERSIST_TO (local state directory, default .wrangler/state),
+ * SKIP_BUILD=1 to reuse an existing web/dist, DEV_RESTART_SHARE (default 0.5 of the limit),
+ * DEV_MAX_RSS_MB (default 3072).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { superviseDevServer } from "./lib/dev-supervisor.mjs";
 import { bin, localSecrets, root } from "./lib/local-worker.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
-const inspectorPort = Number(process.env.INSPECTOR_PORT ?? port + 1);
 const persistTo = process.env.PERSIST_TO ? resolve(process.env.PERSIST_TO) : undefined;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 
@@ -37,36 +40,32 @@ if (process.env.SKIP_BUILD === "1" && existsSync(join(root, "web", "dist", "inde
   run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--logLevel", "warn"], env);
 }
 
-step(`Starting wrangler dev on http://127.0.0.1:${port}`);
-const wrangler = spawn(
-  bin("wrangler"),
-  [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(inspectorPort),
-    "--test-scheduled",
-    ...persistArgs(),
-  ],
-  { cwd: root, env, stdio: "inherit" },
+step(`Starting wrangler dev behind http://127.0.0.1:${port} (cron ticker on, restarts supervised)`);
+const dev = superviseDevServer({
+  port,
+  wranglerArgs: persistArgs(),
+  env,
+  log: (line) => process.stdout.write(`[nodebase] ${line}\n`),
+});
+dev.ready.then(
+  () => step(`Ready on http://127.0.0.1:${port} (the cron handler fires once a minute by itself)`),
+  (error) => fail(`could not start wrangler dev: ${error.message}`),
 );
 
-// Forward stop signals so `kill <pid of npm run dev>` also stops wrangler and its workerd children.
+// Stop signals end the ticker and wrangler's whole process group (by its PID), then this process.
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
-    if (wrangler.exitCode === null) wrangler.kill(signal);
+    if (stopping) return;
+    stopping = true;
+    void dev.stop().then(() => process.exit(0));
   });
 }
-// `kill <pid of npm>` ends npm without passing the signal on; when we are orphaned, stop wrangler too.
+// `kill <pid of npm>` ends npm without passing the signal on; when we are orphaned, stop too.
 const parentPid = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parentPid && wrangler.exitCode === null) wrangler.kill("SIGTERM");
+  if (process.ppid !== parentPid) process.kill(process.pid, "SIGTERM");
 }, 1000).unref();
-wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
-wrangler.on("error", (error) => fail(`could not start wrangler: ${error.message}`));
 
 function persistArgs() {
   return persistTo ? ["--persist-to", persistTo] : [];

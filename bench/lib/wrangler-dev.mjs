@@ -8,11 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   applyMigrations,
+  freePort,
   localSecretVarArgs,
   privateWranglerEnv,
   root,
   spawnWranglerDev,
 } from "../../scripts/lib/local-worker.mjs";
+
+export { freePort };
 
 /** `--port P --seconds S` → `{ port: "P", seconds: "S" }`. */
 export function parseArgs(argv = process.argv.slice(2)) {
@@ -22,11 +25,11 @@ export function parseArgs(argv = process.argv.slice(2)) {
 }
 
 /**
- * Starts `wrangler dev` on 127.0.0.1:`port` (inspector on port + 1) and registers its cleanup on process exit.
+ * Starts `wrangler dev` on 127.0.0.1:`port` (inspector on a free port) and registers its cleanup on process exit.
  * `statePrefix` names the temp folder of its local state. Returns once the process is spawned; call
  * `waitReady(probe, timeoutMs)` before using it.
  */
-export function startWranglerDev({ port, statePrefix }) {
+export async function startWranglerDev({ port, statePrefix }) {
   const base = `http://127.0.0.1:${port}`;
   const persist = mkdtempSync(join(tmpdir(), statePrefix));
   // wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
@@ -37,6 +40,7 @@ export function startWranglerDev({ port, statePrefix }) {
 
   const { child: wrangler, output } = spawnWranglerDev({
     port,
+    inspectorPort: await freePort(),
     persistTo: persist,
     args: localSecretVarArgs(),
     env,

@@ -29,3 +29,4 @@ export declare function spawnWranglerDev(options: {
 }): WranglerDev;
 export declare function waitUntilReady(url: string, dev: WranglerDev, timeoutMs: number): Promise<void>;
 export declare function killGroup(child: ChildProcess): Promise<void>;
+export declare function freePort(): Promise<number>;

@@ -127,6 +127,12 @@ const credentialsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/credentials"), "CredentialsPage"),
 });
 
+const apiKeysRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/api-keys",
+  component: lazyRouteComponent(() => import("./pages/api-keys"), "ApiKeysPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
@@ -137,6 +143,7 @@ const routeTree = rootRoute.addChildren([
     executionsRoute,
     executionRoute,
     credentialsRoute,
+    apiKeysRoute,
   ]),
 ]);
 

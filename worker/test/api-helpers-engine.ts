@@ -54,6 +54,7 @@ export interface ExecutionBody {
     input: unknown;
     output: unknown;
     error: { message: string } | null;
+    logs: { level: string; message: string }[] | null;
     startedAt: string | null;
     finishedAt: string | null;
   }[];

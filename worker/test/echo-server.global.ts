@@ -6,10 +6,13 @@
  * Paths: `/status/<code>` answers that status with a text body; `/json` answers JSON; `/json-as-text`
  * answers JSON text labelled text/plain; `/redirect?to=<url>` answers 302; `/slow` answers after 10 s;
  * `/flaky/<key>/<n>` answers 503 to the first n calls for that key, then 200 `{ ok: true, calls }`;
+ * `/probe/<key>` counts the requests for that key and `/probe-hits/<key>` answers `{ hits }` (to prove that
+ * sandboxed code reached nothing);
  * anything else echoes `{ method, path, query, headers, body }`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
+import { listenOnFreePort } from "./fakes/listen";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,38 +20,21 @@ declare module "vitest" {
   }
 }
 
-/** The project's assigned port range first; an OS-chosen port only if all of them are taken. */
-const PORTS = [8821, 8822, 8823, 8824, 8825, 8826, 8827, 8828, 8829, 0];
-
 /** Calls seen per `/flaky/<key>/…` key: a real upstream that fails a set number of times, then recovers. */
 const flakyCalls = new Map<string, number>();
+/** Requests seen per `/probe/<key>` key. */
+const probeHits = new Map<string, number>();
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const slowTimers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => void answer(req, res, slowTimers));
-  const port = await listenOnFirstFree(server);
+  const port = await listenOnFreePort(server);
   project.provide("echoServerUrl", `http://127.0.0.1:${port}`);
   return async () => {
     for (const timer of slowTimers) clearTimeout(timer);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-}
-
-async function listenOnFirstFree(server: Server): Promise<number> {
-  for (const port of PORTS) {
-    const bound = await new Promise<number | null>((resolve) => {
-      const onError = () => resolve(null);
-      server.once("error", onError);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", onError);
-        const address = server.address();
-        resolve(typeof address === "object" && address !== null ? address.port : null);
-      });
-    });
-    if (bound !== null) return bound;
-  }
-  throw new Error("echo server: no free port");
 }
 
 async function answer(
@@ -62,7 +48,12 @@ async function answer(
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const status = /^\/status\/(\d{3})$/.exec(url.pathname);
   const flaky = /^\/flaky\/([\w-]+)\/(\d+)$/.exec(url.pathname);
-  if (flaky) {
+  const probe = /^\/probe(-hits)?\/([\w-]+)/.exec(url.pathname);
+  if (probe) {
+    if (!probe[1]) probeHits.set(probe[2], (probeHits.get(probe[2]) ?? 0) + 1);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ hits: probeHits.get(probe[2]) ?? 0 }));
+  } else if (flaky) {
     const calls = (flakyCalls.get(flaky[1]) ?? 0) + 1;
     flakyCalls.set(flaky[1], calls);
     const failing = calls <= Number(flaky[2]);

@@ -125,7 +125,8 @@ describe("engine: failures", { timeout: 30_000 }, () => {
     const { execution, steps } = await run(
       [
         { id: "t", type: "manualTrigger", name: "Start" },
-        { id: "bad", type: "set", name: "Bad", parameters: { fields: { x: "{{ $json.( }}" } } },
+        // Parses (a broken one is refused at save), fails when evaluated: + needs numbers.
+        { id: "bad", type: "set", name: "Bad", parameters: { fields: { x: '{{ "a" + 1 }}' } } },
         { id: "after", type: "set", name: "After", parameters: { fields: { y: 1 } } },
       ],
       chain("t", "bad", "after"),
@@ -148,7 +149,7 @@ describe("engine: failures", { timeout: 30_000 }, () => {
           type: "set",
           name: "Bad",
           onError: "continue",
-          parameters: { fields: { x: "{{ $json.( }}" } },
+          parameters: { fields: { x: '{{ "a" + 1 }}' } },
         },
         {
           id: "after",

@@ -16,6 +16,8 @@ export interface Credential {
 
 export interface JsonSchemaProperty {
   type?: string;
+  /** The label to show, when the field name alone would read badly or clash. */
+  title?: string;
   enum?: string[];
   format?: string;
   description?: string;

@@ -51,8 +51,15 @@ export interface ExecutionStep {
   input: unknown;
   output: unknown;
   error: { message: string } | null;
+  /** `console.*` lines of a code node; null for other nodes. */
+  logs?: ConsoleLine[] | null;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+export interface ConsoleLine {
+  level: "log" | "info" | "warn" | "error";
+  message: string;
 }
 
 export interface ExecutionDetail extends ExecutionSummary {

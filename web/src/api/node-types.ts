@@ -50,5 +50,5 @@ export function acceptedCredentialTypes(info: NodeTypeInfo | undefined): string[
 
 /** Trigger types that are called over HTTP and get a server-assigned `webhookId`. */
 export function hasWebhookUrl(info: NodeTypeInfo | undefined): boolean {
-  return info?.trigger === "webhook" || info?.trigger === "stripe" || info?.trigger === "googleForm";
+  return ["webhook", "stripe", "googleForm", "github"].includes(info?.trigger ?? "");
 }

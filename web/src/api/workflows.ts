@@ -3,26 +3,14 @@ import { api } from "./client";
 import { forgetPrefetchedWorkflow } from "./prefetch";
 import type { Page, Workflow, WorkflowDocument, WorkflowSummary } from "./types";
 
-/** The smallest valid workflow: one manual trigger, so a new workflow can be saved and run at once. */
+/** A new workflow starts empty: the editor opens on a trigger picker, so nothing has to be deleted first. */
 export function newWorkflowDocument(name: string): WorkflowDocument {
-  return {
-    name,
-    nodes: [
-      {
-        id: "trigger",
-        type: "manualTrigger",
-        name: "Manual trigger",
-        position: { x: 0, y: 0 },
-        parameters: {},
-      },
-    ],
-    edges: [],
-  };
+  return { name, nodes: [], edges: [] };
 }
 
 /** The fields PUT accepts, taken from what GET returned (metadata such as version stays server-side). */
 export function toDocument(workflow: Workflow): WorkflowDocument {
-  return { name: workflow.name, nodes: workflow.nodes, edges: workflow.edges };
+  return { name: workflow.name, nodes: workflow.nodes, edges: workflow.edges, settings: workflow.settings };
 }
 
 export const workflowsApi = {

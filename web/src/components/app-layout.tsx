@@ -42,6 +42,9 @@ export function AppLayout() {
           <Link to="/credentials" className="nav-link" activeProps={{ className: "nav-link active" }}>
             Credentials
           </Link>
+          <Link to="/settings/api-keys" className="nav-link" activeProps={{ className: "nav-link active" }}>
+            API keys
+          </Link>
         </nav>
         <div className="account">
           {me && (

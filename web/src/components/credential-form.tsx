@@ -178,7 +178,7 @@ function SchemaField(props: {
   return (
     <div className="field">
       <label className="field-label" htmlFor={props.id}>
-        {fieldLabel(props.field)}
+        {prop.title ?? fieldLabel(props.field)}
         {!props.required && !secret && <span className="muted"> (optional)</span>}
       </label>
       {prop.enum ? (

@@ -3,21 +3,33 @@
  * the first levels open. Large strings are cut with a marker; the raw JSON can be copied.
  */
 import { useState } from "react";
+import { tableOf } from "./data-table";
 import { toast } from "./toaster";
+
+type View = "tree" | "table" | "raw";
 
 const OPEN_DEPTH = 2;
 const MAX_STRING = 2000;
 const MAX_CHILDREN = 200;
 
 export function JsonViewer({ value, label }: { value: unknown; label?: string }) {
-  const [raw, setRaw] = useState(false);
+  const [view, setView] = useState<View>("tree");
   const text = value === undefined ? "" : JSON.stringify(value, null, 2);
+  const table = view === "table" ? tableOf(value) : null;
   return (
     <div className="json-viewer" aria-label={label}>
-      <div className="json-toolbar">
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => setRaw(!raw)}>
-          {raw ? "Tree" : "Raw"}
-        </button>
+      <div className="json-toolbar" role="group" aria-label={`${label ?? "Data"} view`}>
+        {(["tree", "table", "raw"] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            className={`btn btn-ghost btn-sm${view === v ? " is-on" : ""}`}
+            aria-pressed={view === v}
+            onClick={() => setView(v)}
+          >
+            {v === "tree" ? "JSON" : v === "table" ? "Table" : "Raw"}
+          </button>
+        ))}
         <button
           type="button"
           className="btn btn-ghost btn-sm"
@@ -33,8 +45,36 @@ export function JsonViewer({ value, label }: { value: unknown; label?: string })
       </div>
       {value === undefined ? (
         <p className="muted">No data.</p>
-      ) : raw ? (
+      ) : view === "raw" ? (
         <pre className="json-raw">{text}</pre>
+      ) : view === "table" ? (
+        table ? (
+          <div className="json-table-wrap">
+            <table className="table json-table" aria-label={`${label ?? "Data"} table`}>
+              <thead>
+                <tr>
+                  {table.columns.map((c) => (
+                    <th key={c}>{c}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {table.rows.map((row, i) => (
+                  <tr key={i}>
+                    {row.map((cell, j) => (
+                      <td key={j}>{cell}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {table.hiddenRows > 0 && <p className="muted">… {table.hiddenRows} more rows (see JSON)</p>}
+          </div>
+        ) : (
+          <div className="json-tree">
+            <JsonNode value={value} depth={0} />
+          </div>
+        )
       ) : (
         <div className="json-tree">
           <JsonNode value={value} depth={0} />

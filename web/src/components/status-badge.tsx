@@ -1,10 +1,12 @@
 /** A run or step status as a coloured badge with a glyph (colour is never the only signal). */
-const LABELS: Record<string, string> = {
+
+/** The one table of words for statuses: badges, filters, the editor's node marks and its run badge. */
+export const STATUS_LABELS: Record<string, string> = {
   queued: "Queued",
   running: "Running",
   waiting: "Waiting",
-  success: "Success",
-  error: "Error",
+  success: "Succeeded",
+  error: "Failed",
   skipped: "Skipped",
   canceled: "Canceled",
 };
@@ -22,7 +24,7 @@ export const STATUS_GLYPHS: Record<string, string> = {
 export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`badge status-badge status-${status}`} data-status={status}>
-      <span aria-hidden="true">{STATUS_GLYPHS[status] ?? "•"}</span> {LABELS[status] ?? status}
+      <span aria-hidden="true">{STATUS_GLYPHS[status] ?? "•"}</span> {STATUS_LABELS[status] ?? status}
     </span>
   );
 }

@@ -29,6 +29,11 @@ function dismiss(id: number) {
 }
 
 export const toast = {
+  /** A save that worked makes earlier failures stale: they go, so "Saved" never stands beside them. */
+  clearErrors: () => {
+    toasts = toasts.filter((t) => t.kind !== "error");
+    emit();
+  },
   success: (message: string) => push("success", message),
   info: (message: string) => push("info", message),
   /** Shows what failed and why: "Could not delete: Workflow not found". */

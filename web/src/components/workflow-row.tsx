@@ -3,6 +3,7 @@ import { Link } from "@tanstack/react-router";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { WorkflowSummary } from "../api/types";
 import { formatDateTime, formatRelative } from "../lib/format";
+import { nameProblem } from "../lib/names";
 
 interface WorkflowRowProps {
   workflow: WorkflowSummary;
@@ -13,6 +14,7 @@ interface WorkflowRowProps {
 export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) {
   const [editing, setEditing] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const renameButtonRef = useRef<HTMLButtonElement>(null);
 
@@ -28,8 +30,12 @@ export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) 
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const name = inputRef.current?.value.trim() ?? "";
-    if (!name || name === workflow.name) return stopEditing();
+    const typed = inputRef.current?.value ?? "";
+    const invalid = nameProblem(typed, "Workflow name");
+    setProblem(invalid);
+    if (invalid) return inputRef.current?.focus();
+    const name = typed.trim();
+    if (name === workflow.name) return stopEditing();
     setSaving(true);
     const ok = await onRename(workflow, name);
     setSaving(false);
@@ -46,9 +52,9 @@ export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) 
               className="input input-sm"
               aria-label={`New name for ${workflow.name}`}
               defaultValue={workflow.name}
-              maxLength={200}
               disabled={saving}
-              required
+              aria-invalid={problem ? true : undefined}
+              onChange={() => problem && setProblem(null)}
               onKeyDown={(event) => {
                 if (event.key === "Escape") stopEditing();
               }}
@@ -59,9 +65,19 @@ export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) 
             <button type="button" className="btn btn-ghost btn-sm" onClick={stopEditing} disabled={saving}>
               Cancel
             </button>
+            {problem && (
+              <span className="field-error" role="alert">
+                {problem}
+              </span>
+            )}
           </form>
         ) : (
-          <Link to="/workflows/$workflowId" params={{ workflowId: workflow.id }} className="workflow-name">
+          <Link
+            to="/workflows/$workflowId"
+            params={{ workflowId: workflow.id }}
+            className="workflow-name"
+            title={workflow.name}
+          >
             {workflow.name}
           </Link>
         )}

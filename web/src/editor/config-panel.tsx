@@ -1,18 +1,21 @@
 /**
- * The configuration panel of the selected node: name, webhook URLs, the parameter form generated from
- * the node type's JSON Schema, credential, retry and error settings, server problems, and — after a
- * run — the node's input and output.
+ * The panel of the selected node, n8n's node view: input | parameters | output. Parameters are the name,
+ * webhook URLs, the form generated from the node type's JSON Schema, credential, retry and error
+ * settings and server problems; input and output are the latest run's step record (JSON, table or raw).
+ * Dragged wide (or with "Expand"), the three sit side by side; narrow, they are three tabs.
  */
-import { useId } from "react";
-import type { ExecutionStep } from "../api/executions";
+import { nameProblem } from "../lib/names";
+import { useId, useState, type ReactNode } from "react";
+import type { ConsoleLine, ExecutionStep } from "../api/executions";
 import { acceptedCredentialTypes, hasWebhookUrl, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowNode } from "../api/types";
 import { JsonViewer } from "../components/json-viewer";
 import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
 import { useNodeOverlay, type NodeRunState } from "./node-overlay";
-import { STATUS_LABELS } from "./node-icons";
+import { STATUS_LABELS } from "../components/status-badge";
 import { SchemaForm } from "./schema-form";
+import { usePanelWidth } from "./panel-width";
 
 export interface NodeProblem {
   field?: string;
@@ -42,6 +45,7 @@ export function ConfigPanel(props: ConfigPanelProps) {
     else loose.push(p.message);
   }
   const nameTaken = props.takenNames.has(node.name.trim());
+  const nameError = nameProblem(node.name, "Node name");
   const credentialTypes = acceptedCredentialTypes(info);
   const run = useNodeOverlay(node.id)?.run;
 
@@ -53,8 +57,94 @@ export function ConfigPanel(props: ConfigPanelProps) {
     onPatch({ parameters }, `${node.id}:${path.join(".")}`);
   };
 
+  const panel = usePanelWidth();
+  const [tab, setTab] = useState<DataTab>("parameters");
+  const input = <NodeData kind="input" step={props.step} run={run} />;
+  const output = <NodeData kind="output" step={props.step} run={run} />;
+
+  const parametersBody = (
+    <>
+      {!info && (
+        <div className="form-error" role="alert">
+          The server does not know node type “{node.type}”. Delete this node or paste a known type.
+        </div>
+      )}
+      {loose.length > 0 && (
+        <div className="form-error" role="alert">
+          {loose.map((m) => (
+            <div key={m}>{m}</div>
+          ))}
+        </div>
+      )}
+
+      <div className="schema-field">
+        <label className="field-label" htmlFor={nameId}>
+          Node name
+        </label>
+        <input
+          id={nameId}
+          className="input input-sm"
+          value={node.name}
+          aria-invalid={nameTaken || Boolean(nameError) || Boolean(errors.name) || undefined}
+          onChange={(event) => onPatch({ name: event.target.value }, `${node.id}:name`)}
+        />
+        {nameTaken && (
+          <span className="field-error" role="alert">
+            Another node is called “{node.name.trim()}”: names must be unique.
+          </span>
+        )}
+        {nameError && (
+          <span className="field-error" role="alert">
+            {nameError}
+          </span>
+        )}
+        {errors.name && !nameError && <span className="field-error">{errors.name}</span>}
+      </div>
+
+      {hasWebhookUrl(info) && <WebhookUrls webhookId={node.webhookId} />}
+
+      <section className="config-section" aria-label="Parameters">
+        <h3 className="config-section-title">Parameters</h3>
+        {info && (
+          <SchemaForm
+            schema={info.parameters}
+            value={node.parameters ?? {}}
+            context={{ upstreamNames: props.upstreamNames, errors, onChange: setParameter }}
+          />
+        )}
+        {credentialTypes.length > 0 && (
+          <CredentialPicker
+            types={credentialTypes}
+            required={Boolean(info?.credentialRequired)}
+            value={node.credentialId}
+            error={errors.credentialId}
+            onChange={(credentialId) => onPatch({ credentialId })}
+          />
+        )}
+      </section>
+
+      {!info?.trigger && <SettingsSection node={node} errors={errors} onPatch={onPatch} />}
+    </>
+  );
+
   return (
-    <aside className="config-panel" aria-label={`Configure ${node.name}`} data-testid="config-panel">
+    <aside
+      className={`config-panel${panel.wide ? " is-wide" : ""}`}
+      style={{ width: panel.width }}
+      aria-label={`Configure ${node.name}`}
+      data-testid="config-panel"
+    >
+      <div
+        className="config-resize"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the node panel"
+        aria-valuenow={panel.width}
+        tabIndex={0}
+        onPointerDown={panel.onResizeStart}
+        onKeyDown={panel.onResizeKey}
+        title="Drag to resize (or use the arrow keys)"
+      />
       <div className="config-head">
         <div>
           <h2 className="config-title">{node.name}</h2>
@@ -63,77 +153,64 @@ export function ConfigPanel(props: ConfigPanelProps) {
             {info?.description ? ` · ${info.description}` : ""}
           </p>
         </div>
-        <button
-          type="button"
-          className="btn btn-ghost btn-sm"
-          onClick={props.onClose}
-          aria-label="Close panel"
-        >
-          ×
-        </button>
-      </div>
-
-      <div className="config-body">
-        {!info && (
-          <div className="form-error" role="alert">
-            The server does not know node type “{node.type}”. Delete this node or paste a known type.
-          </div>
-        )}
-        {loose.length > 0 && (
-          <div className="form-error" role="alert">
-            {loose.map((m) => (
-              <div key={m}>{m}</div>
-            ))}
-          </div>
-        )}
-
-        <div className="schema-field">
-          <label className="field-label" htmlFor={nameId}>
-            Node name
-          </label>
-          <input
-            id={nameId}
-            className="input input-sm"
-            value={node.name}
-            maxLength={200}
-            aria-invalid={nameTaken || Boolean(errors.name) || undefined}
-            onChange={(event) => onPatch({ name: event.target.value }, `${node.id}:name`)}
-          />
-          {nameTaken && (
-            <span className="field-error" role="alert">
-              Another node is called “{node.name.trim()}”: names must be unique.
-            </span>
-          )}
-          {errors.name && <span className="field-error">{errors.name}</span>}
+        <div className="config-head-actions">
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={panel.toggleWide}
+            aria-pressed={panel.wide}
+            title={panel.wide ? "Back to the narrow panel" : "Input, parameters and output side by side"}
+          >
+            {panel.wide ? "Narrow" : "Expand"}
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={props.onClose}
+            aria-label="Close panel"
+          >
+            ×
+          </button>
         </div>
-
-        {hasWebhookUrl(info) && <WebhookUrls webhookId={node.webhookId} />}
-
-        <section className="config-section" aria-label="Parameters">
-          <h3 className="config-section-title">Parameters</h3>
-          {info && (
-            <SchemaForm
-              schema={info.parameters}
-              value={node.parameters ?? {}}
-              context={{ upstreamNames: props.upstreamNames, errors, onChange: setParameter }}
-            />
-          )}
-          {credentialTypes.length > 0 && (
-            <CredentialPicker
-              types={credentialTypes}
-              required={Boolean(info?.credentialRequired)}
-              value={node.credentialId}
-              error={errors.credentialId}
-              onChange={(credentialId) => onPatch({ credentialId })}
-            />
-          )}
-        </section>
-
-        {!info?.trigger && <SettingsSection node={node} errors={errors} onPatch={onPatch} />}
-
-        <RunData step={props.step} run={run} />
       </div>
+
+      {panel.wide ? (
+        <div className="config-columns">
+          <div className="config-column">{input}</div>
+          <div className="config-body config-column">{parametersBody}</div>
+          <div className="config-column">{output}</div>
+        </div>
+      ) : (
+        <>
+          <DataTabs tab={tab} onTab={setTab} />
+          <div className="config-body" role="tabpanel" aria-label={TAB_LABELS[tab]}>
+            {tab === "parameters" ? parametersBody : tab === "input" ? input : output}
+          </div>
+        </>
+      )}
     </aside>
+  );
+}
+
+type DataTab = "parameters" | "input" | "output";
+const TAB_LABELS: Record<DataTab, string> = { parameters: "Parameters", input: "Input", output: "Output" };
+
+function DataTabs({ tab, onTab }: { tab: DataTab; onTab: (tab: DataTab) => void }) {
+  return (
+    <div className="config-tabs" role="tablist" aria-label="Node panel">
+      {(Object.keys(TAB_LABELS) as DataTab[]).map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          aria-selected={tab === t}
+          className={`config-tab${tab === t ? " is-on" : ""}`}
+          onClick={() => onTab(t)}
+        >
+          {TAB_LABELS[t]}
+        </button>
+      ))}
+    </div>
   );
 }
 
@@ -269,28 +346,60 @@ function SettingsSection({
   );
 }
 
-function RunData({ step, run }: { step: ExecutionStep | null; run: NodeRunState | undefined }) {
-  if (!step && !run) return null;
+/** The node's input or output in the latest run: the step record once it exists, else the live status. */
+function NodeData({
+  kind,
+  step,
+  run,
+}: {
+  kind: "input" | "output";
+  step: ExecutionStep | null;
+  run: NodeRunState | undefined;
+}) {
+  const title = kind === "input" ? "Input" : "Output";
   const status = step?.status ?? run?.status;
   const error = step?.error ?? run?.error;
+  let content: ReactNode;
+  if (step) content = <JsonViewer value={kind === "input" ? step.input : step.output} label={title} />;
+  else if (run) content = <p className="muted">{title} appears when the run has recorded this step.</p>;
+  else
+    content = (
+      <p className="muted">
+        {kind === "input"
+          ? "No input yet. Run the workflow to see what reaches this node."
+          : "No output yet. Run the workflow to see what this node gives."}
+      </p>
+    );
   return (
-    <section className="config-section run-data" aria-label="Last run" data-testid="run-data">
+    <section className="config-section run-data" aria-label={title} data-testid={`node-${kind}`}>
       <h3 className="config-section-title">
-        Last run{" "}
-        <span className={`badge status-badge status-${status}`}>{STATUS_LABELS[status ?? ""] ?? status}</span>
-        {step && step.attempts > 1 && <span className="muted"> · {step.attempts} attempts</span>}
+        {title}
+        {kind === "output" && status && (
+          <span className={`badge status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>
+        )}
+        {kind === "output" && step && step.attempts > 1 && (
+          <span className="muted"> · {step.attempts} attempts</span>
+        )}
       </h3>
-      {error && <div className="form-error">{error.message}</div>}
-      {step ? (
-        <>
-          <h4 className="run-data-title">Input</h4>
-          <JsonViewer value={step.input} label="Input" />
-          <h4 className="run-data-title">Output</h4>
-          <JsonViewer value={step.output} label="Output" />
-        </>
-      ) : (
-        <p className="muted">Input and output appear when the run has recorded this step.</p>
-      )}
+      {kind === "output" && error && <div className="form-error">{error.message}</div>}
+      {content}
+      {kind === "output" && step?.logs && step.logs.length > 0 && <ConsoleOutput lines={step.logs} />}
     </section>
+  );
+}
+
+/** A code node's console lines, in order, marked by level. */
+function ConsoleOutput({ lines }: { lines: ConsoleLine[] }) {
+  return (
+    <>
+      <h4 className="run-data-title">Console</h4>
+      <ol className="console-lines" aria-label="Console" data-testid="console-lines">
+        {lines.map((line, i) => (
+          <li key={i} className={`console-line console-${line.level}`}>
+            <span className="console-level">{line.level}</span> {line.message}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 /** The editor's two dialogs: keyboard shortcuts (?) and "Run with input" (a JSON body for the trigger). */
 import { useEffect, useRef, useState, type ReactNode } from "react";
 
-function Modal({
+export function Modal({
   open,
   title,
   onClose,
@@ -49,6 +49,7 @@ export const SHORTCUTS: [string, string][] = [
     "Copy, cut, paste nodes (as workflow JSON; JSON from elsewhere pastes too)",
   ],
   ["Shift+drag, Shift+click", "Select several nodes"],
+  [`${MOD}+A`, "Select every node"],
   ["Enter (in the node list)", "Add the node"],
   ["Escape", "Close the panel, clear the selection"],
   ["?", "Show this help"],

@@ -6,6 +6,7 @@ const doc: WorkflowDocument = {
   name: "W",
   nodes: [{ id: "m", type: "manualTrigger", name: "Manual", position: { x: 0, y: 0 }, parameters: {} }],
   edges: [],
+  settings: { maxConcurrency: 2 },
 };
 const setNode = { id: "s", type: "set", name: "Set", position: { x: 260, y: 0 }, parameters: {} };
 
@@ -66,5 +67,15 @@ describe("editor state", () => {
     expect(afterSave.nodes[0].data.node.webhookId).toBe("wh");
     const clean = editorReducer(state, { type: "saved", document: fromServer, serial: sent });
     expect(isDirty(clean)).toBe(false);
+  });
+
+  it("keeps the workflow settings and makes changing them an undoable edit", () => {
+    let state = initialEditorState(doc);
+    state = editorReducer(state, { type: "settings", settings: { errorWorkflowId: "wf-2" } });
+    expect(isDirty(state)).toBe(true);
+    expect(documentOf(state).settings).toEqual({ errorWorkflowId: "wf-2" });
+    state = editorReducer(state, { type: "undo" });
+    expect(documentOf(state).settings).toEqual({ maxConcurrency: 2 });
+    expect(isDirty(state)).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "../api/types";
+
+type WorkflowSettings = NonNullable<WorkflowDocument["settings"]>;
 import { createHistory, pushHistory, redo, undo, type History } from "./history";
 
 export type FlowNodeData = { node: WorkflowNode };
@@ -20,6 +22,8 @@ export type FlowEdge = Edge;
 
 export interface EditorState {
   name: string;
+  /** Workflow settings (error workflow, concurrency): kept and sent back with every save. */
+  settings: WorkflowSettings;
   nodes: FlowNode[];
   edges: FlowEdge[];
   history: History<WorkflowDocument>;
@@ -41,9 +45,11 @@ export type EditorAction =
       mergeKey?: string;
     }
   | { type: "rename"; name: string }
+  | { type: "settings"; settings: WorkflowSettings }
   | { type: "undo" }
   | { type: "redo" }
   | { type: "selectOnly"; id: string | null }
+  | { type: "selectAll" }
   /** The server's copy after a save: keeps positions and selection, takes server-assigned fields. */
   | { type: "saved"; document: WorkflowDocument; serial: number };
 
@@ -56,9 +62,12 @@ export function toFlowEdge(edge: WorkflowEdge): FlowEdge {
   return { id: edge.id, source: edge.source, target: edge.target, sourceHandle };
 }
 
-export function documentOf(state: Pick<EditorState, "name" | "nodes" | "edges">): WorkflowDocument {
+export function documentOf(
+  state: Pick<EditorState, "name" | "nodes" | "edges"> & { settings?: WorkflowSettings },
+): WorkflowDocument {
   return {
     name: state.name,
+    ...(state.settings ? { settings: state.settings } : {}),
     nodes: state.nodes.map((n) => ({ ...n.data.node, position: roundPosition(n.position) })),
     edges: state.edges.map((e) => ({
       id: e.id,
@@ -74,6 +83,7 @@ const roundPosition = (p: { x: number; y: number }) => ({ x: Math.round(p.x), y:
 export function initialEditorState(document: WorkflowDocument): EditorState {
   return {
     name: document.name,
+    settings: document.settings ?? {},
     nodes: document.nodes.map((n) => toFlowNode(n)),
     edges: document.edges.map(toFlowEdge),
     history: createHistory(document),
@@ -96,7 +106,14 @@ function restore(state: EditorState, history: History<WorkflowDocument>): Editor
     const node = toFlowNode(wf, old?.selected ?? false);
     return old?.measured ? { ...node, measured: old.measured } : node;
   });
-  return { ...state, name: doc.name, nodes, edges: doc.edges.map(toFlowEdge), history };
+  return {
+    ...state,
+    name: doc.name,
+    settings: doc.settings ?? {},
+    nodes,
+    edges: doc.edges.map(toFlowEdge),
+    history,
+  };
 }
 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
@@ -129,6 +146,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       );
     case "rename":
       return commit({ ...state, name: action.name }, "workflow-name");
+    case "settings":
+      return commit({ ...state, settings: action.settings });
     case "undo":
       return restore(state, undo(state.history));
     case "redo":
@@ -140,6 +159,12 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
           (n.id === action.id) === Boolean(n.selected) ? n : { ...n, selected: n.id === action.id },
         ),
         edges: state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+      };
+    case "selectAll":
+      return {
+        ...state,
+        nodes: state.nodes.map((n) => (n.selected ? n : { ...n, selected: true })),
+        edges: state.edges.map((e) => (e.selected ? e : { ...e, selected: true })),
       };
     case "saved": {
       // Only server-assigned fields (webhookId) change on save; everything else is what we sent.

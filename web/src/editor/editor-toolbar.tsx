@@ -3,8 +3,10 @@ import { Link } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { isTerminalStatus } from "../api/executions";
 import type { LiveConnectionState } from "../api/live";
+import { toast } from "../components/toaster";
+import { nameProblem } from "../lib/names";
 import { MOD } from "./dialogs";
-import { STATUS_LABELS } from "./node-icons";
+import { STATUS_LABELS } from "../components/status-badge";
 import type { FollowedExecution } from "./use-live-run";
 
 interface EditorToolbarProps {
@@ -24,6 +26,8 @@ interface EditorToolbarProps {
   onRunWithInput: () => void;
   onToggleActive: (active: boolean) => void;
   onHelp: () => void;
+  /** Opens the workflow settings (error workflow, concurrency). */
+  onSettings: () => void;
   onTogglePalette: () => void;
   paletteOpen: boolean;
   execution: FollowedExecution | null;
@@ -33,6 +37,16 @@ interface EditorToolbarProps {
 export function EditorToolbar(props: EditorToolbarProps) {
   const [name, setName] = useState(props.name);
   useEffect(() => setName(props.name), [props.name]);
+  const nameError = nameProblem(name, "Workflow name");
+
+  // Leaving the field with a name the server would refuse puts the saved name back and says why,
+  // so "Saved" never shows beside a name that was not kept.
+  function commitName() {
+    if (nameError) {
+      toast.error(`${nameError}. The name stays “${truncate(props.name)}”.`);
+      setName(props.name);
+    } else if (name.trim() !== props.name) props.onRename(name.trim());
+  }
   const running = props.execution && !isTerminalStatus(props.execution.status);
 
   return (
@@ -49,17 +63,26 @@ export function EditorToolbar(props: EditorToolbarProps) {
         <Link to="/workflows">Workflows</Link>
         <span aria-hidden="true">/</span>
       </nav>
-      <input
-        className="input input-sm editor-name"
-        aria-label="Workflow name"
-        value={name}
-        maxLength={200}
-        onChange={(event) => setName(event.target.value)}
-        onBlur={() => name.trim() && name !== props.name && props.onRename(name.trim())}
-        onKeyDown={(event) => {
-          if (event.key === "Enter") event.currentTarget.blur();
-        }}
-      />
+      <span className="editor-name-wrap">
+        <input
+          className="input input-sm editor-name"
+          aria-label="Workflow name"
+          value={name}
+          title={name}
+          aria-invalid={nameError ? true : undefined}
+          aria-describedby={nameError ? "workflow-name-error" : undefined}
+          onChange={(event) => setName(event.target.value)}
+          onBlur={commitName}
+          onKeyDown={(event) => {
+            if (event.key === "Enter") event.currentTarget.blur();
+          }}
+        />
+        {nameError && (
+          <span id="workflow-name-error" className="field-error editor-name-error" role="alert">
+            {nameError}
+          </span>
+        )}
+      </span>
       <span
         className={`badge save-state${props.dirty ? " is-dirty" : ""}`}
         data-testid="save-state"
@@ -113,6 +136,9 @@ export function EditorToolbar(props: EditorToolbarProps) {
       <Link to="/executions" search={{ workflowId: props.workflowId }} className="btn btn-ghost btn-sm">
         Executions
       </Link>
+      <button type="button" className="btn btn-ghost btn-sm" onClick={props.onSettings}>
+        Settings
+      </button>
       <button
         type="button"
         className="btn btn-ghost btn-sm"
@@ -153,3 +179,5 @@ export function EditorToolbar(props: EditorToolbarProps) {
     </div>
   );
 }
+
+const truncate = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

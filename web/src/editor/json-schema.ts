@@ -8,8 +8,12 @@ export interface JsonSchema {
   description?: string;
   default?: unknown;
   enum?: unknown[];
+  /** Labels for enum values, set with zod's `.meta({ optionLabels: { value: "Label" } })`. */
+  optionLabels?: Record<string, string>;
   const?: unknown;
   format?: string;
+  /** `text/javascript` marks a string that is JavaScript (the code node's `code`): drawn as a code editor. */
+  contentMediaType?: string;
   pattern?: string;
   minimum?: number;
   maximum?: number;
@@ -32,6 +36,7 @@ export type FieldKind =
   | { kind: "boolean" }
   | { kind: "number"; integer: boolean }
   | { kind: "string"; multiline: boolean }
+  | { kind: "code"; language: "javascript" }
   | { kind: "record"; values: JsonSchema }
   | { kind: "object"; properties: [string, JsonSchema][]; required: Set<string> }
   | { kind: "list"; items: JsonSchema }
@@ -77,6 +82,7 @@ export function fieldKind(input: JsonSchema): FieldKind {
     case "integer":
       return { kind: "number", integer: type === "integer" };
     case "string":
+      if (schema.contentMediaType === "text/javascript") return { kind: "code", language: "javascript" };
       return { kind: "string", multiline: (schema.maxLength ?? 0) > 200 };
     case "array":
       return { kind: "list", items: schema.items ?? {} };
@@ -104,6 +110,34 @@ export function labelFor(name: string, schema?: JsonSchema): string {
     .toLowerCase()
     .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * What a dropdown shows for one option: the schema's own label when it has one (`optionLabels` meta, or
+ * the `title` of a `oneOf` constant), else the value made readable ("lastNode" → "Last node"). Values
+ * written in capitals (HTTP methods) stay as they are.
+ */
+export function optionLabel(value: string, input: JsonSchema): string {
+  const schema = unwrapNullable(input);
+  const given = schema.optionLabels?.[value];
+  if (given) return given;
+  const alternatives = [...(input.anyOf ?? input.oneOf ?? []), ...(schema.anyOf ?? schema.oneOf ?? [])];
+  const alternative = alternatives.find((s) => s.const === value);
+  if (alternative?.title) return alternative.title;
+  if (/^[A-Z0-9_]+$/.test(value)) return value;
+  return labelFor(value);
+}
+
+/** The empty choice of an optional dropdown: says what happens when nothing is chosen. */
+export function emptyOptionLabel(input: JsonSchema): string {
+  const schema = unwrapNullable(input);
+  return typeof schema.default === "string" ? `Default (${optionLabel(schema.default, schema)})` : "Not set";
+}
+
+/** "Fields" → "Add field", "Headers" → "Add header", "Query" → "Add to query". */
+export function addButtonLabel(label: string): string {
+  const lower = label.toLowerCase();
+  return lower.endsWith("s") && !lower.endsWith("ss") ? `Add ${lower.slice(0, -1)}` : `Add to ${lower}`;
 }
 
 /** An empty value of the schema's kind: what "Add item" appends to a list. */

@@ -19,6 +19,7 @@ const ICONS: Record<string, string> = {
   discord: "☍",
   stripe: "$",
   form: "☰",
+  code: "{}",
   repeat: "↻",
   octagon: "⛔",
   workflow: "↪",
@@ -49,13 +50,3 @@ export const CATEGORY_LABELS: Record<string, string> = {
 };
 
 export const CATEGORY_ORDER = ["trigger", "core", "flow", "http", "ai", "communication"];
-
-export const STATUS_LABELS: Record<string, string> = {
-  queued: "Queued",
-  running: "Running",
-  waiting: "Waiting",
-  success: "Succeeded",
-  error: "Failed",
-  skipped: "Skipped",
-  canceled: "Canceled",
-};

@@ -9,6 +9,8 @@ import { NodeOverlayContext, type NodeOverlayStore } from "./node-overlay";
 import { NodeTypesContext } from "./node-types-context";
 import { flowNodeTypes } from "./workflow-node";
 
+const MINIMAP_FROM_NODES = 12;
+
 export function ReadOnlyGraph({
   document,
   nodeTypes,
@@ -37,14 +39,15 @@ export function ReadOnlyGraph({
             deleteKeyCode={null}
             onNodeClick={(_, node) => onNodeClick?.(node.id)}
             fitView
-            fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+            fitViewOptions={{ padding: 0.25, maxZoom: 1 }}
             minZoom={0.05}
             defaultEdgeOptions={{ type: "smoothstep" }}
             proOptions={{ hideAttribution: true }}
           >
             <Background gap={20} />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Mini map" />
+            {/* On a small graph the mini map only hides nodes; it helps once the graph does not fit. */}
+            {nodes.length > MINIMAP_FROM_NODES && <MiniMap pannable zoomable ariaLabel="Mini map" />}
           </ReactFlow>
         </ReactFlowProvider>
       </NodeOverlayContext.Provider>

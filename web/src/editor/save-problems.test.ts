@@ -19,6 +19,13 @@ describe("server problems on nodes and fields", () => {
           message: "Fetch: parameters.url: Invalid URL",
         },
         { code: "duplicate_name", nodeName: "Set", field: "name", message: "Name used twice" },
+        {
+          code: "invalid_parameter",
+          nodeId: "b",
+          nodeName: "Fetch",
+          field: "parameters.method",
+          message: 'Fetch: Method must be one of: "GET", "POST"',
+        },
         { code: "invalid_document", path: ["nodes", 1, "parameters", "method"], message: "Bad method" },
         { code: "no_trigger", message: "A workflow needs at least one trigger node" },
         "junk",
@@ -28,12 +35,14 @@ describe("server problems on nodes and fields", () => {
     expect(problems).toEqual([
       { nodeId: "b", field: "parameters.url", message: "Invalid URL" },
       { nodeId: "a", field: "name", message: "Name used twice" },
+      { nodeId: "b", field: "parameters.method", message: 'Method must be one of: "GET", "POST"' },
       { nodeId: "b", field: "parameters.method", message: "Bad method" },
       { nodeId: undefined, field: undefined, message: "A workflow needs at least one trigger node" },
     ]);
     expect(problemsByNode(problems).get("b")).toEqual([
-      "parameters.url: Invalid URL",
-      "parameters.method: Bad method",
+      "Invalid URL",
+      'Method must be one of: "GET", "POST"',
+      "Bad method",
     ]);
     expect(problemsFromDetails(undefined, nodes)).toEqual([]);
   });

@@ -38,22 +38,28 @@ export function problemsFromDetails(details: unknown, nodes: WorkflowNode[]): Sa
         field = path.join(".") || undefined;
       }
     }
-    return [{ nodeId, field, message: stripPrefix(message, field) }];
+    const nodeName = typeof d.nodeName === "string" ? d.nodeName : undefined;
+    return [{ nodeId, field, message: stripPrefix(message, field, nodeName) }];
   });
 }
 
-/** "Fetch: parameters.url: Invalid URL" → "Invalid URL" when shown under the url field itself. */
-function stripPrefix(message: string, field: string | undefined): string {
-  if (!field) return message;
-  const at = message.indexOf(`${field}: `);
-  return at === -1 ? message : message.slice(at + field.length + 2);
+/**
+ * Shown under the field itself, a message needs neither the node's name nor the field's path in front:
+ * "Fetch: URL is required" → "URL is required"; "Fetch: parameters.url: Invalid URL" → "Invalid URL".
+ */
+function stripPrefix(message: string, field: string | undefined, nodeName: string | undefined): string {
+  let text = message;
+  if (nodeName && text.startsWith(`${nodeName}: `)) text = text.slice(nodeName.length + 2);
+  if (field && text.startsWith(`${field}: `)) text = text.slice(field.length + 2);
+  return text;
 }
 
 export function problemsByNode(problems: SaveProblem[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const p of problems) {
     if (!p.nodeId) continue;
-    map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p.field ? `${p.field}: ${p.message}` : p.message]);
+    // Server messages name their field in words ("URL is required"), so no raw path is added.
+    map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p.message]);
   }
   return map;
 }

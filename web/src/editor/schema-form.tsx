@@ -5,12 +5,17 @@
  * `parameters.<path>` is shown under that field.
  */
 import { useId } from "react";
+import { CodeField } from "./code-field";
 import { ExpressionInput } from "./expression-input";
+import { WORKFLOW_ID_FORMAT, WorkflowPicker } from "./workflow-picker";
 import {
   emptyValueFor,
   fieldKind,
   formatLooseValue,
   labelFor,
+  optionLabel,
+  emptyOptionLabel,
+  addButtonLabel,
   parseLooseValue,
   unwrapNullable,
   type JsonSchema,
@@ -93,10 +98,10 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
           aria-describedby={describedBy}
           onChange={(event) => set(event.target.value === "" ? undefined : event.target.value)}
         >
-          {(current === undefined || !required) && <option value="">—</option>}
+          {(current === undefined || !required) && <option value="">{emptyOptionLabel(schema)}</option>}
           {kind.options.map((option) => (
             <option key={option} value={option}>
-              {option}
+              {optionLabel(option, schema)}
             </option>
           ))}
         </select>
@@ -132,15 +137,38 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
       );
       break;
     case "string":
+      control =
+        schema.format === WORKFLOW_ID_FORMAT ? (
+          <WorkflowPicker
+            id={id}
+            value={typeof value === "string" ? value : undefined}
+            label={hiddenLabel(hideLabel, label)}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+            onChange={(workflowId) => set(workflowId)}
+          />
+        ) : (
+          <ExpressionInput
+            id={id}
+            value={typeof value === "string" ? value : ""}
+            label={hiddenLabel(hideLabel, label)}
+            placeholder={typeof schema.default === "string" ? schema.default : undefined}
+            onChange={(text) => set(text === "" && !required ? undefined : text)}
+            upstreamNames={context.upstreamNames}
+            multiline={kind.multiline}
+            invalid={Boolean(error)}
+            describedBy={describedBy}
+          />
+        );
+      break;
+    case "code":
       control = (
-        <ExpressionInput
+        <CodeField
           id={id}
-          value={typeof value === "string" ? value : ""}
-          label={hiddenLabel(hideLabel, label)}
-          placeholder={typeof schema.default === "string" ? schema.default : undefined}
-          onChange={(text) => set(text === "" && !required ? undefined : text)}
+          value={typeof current === "string" ? current : ""}
+          label={label}
+          onChange={(text) => set(text)}
           upstreamNames={context.upstreamNames}
-          multiline={kind.multiline}
           invalid={Boolean(error)}
           describedBy={describedBy}
         />
@@ -297,7 +325,7 @@ function RecordEditor({
           write([...entries, [key, emptyValueFor(values)]]);
         }}
       >
-        Add {label.toLowerCase()} entry
+        {addButtonLabel(label)}
       </button>
     </div>
   );
@@ -354,7 +382,7 @@ function ListEditor({
         className="btn btn-secondary btn-sm"
         onClick={() => write([...list, emptyValueFor(items)])}
       >
-        Add {label.toLowerCase()} item
+        {addButtonLabel(label)}
       </button>
     </div>
   );

@@ -17,6 +17,8 @@ export interface ShortcutHandlers {
   redo(): void;
   toggleHelp(): void;
   escape(): void;
+  /** Ctrl/⌘+A on the canvas selects every node, not the page's text. */
+  selectAll(): void;
 }
 
 export function isEditableTarget(target: EventTarget | null): boolean {
@@ -47,6 +49,9 @@ export function useEditorShortcuts(handlers: ShortcutHandlers) {
         event.preventDefault();
         if (event.shiftKey) ref.current.redo();
         else ref.current.undo();
+      } else if (mod && key === "a") {
+        event.preventDefault();
+        ref.current.selectAll();
       } else if (mod && key === "y") {
         event.preventDefault();
         ref.current.redo();

@@ -95,6 +95,25 @@ export function useLiveRun(workflowId: string, overlay: NodeOverlayStore): LiveR
     [overlay, loadSteps],
   );
 
+  // Opening the editor shows the latest finished run: statuses on the nodes and each node's input and
+  // output in its panel, as n8n does, without running anything. A run that starts meanwhile wins.
+  useEffect(() => {
+    const controller = new AbortController();
+    executionsApi
+      .list({ workflowId, limit: 1 }, controller.signal)
+      .then((page) => {
+        const latest = page.items[0];
+        if (!latest || current.current || !isTerminal(latest.status)) return;
+        current.current = { id: latest.id, status: latest.status };
+        setExecution({ id: latest.id, status: latest.status, error: null });
+        void loadSteps(latest.id);
+      })
+      .catch(() => {
+        // No latest run to show is not an error worth a toast: the editor works without it.
+      });
+    return () => controller.abort();
+  }, [workflowId, loadSteps]);
+
   // The workflow's own room: new executions of this workflow, whatever started them.
   useEffect(() => {
     const stop = openLiveSocket<WorkflowLiveMessage>(

@@ -21,6 +21,7 @@ import { workflowsApi } from "../api/workflows";
 import { toast } from "../components/toaster";
 import { ConfigPanel } from "./config-panel";
 import { HelpDialog, RunInputDialog } from "./dialogs";
+import { WorkflowSettingsDialog } from "./workflow-settings-dialog";
 import { uniqueId, uniqueName, upstreamNodeIds, wouldCreateCycle } from "./document";
 import {
   documentOf,
@@ -39,6 +40,9 @@ import { DRAG_MIME, Palette } from "./palette";
 import { problemsByNode, problemsFromDetails, type SaveProblem } from "./save-problems";
 import { useClipboard, useEditorShortcuts } from "./use-editor-shortcuts";
 import { useLiveRun } from "./use-live-run";
+import { UnsavedChangesGuard } from "./unsaved-guard";
+import { TriggerPicker } from "./trigger-picker";
+import { useRevealNode } from "./reveal-node";
 import { flowNodeTypes } from "./workflow-node";
 
 const NODE_WIDTH = 200;
@@ -57,6 +61,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   const [problems, setProblems] = useState<SaveProblem[]>([]);
   const [helpOpen, setHelpOpen] = useState(false);
   const [runDialogOpen, setRunDialogOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 900);
   const dirty = isDirty(state);
 
@@ -75,6 +80,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
       setMeta({ active: saved.active, version: saved.version });
       setProblems([]);
       overlay.resetProblems(new Map());
+      toast.clearErrors();
       toast.success("Saved");
       return true;
     } catch (error) {
@@ -231,12 +237,15 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
     redo: () => dispatch({ type: "redo" }),
     toggleHelp: () => setHelpOpen((open) => !open),
     escape: () => dispatch({ type: "selectOnly", id: null }),
+    selectAll: () => dispatch({ type: "selectAll" }),
   });
   useClipboard(
     stateRef,
     (nodes, edges) => dispatch({ type: "addFragment", nodes, edges }),
     () => void flow.deleteElements({ nodes: stateRef.current.nodes.filter((n) => n.selected) }),
   );
+
+  useRevealNode(panelNode?.id);
 
   // Opening a node while a run is still going: fetch the steps recorded so far (input/output).
   const panelNodeId = panelNode?.id;
@@ -245,14 +254,6 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   useEffect(() => {
     if (panelNodeId && runStatus && !isTerminalStatus(runStatus)) refreshSteps();
   }, [panelNodeId, runStatus, refreshSteps]);
-
-  // Leaving with unsaved changes asks first (closing the tab, reloading).
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
 
   const panelProps = useMemo(() => {
     if (!panelNode) return null;
@@ -292,6 +293,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
             onRunWithInput={() => setRunDialogOpen(true)}
             onToggleActive={(active) => void setActive(active)}
             onHelp={() => setHelpOpen(true)}
+            onSettings={() => setSettingsOpen(true)}
             onTogglePalette={() => setPaletteOpen((open) => !open)}
             paletteOpen={paletteOpen}
             execution={live.execution}
@@ -335,7 +337,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
               </ReactFlow>
               {state.nodes.length === 0 && (
                 <div className="canvas-empty">
-                  <p>Drag a trigger from the node list, or click one to add it.</p>
+                  <TriggerPicker nodeTypes={nodeTypes} onPick={(type) => addNode(type)} />
                 </div>
               )}
             </div>
@@ -354,6 +356,17 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
           </div>
         </div>
         <HelpDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+        <WorkflowSettingsDialog
+          open={settingsOpen}
+          workflowId={workflow.id}
+          settings={state.settings}
+          onClose={() => setSettingsOpen(false)}
+          onApply={(settings) => {
+            dispatch({ type: "settings", settings });
+            setSettingsOpen(false);
+          }}
+        />
+        <UnsavedChangesGuard dirty={dirty} save={save} />
         <RunInputDialog
           open={runDialogOpen}
           onClose={() => setRunDialogOpen(false)}

@@ -9,7 +9,8 @@ import "./editor.css";
 import type { FlowNode } from "./editor-state";
 import { hasInputHandle, nodeHandles } from "./handles";
 import { STATUS_GLYPHS } from "../components/status-badge";
-import { iconFor, STATUS_LABELS } from "./node-icons";
+import { STATUS_LABELS } from "../components/status-badge";
+import { iconFor } from "./node-icons";
 import { useNodeOverlay } from "./node-overlay";
 import { useNodeTypeInfo } from "./node-types-context";
 

@@ -53,5 +53,32 @@ export function usePagedList<T>(fetchPage: FetchPage<T>, what: string) {
     }
   }
 
-  return { list, setList, load, loadMore, loadingMore };
+  /**
+   * Re-reads the first page without a loading state and puts it on top: new items appear, changed ones
+   * (a status that moved on) are replaced, pages loaded with "Load more" stay below.
+   */
+  const refresh = useCallback(
+    async (keyOf: (item: T) => string, signal?: AbortSignal) => {
+      try {
+        const page = await fetchPage(undefined, signal);
+        if (signal?.aborted) return;
+        setList((current) => {
+          if (current.status !== "ready") return { status: "ready", ...page };
+          const fresh = new Set(page.items.map(keyOf));
+          const older = current.items.filter((item) => !fresh.has(keyOf(item)));
+          const loadedMore = current.items.length > page.items.length;
+          return {
+            status: "ready",
+            items: loadedMore ? [...page.items, ...older] : page.items,
+            nextCursor: loadedMore ? current.nextCursor : page.nextCursor,
+          };
+        });
+      } catch {
+        // A failed background refresh changes nothing; the next one tries again.
+      }
+    },
+    [fetchPage],
+  );
+
+  return { list, setList, load, loadMore, loadingMore, refresh };
 }

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { EXECUTION_STATUSES, executionsApi, formatDuration, type ExecutionSummary } from "../api/executions";
 import type { WorkflowSummary } from "../api/types";
 import { workflowsApi } from "../api/workflows";
-import { StatusBadge } from "../components/status-badge";
+import { STATUS_LABELS, StatusBadge } from "../components/status-badge";
 import { toast } from "../components/toaster";
 import { formatDateTime, formatRelative } from "../lib/format";
 import { usePagedList, type FetchPage } from "../lib/use-paged-list";
@@ -20,6 +20,8 @@ const MODE_LABELS: Record<string, string> = {
   retry: "Retry",
 };
 
+const LIVE_REFRESH_MS = 3000;
+
 export function ExecutionsListPage() {
   const search = useSearch({ from: "/app/executions" });
   const navigate = useNavigate({ from: "/executions" });
@@ -29,7 +31,20 @@ export function ExecutionsListPage() {
       executionsApi.list({ workflowId: search.workflowId, status: search.status, cursor }, signal),
     [search.workflowId, search.status],
   );
-  const { list, load, loadMore, loadingMore } = usePagedList(fetchExecutions, "executions");
+  const { list, load, loadMore, loadingMore, refresh } = usePagedList(fetchExecutions, "executions");
+
+  // Live: while the tab is visible the first page is re-read every few seconds, so new runs appear and
+  // running ones move on to their final status without a reload.
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") void refresh((e) => e.id, controller.signal);
+    }, LIVE_REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+      controller.abort();
+    };
+  }, [refresh]);
 
   useEffect(() => {
     workflowsApi
@@ -63,8 +78,8 @@ export function ExecutionsListPage() {
               <option value={search.workflowId}>This workflow</option>
             )}
             {workflows.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
+              <option key={w.id} value={w.id} title={w.name}>
+                {w.name.length > 60 ? `${w.name.slice(0, 59)}…` : w.name}
               </option>
             ))}
           </select>
@@ -79,7 +94,7 @@ export function ExecutionsListPage() {
             <option value="">Any status</option>
             {EXECUTION_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {STATUS_LABELS[s] ?? s}
               </option>
             ))}
           </select>

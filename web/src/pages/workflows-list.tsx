@@ -1,4 +1,5 @@
 /** `/workflows`: the person's workflows, newest first, with create, rename, open and delete. */
+import { useNavigate } from "@tanstack/react-router";
 import { useRef, useState, type FormEvent } from "react";
 import type { WorkflowSummary } from "../api/types";
 import { newWorkflowDocument, workflowsApi } from "../api/workflows";
@@ -7,12 +8,14 @@ import { toast } from "../components/toaster";
 import { WorkflowRow } from "../components/workflow-row";
 import { usePagedList, type FetchPage } from "../lib/use-paged-list";
 import { LoadError, LoadMoreFooter } from "../components/load-states";
+import { nameProblem } from "../lib/names";
 
 const fetchWorkflows: FetchPage<WorkflowSummary> = (cursor, signal) => workflowsApi.list(cursor, signal);
 
 export function WorkflowsListPage() {
   const { list, setList, load, loadMore, loadingMore } = usePagedList(fetchWorkflows, "workflows");
   const [creating, setCreating] = useState(false);
+  const navigate = useNavigate();
   const [toDelete, setToDelete] = useState<WorkflowSummary | null>(null);
   const [deleting, setDeleting] = useState(false);
 
@@ -28,6 +31,8 @@ export function WorkflowsListPage() {
       const created = await workflowsApi.create(newWorkflowDocument(name));
       upsert(created);
       toast.success(`Created “${created.name}”`);
+      // Straight into the editor, where the person picks the trigger.
+      void navigate({ to: "/workflows/$workflowId", params: { workflowId: created.id } });
       return true;
     } catch (error) {
       toast.error("Could not create the workflow", error);
@@ -131,12 +136,16 @@ function CreateWorkflowForm({
   onClose: () => void;
 }) {
   const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const name = inputRef.current?.value.trim() ?? "";
-    if (!name) return;
+    const typed = inputRef.current?.value ?? "";
+    const invalid = nameProblem(typed, "Workflow name");
+    setProblem(invalid);
+    if (invalid) return inputRef.current?.focus();
+    const name = typed.trim();
     setBusy(true);
     const ok = await onCreate(name);
     setBusy(false);
@@ -153,14 +162,19 @@ function CreateWorkflowForm({
           className="input"
           name="name"
           placeholder="e.g. Notify Slack on new Stripe payment"
-          maxLength={200}
-          required
           autoFocus
           disabled={busy}
+          aria-invalid={problem ? true : undefined}
+          onChange={() => problem && setProblem(null)}
           onKeyDown={(event) => {
             if (event.key === "Escape") onClose();
           }}
         />
+        {problem && (
+          <span className="field-error" role="alert">
+            {problem}
+          </span>
+        )}
       </label>
       <div className="create-actions">
         <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>

@@ -30,11 +30,14 @@ async function centerOf(page: Page, selector: string) {
 /** Presses on a node's output handle and releases over another node's input handle. */
 export async function connect(page: Page, sourceId: string, handle: string, targetId: string) {
   await closePanel(page);
-  const from = await centerOf(
-    page,
-    `.react-flow__handle.source[data-nodeid="${sourceId}"][data-handleid="${handle}"]`,
-  );
-  const to = await centerOf(page, `.react-flow__handle.target[data-nodeid="${targetId}"]`);
+  const source = `.react-flow__handle.source[data-nodeid="${sourceId}"][data-handleid="${handle}"]`;
+  const target = `.react-flow__handle.target[data-nodeid="${targetId}"]`;
+  // The editor pans to keep the node being configured in sight; a person fits the view to reach others.
+  if (!(await isClickable(page, source)) || !(await isClickable(page, target))) {
+    await page.locator(".react-flow__controls-fitview").click();
+  }
+  const from = await centerOf(page, source);
+  const to = await centerOf(page, target);
   const before = await page.locator(".react-flow__edge").count();
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();

@@ -4,12 +4,12 @@
  * Nothing touches the checkout's web/dist, .dev.vars or .wrangler/state, so a running `npm run dev` is safe.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   applyMigrations,
   buildSpa,
+  freePort,
   killGroup,
   localSecrets,
   privateWranglerEnv,
@@ -71,17 +71,4 @@ export async function startDevServer(): Promise<DevServer> {
     throw error;
   }
   return { url, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }

@@ -8,8 +8,9 @@ export interface EchoRequest {
   body: unknown;
 }
 
+/** Listens on `port`, by default one the OS picks (never a fixed number that could be taken). */
 export async function startEchoServer(
-  port: number,
+  port = 0,
 ): Promise<{ url: string; requests: EchoRequest[]; stop(): Promise<void> }> {
   const requests: EchoRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -28,12 +29,15 @@ export async function startEchoServer(
       res.end(JSON.stringify({ echoed: received.body, method: received.method, path: received.url }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
+  const bound = await new Promise<number>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     requests,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };

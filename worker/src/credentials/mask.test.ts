@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskSecrets } from "./mask";
+import { maskSecrets, secretUrlParts } from "./mask";
 
 describe("maskSecrets", () => {
   it("replaces secrets deep inside values, in substrings and in keys", () => {
@@ -46,5 +46,33 @@ describe("maskSecrets", () => {
     const untouched = { a: 1 };
     expect(maskSecrets(untouched, [])).toBe(untouched);
     expect(maskSecrets(undefined, ["x-secret"])).toBeUndefined();
+  });
+});
+
+describe("maskSecrets with webhook URLs", () => {
+  const slack = "https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/x1y2z3SecretToken";
+  const discord = "https://discord.com/api/webhooks/112233445566778899/AbCdEf-discord-token_123";
+  const secrets = [slack, discord, ...secretUrlParts(slack), ...secretUrlParts(discord)];
+
+  it("masks quotes cut short, without the scheme, or with more path after them", () => {
+    const text = [
+      `POST ${slack.slice(0, 50)}… failed`,
+      `host hooks.slack.com/services/T0AB12CD3/B0EF45GH6/x1y2z3Sec`,
+      `${discord}/messages/1?wait=true`,
+      "HOOKS.slack.com is fine to name",
+    ].join("\n");
+    const masked = maskSecrets(text, secrets);
+    expect(masked).toBe(
+      ["POST ***… failed", "host ***", "***", "HOOKS.slack.com is fine to name"].join("\n"),
+    );
+  });
+
+  it("masks the ids and tokens of the path when quoted alone, not the words", () => {
+    expect(secretUrlParts(slack)).toEqual(["T0AB12CD3", "B0EF45GH6", "x1y2z3SecretToken"]);
+    expect(secretUrlParts(discord)).toEqual(["112233445566778899", "AbCdEf-discord-token_123"]);
+    expect(maskSecrets("token AbCdEf-discord-token_123 of webhook 112233445566778899", secrets)).toBe(
+      "token *** of webhook ***",
+    );
+    expect(maskSecrets("the services endpoint", secrets)).toBe("the services endpoint");
   });
 });

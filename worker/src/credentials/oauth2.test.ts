@@ -66,6 +66,24 @@ describe("OAuth2 token endpoint", () => {
     );
   });
 
+  // Issue 13: some providers quote what they were sent in error_description.
+  it("masks the refresh token, client secret, code and verifier the provider echoes back", async () => {
+    const form = {
+      grant_type: "refresh_token",
+      refresh_token: "rt-echoed/secret+1",
+      client_id: "client-1",
+      client_secret: "cs-echoed-secret",
+      code: "code-echoed-123",
+      code_verifier: "verifier-echoed-456",
+    };
+    const description = `bad refresh_token=${form.refresh_token} (${encodeURIComponent(form.refresh_token)}) for client-1 with ${form.client_secret}, ${form.code}, ${form.code_verifier}`;
+    const echo = endpoint(400, JSON.stringify({ error: "invalid_grant", error_description: description }));
+    const err = await requestToken(echo.fetchFn, "https://idp.example/token", form).catch((e) => e);
+    expect(err.message).toBe(
+      "Token endpoint answered 400 (invalid_grant: bad refresh_token=*** (***) for client-1 with ***, ***, ***)",
+    );
+  });
+
   it("keeps the old refresh token when the answer has none, and computes the expiry", () => {
     const now = new Date("2026-01-01T00:00:00.000Z");
     const next = applyTokens(

@@ -6,6 +6,8 @@ import type { Db } from "../storage/db";
 import * as store from "../storage/credentials";
 import type { CredentialRow } from "../storage/credentials";
 import type { Keyring } from "./cipher";
+import { privateHostReason } from "../net/private-host";
+import { maskSecrets } from "./mask";
 import { openSecrets, sealSecrets, type OAuth2Connection, type OAuth2Secrets } from "./vault";
 
 /** Refresh when the token expires within this margin: a request started now must not carry a dying token. */
@@ -48,23 +50,21 @@ export function assertProviderUrl(env: { NODEBASE_ENV?: string }, url: string, w
     throw new OAuth2Error(`The ${what} "${url}" is not a URL`, "oauth2_config");
   }
   if (env.NODEBASE_ENV === "production") {
-    const host = parsed.hostname.replace(/^\[|\]$/g, "");
-    const privateHost =
-      host === "localhost" ||
-      host.endsWith(".localhost") ||
-      /^(127\.|10\.|192\.168\.|169\.254\.|0\.)/.test(host) ||
-      /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-      host === "::1" ||
-      /^f[cd]/i.test(host) ||
-      /^fe80:/i.test(host);
-    if (parsed.protocol !== "https:" || privateHost) {
+    if (parsed.protocol !== "https:" || privateHostReason(parsed.hostname) !== null) {
       throw new OAuth2Error(`The ${what} must be an https URL on a public host`, "oauth2_config");
     }
   }
   return parsed;
 }
 
-/** POSTs a form to the token endpoint and reads the token answer (JSON, or GitHub's form encoding). */
+/** Form fields of a token request that a provider's error text must never carry back to us. */
+const SECRET_FORM_FIELDS = ["client_secret", "refresh_token", "code", "code_verifier"];
+
+/**
+ * POSTs a form to the token endpoint and reads the token answer (JSON, or GitHub's form encoding). An
+ * error quotes the provider's `error` and `error_description` with every secret we sent masked: some
+ * providers echo the refresh token or the client secret back in the description.
+ */
 export async function requestToken(
   fetchFn: FetchFn,
   tokenUrl: string,
@@ -89,7 +89,11 @@ export async function requestToken(
   }
   // Only the provider's error code and description are quoted: the raw body may carry tokens.
   if (!res.ok || typeof body.error === "string" || typeof body.access_token !== "string") {
-    const reason = [body.error, body.error_description].filter((v) => typeof v === "string").join(": ");
+    const sent = SECRET_FORM_FIELDS.map((field) => form[field]).filter((v) => typeof v === "string");
+    const reason = maskSecrets(
+      [body.error, body.error_description].filter((v) => typeof v === "string").join(": "),
+      [...sent, ...sent.map((v) => encodeURIComponent(v))],
+    );
     // A 4xx (revoked refresh token, bad client secret) will not heal by retrying; a 5xx may.
     throw new OAuth2Error(
       `Token endpoint answered ${res.status}${reason ? ` (${reason})` : " without an access_token"}`,
@@ -200,6 +204,14 @@ export async function freshOAuth2Secrets(
         return { row: { ...current, publicData, ...sealed, refreshLeaseUntil: null }, secrets: next.secrets };
       } catch (err) {
         await store.releaseRefreshLease(db, current.id);
+        // Whatever failed (the provider, the network, storage), its text leaves here without a secret.
+        if (err instanceof Error) {
+          const values = [secrets.clientSecret, secrets.refreshToken, secrets.accessToken].filter(
+            (v): v is string => typeof v === "string",
+          );
+          err.message = maskSecrets(err.message, values);
+          if (err.stack) err.stack = maskSecrets(err.stack, values);
+        }
         throw err;
       }
     }

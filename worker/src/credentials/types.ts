@@ -82,7 +82,8 @@ export const credentialTypes = {
     description: "Sends one header (e.g. X-API-Key) with each request.",
     schema: z
       .object({
-        name: z.string().min(1).describe("Header name, e.g. X-API-Key"),
+        // Titled, so the form does not show a second "Name" beside the credential's own name.
+        name: z.string().min(1).meta({ title: "Header name" }).describe("Header name, e.g. X-API-Key"),
         value: secretText("Header value"),
       })
       .strict(),

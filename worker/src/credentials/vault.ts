@@ -15,6 +15,7 @@ import {
   type Keyring,
   type SealedValue,
 } from "./cipher";
+import { secretUrlParts } from "./mask";
 import { getCredentialType, normalizeCredentialData, splitSecrets, type CredentialTypeDef } from "./types";
 
 /** Credential data that does not fit its type. `issues` name the fields (paths start with `data`). */
@@ -207,6 +208,7 @@ export function secretValuesOf(
     values.add(value);
     const encoded = encodeURIComponent(value);
     if (encoded !== value) values.add(encoded);
+    for (const part of secretUrlParts(value)) values.add(part);
   };
   for (const field of secretFields) add(data[field]);
   if (type === "httpBasicAuth" && typeof data.user === "string" && typeof data.password === "string") {

@@ -11,7 +11,10 @@
  *
  * Workflows, activation and cron expressions are read fresh each tick, so edits apply the next minute.
  */
+import { deleteEndedWindows } from "../storage/rate-limits";
 import { Cron } from "croner";
+import { reconcileExecutions } from "../engine/reconciler";
+import { pruneExecutions } from "../engine/retention";
 import { scheduleTrigger } from "../nodes/schedule-trigger";
 import { getDb, type Db } from "../storage/db";
 import {
@@ -19,8 +22,7 @@ import {
   deleteClaimsBefore,
   isClaimed,
   listActiveSchedules,
-  recordClaimExecution,
-  releaseClaim,
+  releaseClaimUnlessRecorded,
   type ActiveSchedule,
   type ClaimKey,
 } from "../storage/triggers";
@@ -35,7 +37,11 @@ export const MISSED_SLOT_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
  */
 export const CLAIM_RETENTION_MS = {
   "schedule:": 2 * MISSED_SLOT_LOOKBACK_MS,
+  // Timestamped webhook HMAC signatures: kept past their 5-minute window, after which they are refused anyway.
+  "hmac:": 15 * 60_000,
   stripe: 30 * MISSED_SLOT_LOOKBACK_MS,
+  // GitHub lets a person redeliver a delivery for days; keep the delivery ids as long as Stripe's.
+  github: 30 * MISSED_SLOT_LOOKBACK_MS,
 };
 
 export interface ScheduleFiring {
@@ -49,9 +55,13 @@ export interface ScheduleFiring {
 export function createScheduledHandler(services: TriggerServices) {
   return async (controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> => {
     ctx.waitUntil(runScheduleTick(env, services, controller.scheduledTime));
+    // Recovery and retention run on every tick; each is one cheap query when there is nothing to do.
+    ctx.waitUntil(reconcileExecutions(env, Date.now()));
+    ctx.waitUntil(pruneExecutions(env, Date.now()));
     // Once an hour is plenty for housekeeping.
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) {
       ctx.waitUntil(forgetOldClaims(env, controller.scheduledTime));
+      ctx.waitUntil(deleteEndedWindows(getDb(env.DB), controller.scheduledTime));
     }
   };
 }
@@ -114,21 +124,25 @@ async function fireIfDue(
   if (due === null) return null;
 
   const claim = claimFor(schedule, due);
-  if (!(await claimTrigger(db, claim))) return null;
+  // The claim names its run before the run exists: if the process stops in between, the reconciler
+  // finds a claim without its execution and releases it, and the slot fires as a missed one.
+  const plannedId = crypto.randomUUID();
+  if (!(await claimTrigger(db, claim, plannedId))) return null;
   const scheduledFor = new Date(due).toISOString();
   try {
     const { executionId } = await services.startExecution(env, {
+      executionId: plannedId,
       userId: schedule.userId,
       workflowId: schedule.workflowId,
       mode: "schedule",
       triggerNodeId: schedule.nodeId,
       triggerData: { scheduledFor, firedAt: new Date().toISOString() },
     });
-    await recordClaimExecution(db, claim, executionId);
     return { workflowId: schedule.workflowId, nodeId: schedule.nodeId, scheduledFor, executionId, missed };
   } catch (err) {
-    // Unclaimed again, the slot counts as missed and the next tick fires it once.
-    await releaseClaim(db, claim);
+    // Unclaimed again, the slot counts as missed and the next tick fires it once (unless the run was
+    // recorded: then the reconciler starts it).
+    await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
 }

@@ -10,7 +10,8 @@
  * and a failed final write is handed to its own step (`node:<id>:record`) instead of failing the attempt,
  * which would make Workflows run the node again.
  */
-import type { NodePause } from "../nodes/node-type";
+import { logsOf, type NodePause } from "../nodes/node-type";
+import type { LogLine } from "../sandbox/console-lines";
 import { getDb } from "../storage/db";
 import { findExecution, findStep } from "../storage/executions";
 import { writeRunBatch, type ExecutionChange, type StepRecordWrite } from "../storage/run-records";
@@ -22,6 +23,7 @@ import { maskSecrets } from "../credentials/for-step";
 import { credentialForStep } from "./node-credential";
 import { errorMessage, requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
+import { createOutboundConnect } from "./outbound-connect";
 import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
@@ -80,6 +82,7 @@ export async function runNodeAttempt(
   const timer = setTimeout(() => abort.abort(new Error("The node's step timed out")), NODE_STEP_TIMEOUT_MS);
   let secretValues: readonly string[] = [];
   let result;
+  let logs: LogLine[] | null = null;
   let trigger: unknown;
   try {
     const nodeType = requireNodeType(node);
@@ -97,20 +100,27 @@ export async function runNodeAttempt(
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
       signal: abort.signal,
+      connect: createOutboundConnect(ref.env),
       event: args.event,
+      nodes: args.scope.nodes,
+      item: args.scope.item,
     });
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret,
     // never over the stored-size limit (that fails the node without a retry).
     const output = boundedOutput(maskSecrets(result.output, secretValues), node.name);
+    logs = result.logs ?? null;
     result = { output, branch: result.branch ?? "main" };
   } catch (err) {
     clearTimeout(timer);
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
     maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
+    const errorLogs = logsOf(err) ?? null;
     await started;
     try {
-      await writeStep(ref, [record(node, { status: "running", ...attemptFields, error }, true)]);
+      await writeStep(ref, [
+        record(node, { status: "running", ...attemptFields, error, logs: errorLogs }, true),
+      ]);
       await ref.live.publish([liveNode(node, "running", args.attempt, { startedAt, error })]);
     } catch (writeErr) {
       console.error("engine: recording the failed attempt of", node.id, "failed", writeErr);
@@ -122,7 +132,14 @@ export async function runNodeAttempt(
   // Idempotent: the same values on any repeat; attempt-guarded against a newer attempt's record. It may
   // land before the "running" write, which then changes nothing (that one is `unlessFinal`).
   const recorded = writeStep(ref, [
-    record(node, { status: "success", ...attemptFields, output: result.output, error: null, finishedAt }),
+    record(node, {
+      status: "success",
+      ...attemptFields,
+      output: result.output,
+      error: null,
+      logs,
+      finishedAt,
+    }),
   ]).then(
     () =>
       ref.live.publish([liveNode(node, "success", args.attempt, { startedAt, finishedAt })]).then(() => true),

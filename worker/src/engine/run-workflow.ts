@@ -11,6 +11,7 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloud
 import { getDb } from "../storage/db";
 import { writeRunBatch } from "../storage/run-records";
 import { GraphRun, type RunFailure } from "./graph-run";
+import { runEndSteps } from "./run-end";
 import { errorMessage } from "./node-errors";
 import type { RunRef } from "./run-ref";
 import { RunLive } from "./run-live";
@@ -50,11 +51,13 @@ export async function executeRun(
   } catch (err) {
     const failure = { message: `Engine error: ${errorMessage(err)}` };
     await steps.do("execution:finish", {}, () => finishRun(ref, failure, { lastNode: null }));
+    await runEndSteps(env, steps, executionId, true);
     throw err;
   }
   if (outcome.canceled) return { status: "canceled" };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
+  await runEndSteps(env, steps, executionId, failure !== null);
   if (failure)
     throw new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
   return { status: "success" };

@@ -13,7 +13,17 @@ import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
 
 export type ExecutionMode =
-  "manual" | "webhook" | "webhookTest" | "schedule" | "stripe" | "googleForm" | "retry";
+  | "manual"
+  | "webhook"
+  | "webhookTest"
+  | "schedule"
+  | "stripe"
+  | "googleForm"
+  | "github"
+  | "rss"
+  | "retry"
+  | "error"
+  | "subworkflow";
 
 export interface StartExecutionRequest {
   userId: string;
@@ -26,6 +36,16 @@ export interface StartExecutionRequest {
   /** Pin to this version; by default the workflow's current (newest saved) version. */
   version?: number;
   retryOf?: string;
+  /**
+   * A fixed id for this execution, for starts made from inside a durable step (error workflows,
+   * sub-workflows): a retried or replayed step asks again with the same id and starts nothing new. Also
+   * the id a trigger claim named before the run existed (so an orphaned claim can be recognised).
+   */
+  executionId?: string;
+  /** The execution whose executeWorkflow node starts this one (mode `subworkflow`). */
+  parentExecutionId?: string;
+  /** Origin (`https://host`) of the request behind this run, for the links it builds. */
+  origin?: string | null;
   /** nodeId → output recorded as already succeeded (retry `fromFailed`); those nodes do not run again. */
   reuse?: Record<string, unknown>;
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
@@ -52,6 +72,10 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
   schedule: "schedule",
   stripe: "stripe",
   googleForm: "googleForm",
+  github: "github",
+  rss: "rss",
+  error: "error",
+  subworkflow: "subworkflow",
 };
 
 /**
@@ -90,7 +114,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
-  const executionId = crypto.randomUUID();
+  const executionId = req.executionId ?? crypto.randomUUID();
   const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
   const queued = await insertExecutionWithSteps(
     db,
@@ -104,6 +128,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
       triggerNodeId,
       triggerData: req.triggerData ?? null,
       retryOf: req.retryOf ?? null,
+      parentExecutionId: req.parentExecutionId ?? null,
+      origin: req.origin ?? null,
     },
     reused,
   );
@@ -122,13 +148,37 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId, ticket } });
   } catch (err) {
+    // A start with a fixed id that is asked again (a retried step) finds its instance already there.
+    if (req.executionId && (await instanceExists(env, executionId))) return { executionId };
+    // Leave the queued row to the step's next attempt, which creates the instance with the same id.
+    if (req.executionId)
+      throw new ExecutionStartError("start_failed", `Could not start the run: ${String(err)}`);
     const message = `Could not start the run: ${err instanceof Error ? err.message : String(err)}`;
     await publishExecutionRow(env, await finishExecution(db, executionId, "error", { message }, new Date()));
     throw new ExecutionStartError("start_failed", message);
   }
   // Tells the workflow's room (and so any open editor) that this execution exists; nobody to tell otherwise.
-  if (watched) await publishExecutionRow(env, queued);
+  if (watched && queued) await publishExecutionRow(env, queued);
   return { executionId };
+}
+
+async function instanceExists(env: Env, executionId: string): Promise<boolean> {
+  try {
+    await env.RUN_WORKFLOW.get(executionId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A UUID-shaped id derived from `seed` (SHA-256): the same seed always names the same execution, which
+ * makes starts from durable steps exactly-once (see `StartExecutionRequest.executionId`).
+ */
+export async function derivedExecutionId(seed: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(seed)));
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The trigger payload as it rides in the ticket, when small enough; otherwise the engine reads it. */
@@ -155,6 +205,7 @@ function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>)
       input: null,
       output: boundJson(reuse[n.id]),
       error: null,
+      logs: null,
       startedAt: now,
       finishedAt: now,
     }));

@@ -6,7 +6,8 @@
  * holding a `{{ }}` expression is let through here: its value exists only at run time, where the engine
  * checks the resolved parameters against the same schema.
  */
-import { hasExpression } from "./expressions";
+import { hasExpression, listExpressions } from "./expressions";
+import { describeIssue, fieldLabel } from "./problem-text";
 import { z } from "zod";
 import { getNodeType } from "../nodes/registry";
 import type { NodeType } from "../nodes/node-type";
@@ -73,6 +74,7 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
       continue;
     }
     typeById.set(n.id, type);
+    problems.push(...expressionProblems(n, type));
     const params = type.parameters.safeParse(n.parameters);
     // A field that holds a `{{ }}` expression is checked when it runs, once its value is known
     // (`"seconds": "{{ $json.delay }}"` is a valid number-to-be), so its issues are not save errors.
@@ -84,7 +86,7 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
         const field = ["parameters", ...issue.path.map(String)].join(".");
         problems.push({
           code: "invalid_parameter",
-          message: `${n.name}: ${field}: ${issue.message}`,
+          message: `${n.name}: ${describeIssue(issue, type.parameters, n.parameters)}`,
           ...ref,
           field,
         });
@@ -128,6 +130,35 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
   return problems;
 }
 
+/**
+ * `{{ }}` expressions that do not parse are refused at save, on their field, instead of failing the run
+ * later: `{{ $json.n * }}` → "Set: Fields › total: the expression {{ $json.n * }} does not parse: …".
+ */
+function expressionProblems(n: WorkflowDocument["nodes"][number], type: NodeType): DocumentProblem[] {
+  // Parameters a type takes as written (a code node's JavaScript) hold no expressions.
+  const literal = new Set(type.literalParameters ?? []);
+  const withExpressions = Object.fromEntries(
+    Object.entries(n.parameters).filter(([name]) => !literal.has(name)),
+  );
+  return listExpressions(withExpressions).flatMap((ref) => {
+    if (!ref.error) return [];
+    const path = ref.path
+      .replace(/\[(\d+)\]/g, ".$1")
+      .split(".")
+      .filter(Boolean)
+      .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+    return [
+      {
+        code: "invalid_expression",
+        message: `${n.name}: ${fieldLabel(type.parameters, path)}: the expression {{ ${ref.expression} }} does not parse: ${ref.error}`,
+        nodeId: n.id,
+        nodeName: n.name,
+        field: ["parameters", ...path.map(String)].join("."),
+      },
+    ];
+  });
+}
+
 /** zod issues on the document's shape, with the node or edge they concern named. */
 function shapeProblems(input: unknown, error: z.ZodError): DocumentProblem[] {
   const doc = (typeof input === "object" && input !== null ? input : {}) as {
@@ -151,7 +182,8 @@ function shapeProblems(input: unknown, error: z.ZodError): DocumentProblem[] {
       if (typeof e?.id === "string") problem.edgeId = e.id;
       problem.field = rest.map(String).join(".") || undefined;
     }
-    problem.message = `${issue.path.map(String).join(".") || "(document)"}: ${issue.message}`;
+    const text = describeIssue(issue, WorkflowDocumentSchema, input);
+    problem.message = problem.nodeName?.trim() ? `${problem.nodeName}: ${text}` : text;
     if (problem.field === undefined) delete problem.field;
     return problem;
   });
@@ -175,7 +207,7 @@ export function hasTrigger(doc: Pick<WorkflowDocument, "nodes">): boolean {
 }
 
 /** Trigger kinds that are called over HTTP and so get a server-assigned `webhookId`. */
-export const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
+export const URL_TRIGGERS: ReadonlySet<string> = new Set(["webhook", "stripe", "googleForm", "github"]);
 
 export function needsWebhookId(type: string): boolean {
   const trigger = getNodeType(type)?.trigger;

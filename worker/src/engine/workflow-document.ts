@@ -45,7 +45,7 @@ export const WorkflowNodeSchema = z.object({
     .trim()
     .min(1)
     .max(200)
-    .meta({ examples: ["Webhook"] }),
+    .meta({ title: "Node name", examples: ["Webhook"] }),
   position: z.object({ x: z.number(), y: z.number() }).default({ x: 0, y: 0 }),
   parameters: z.record(z.string(), z.unknown()).default({}),
   credentialId: z.string().min(1).nullish(),
@@ -67,15 +67,46 @@ export const WorkflowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
+/** Largest `settings.maxConcurrency`: runs of one workflow allowed at once. */
+export const MAX_CONCURRENCY = 100;
+
+/**
+ * Workflow-wide settings. `errorWorkflowId` and `maxConcurrency` are checked further at save (same owner,
+ * an `errorTrigger` in it, not the workflow itself). Unknown keys are dropped.
+ */
+export const WorkflowSettingsSchema = z.object({
+  errorWorkflowId: z
+    .string()
+    .min(1)
+    .max(100)
+    .nullish()
+    .describe("A workflow of yours with an errorTrigger: started once for every failed execution"),
+  maxConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENCY)
+    .nullish()
+    .describe("At most this many executions of the workflow run at once; the others wait queued"),
+  /** `"none"`: successful runs are deleted a minute after they finish; failed runs are always kept. */
+  saveSuccessfulRuns: z
+    .enum(["all", "none"])
+    .optional()
+    .describe('"none": successful runs are deleted a minute after they finish (failed ones are kept)'),
+});
+export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
+
 export const WorkflowDocumentSchema = z.object({
   name: z
     .string()
     .trim()
     .min(1)
     .max(200)
-    .meta({ examples: ["Double it"] }),
+    .meta({ title: "Workflow name", examples: ["Double it"] }),
   nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+  /** Omitted on `PUT`: the saved settings stay as they are. */
+  settings: WorkflowSettingsSchema.optional(),
 });
 
 export type WorkflowNode = z.infer<typeof WorkflowNodeSchema>;

@@ -4,6 +4,7 @@ import { createApiKey, deleteApiKey, listApiKeys } from "../storage/api-keys";
 import { getDb } from "../storage/db";
 import type { AppEnv } from "./context";
 import { notFound } from "./errors";
+import { clientIp, enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, iso, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
@@ -45,10 +46,15 @@ apiKeysApp.openapi(
     responses: {
       201: { description: "Created", content: { "application/json": { schema: CreatedApiKey } } },
       400: errorResponse("Missing or invalid name"),
+      429: errorResponse("Too many keys created by this user or from this address (`Retry-After`)"),
       ...authErrors,
     },
   }),
   async (c) => {
+    await enforceRateLimits(c, [
+      ["apiKeyUser", c.var.userId],
+      ["apiKeyIp", clientIp(c.req.raw)],
+    ]);
     const created = await createApiKey(getDb(c.env.DB), c.var.userId, c.req.valid("json").name);
     return c.json({ ...created, createdAt: created.createdAt.toISOString() }, 201);
   },

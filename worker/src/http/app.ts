@@ -12,6 +12,7 @@ import { authApp } from "./auth";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
 import { executionControlApp } from "./execution-control";
+import { executionRetentionApp } from "./execution-retention";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
@@ -44,6 +45,7 @@ export function createApp() {
   app.route("/api", workflowVersionsApp);
   app.route("/api", executionsApp);
   app.route("/api", executionControlApp);
+  app.route("/api", executionRetentionApp);
   app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);

@@ -9,12 +9,31 @@ import { getAuth } from "../auth/auth";
 import { getUserProfile } from "../storage/users";
 import type { AppEnv } from "./context";
 import { errorBody, notFound } from "./errors";
+import { clientIp, enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, security } from "./schemas";
 
 export const authApp = new OpenAPIHono<AppEnv>();
 
+/** Better Auth's routes that guess or create credentials: rate-limited per IP and per email address. */
+const LIMITED_AUTH_ROUTES: Record<string, ["signInIp" | "signUpIp", "signInAccount" | "signUpAccount"]> = {
+  "/api/auth/sign-in/email": ["signInIp", "signInAccount"],
+  "/api/auth/sign-up/email": ["signUpIp", "signUpAccount"],
+};
+
 authApp.on(["GET", "POST"], "/auth/*", async (c) => {
+  const limited = c.req.method === "POST" ? LIMITED_AUTH_ROUTES[c.req.path] : undefined;
+  if (limited) {
+    const body = (await c.req.raw
+      .clone()
+      .json()
+      .catch(() => null)) as { email?: unknown } | null;
+    const email = typeof body?.email === "string" ? body.email.trim().toLowerCase() : null;
+    await enforceRateLimits(c, [
+      [limited[0], clientIp(c.req.raw)],
+      [limited[1], email],
+    ]);
+  }
   const res = await getAuth(c.env, c.req.url).handler(c.req.raw);
   if (res.status >= 400) return toApiError(res);
   return withoutSessionToken(res);

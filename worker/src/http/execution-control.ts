@@ -22,6 +22,7 @@ import { ApiError } from "./errors";
 import { isFinishedExecution } from "../storage/statuses";
 import { Execution, ExecutionStarted, json, toDetail } from "./execution-schemas";
 import { ownExecution, readOptionalJson, signedIn, start } from "./executions";
+import { enforceRateLimits } from "./rate-limit";
 import { authErrors, errorResponse, IdParam, security } from "./schemas";
 
 export const executionControlApp = new OpenAPIHono<AppEnv>();
@@ -96,11 +97,13 @@ executionControlApp.openapi(
       404: errorResponse("No such execution"),
       409: errorResponse("The execution has not finished, or (fromFailed) did not fail"),
       422: errorResponse("The trigger node is no longer in the workflow"),
+      429: errorResponse("Too many runs started by this user (`Retry-After`)"),
     },
   }),
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
+    await enforceRateLimits(c, [["runStart", c.var.userId]]);
     if (!isFinishedExecution(row.status)) {
       throw new ApiError(409, "execution_not_finished", "Only a finished execution can be retried");
     }
@@ -112,6 +115,7 @@ executionControlApp.openapi(
       triggerNodeId: row.triggerNodeId ?? undefined,
       triggerData: row.triggerData,
       retryOf: row.id,
+      origin: new URL(c.req.url).origin,
     };
     if (mode === "latest") return c.json(await start(c.env, base), 201);
     if (row.status === "success") {

@@ -35,6 +35,12 @@ const ExecutionStep = z
     input: z.unknown(),
     output: z.unknown(),
     error: z.object({ message: z.string() }).nullable(),
+    logs: z
+      .array(z.object({ level: z.enum(["log", "info", "warn", "error"]), message: z.string() }))
+      .nullable()
+      .openapi({
+        description: "console.* lines of a code node (at most 200 of 2,000 characters); null otherwise",
+      }),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
   })
@@ -82,6 +88,7 @@ export function toDetail(row: ExecutionRow, steps: StepRow[]) {
       input: s.input ?? null,
       output: s.output ?? null,
       error: s.error ?? null,
+      logs: s.logs ?? null,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
     })),

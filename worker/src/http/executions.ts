@@ -31,6 +31,7 @@ import {
   toDetail,
   toSummary,
 } from "./execution-schemas";
+import { enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
@@ -64,15 +65,18 @@ executionsApp.openapi(
       ...authErrors,
       404: errorResponse("No such workflow"),
       422: errorResponse("The workflow has no manual trigger"),
+      429: errorResponse("Too many runs started by this user (`Retry-After` says when to try again)"),
     },
   }),
   async (c) => {
+    await enforceRateLimits(c, [["runStart", c.var.userId]]);
     const body = await readOptionalJson(c.req);
     const { executionId } = await start(c.env, {
       userId: c.var.userId,
       workflowId: c.req.valid("param").id,
       mode: "manual",
       triggerData: body ?? {},
+      origin: new URL(c.req.url).origin,
     });
     return c.json({ executionId }, 201);
   },

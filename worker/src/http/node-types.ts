@@ -4,7 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { z as zod } from "zod";
-import type { NodeType } from "../nodes/node-type";
+import { TRIGGER_KINDS, type NodeType } from "../nodes/node-type";
 import { nodeTypes } from "../nodes/registry";
 import type { AppEnv } from "./context";
 import { requireUser } from "./require-user";
@@ -36,7 +36,7 @@ const NodeTypeInfo = z
       .boolean()
       .optional()
       .openapi({ description: "True when outputs depend on the parameters (switch)" }),
-    trigger: z.enum(["manual", "webhook", "schedule", "stripe", "googleForm"]).optional(),
+    trigger: z.enum(TRIGGER_KINDS).optional(),
   })
   .openapi("NodeType");
 

@@ -50,11 +50,14 @@ describe("stripeTrigger intake", () => {
     expect(await res.json()).toEqual({ executionId: "exec-1" });
     expect(started).toEqual([
       {
+        // Named before the run exists: the claim records it (a crash in between is then recognisable).
+        executionId: expect.any(String),
         userId: t.userId,
         workflowId: t.workflowId,
         mode: "stripe",
         triggerNodeId: "trigger",
         triggerData: event("evt_good"),
+        origin: "http://local.test",
       },
     ]);
   });

@@ -38,6 +38,7 @@ describe("webhookTrigger intake", () => {
           query: { a: ["1", "2"], b: "x" },
           body: { n: 2 },
         },
+        origin: "http://local.test",
       },
     ]);
     expect(waited).toEqual([]);

@@ -5,14 +5,14 @@
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { URL_TRIGGERS } from "../engine/validate-workflow";
 import { getNodeType } from "../nodes/registry";
 import { getDb } from "../storage/db";
 import { isFinishedExecution } from "../storage/statuses";
 import {
   claimTrigger,
   findWebhookTarget,
-  recordClaimExecution,
-  releaseClaim,
+  releaseClaimUnlessRecorded,
   type ClaimKey,
 } from "../storage/triggers";
 import { acceptedMethod, decideIntake } from "../triggers/intake";
@@ -20,11 +20,10 @@ import { readLimitedBody } from "../triggers/request-body";
 import type { TriggerServices } from "../triggers/services";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
+import { enforceRateLimits } from "./rate-limit";
 
 /** How long `respond: "lastNode"` holds the caller before answering 202 with the execution id. */
 export const LAST_NODE_WAIT_MS = 30_000;
-
-const URL_TRIGGERS = new Set(["webhook", "stripe", "googleForm"]);
 
 export function createWebhookApp(services: TriggerServices, options: { lastNodeWaitMs?: number } = {}) {
   const app = new OpenAPIHono<AppEnv>();
@@ -49,6 +48,8 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   ) {
     throw new ApiError(404, "not_found", "Webhook not found (or its workflow is not active)");
   }
+  // Per owner, before reading the body: a flood at one user's URLs costs one counter write per call.
+  await enforceRateLimits(c, [["webhookIntake", target.workflow.userId]]);
   const parsed = nodeType.parameters.safeParse(target.node.parameters);
   if (!parsed.success)
     throw new ApiError(503, "trigger_not_configured", `Node "${target.node.name}" has invalid parameters`);
@@ -72,13 +73,17 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   const claim: ClaimKey | null = decision.claimKey
     ? { workflowId: target.workflow.id, nodeId: target.node.id, claimKey: decision.claimKey }
     : null;
-  if (claim && !(await claimTrigger(db, claim))) {
+  // The claim names its run before the run exists, so a crash in between leaves a claim the reconciler
+  // can tell is orphaned and release (the sender's redelivery then starts the run).
+  const plannedId = claim ? crypto.randomUUID() : undefined;
+  if (claim && !(await claimTrigger(db, claim, plannedId))) {
     return c.json({ received: true, started: false, reason: "event already received" }, 200);
   }
 
   let executionId: string;
   try {
     ({ executionId } = await services.startExecution(c.env, {
+      ...(plannedId && { executionId: plannedId }),
       userId: target.workflow.userId,
       workflowId: target.workflow.id,
       mode: decision.mode,
@@ -88,13 +93,14 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       version: target.workflow.version,
       workflow: { liveUntil: target.workflow.liveUntil },
       awaitEnd: decision.respond !== "immediately",
+      origin: new URL(c.req.url).origin,
     }));
   } catch (err) {
-    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts.
-    if (claim) await releaseClaim(db, claim);
+    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
+    // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
+    if (claim) await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
-  if (claim) await recordClaimExecution(db, claim, executionId);
 
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
 
@@ -120,16 +126,23 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
     content: { "application/json": { schema } },
   });
   const responses = {
-    200: json(z.any(), "respond=lastNode: the last node's output. Stripe: event acknowledged without a run"),
+    200: json(
+      z.any(),
+      "respond=lastNode: the last node's output. Stripe, GitHub: event acknowledged without a run",
+    ),
     202: json(
       z.object({ executionId: z.string() }),
       "Run started (respond=immediately, or lastNode after 30 s)",
     ),
     400: json(error, "Malformed body, or a Stripe signature that does not verify"),
-    401: json(error, "Wrong webhook auth header / X-Nodebase-Signature / X-Nodebase-Secret"),
+    401: json(
+      error,
+      "Wrong webhook auth header / X-Nodebase-Signature / X-Nodebase-Secret / X-Hub-Signature-256",
+    ),
     404: json(error, "Unknown webhook id, or (live URL) the workflow is not active"),
     405: json(error, "Method other than the trigger's"),
     413: json(error, "Body over 1 MiB"),
+    429: json(error, "Too many calls to this user's webhooks (`Retry-After` says when to try again)"),
     500: json(error, "respond=lastNode and the run failed (details.executionId)"),
   };
   const params = z.object({ webhookId: z.string().openapi({ description: "The trigger node's webhookId" }) });

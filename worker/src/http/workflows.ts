@@ -14,6 +14,7 @@ import {
   WorkflowDocumentSchema as DocumentSchema,
   WorkflowEdgeSchema as EdgeSchema,
   WorkflowNodeSchema as NodeSchema,
+  WorkflowSettingsSchema as SettingsSchema,
 } from "../engine/workflow-document";
 import { toBase64Url } from "../auth/password";
 import { getDb } from "../storage/db";
@@ -34,6 +35,7 @@ import {
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
 import { assertNodeCredentials } from "./credential-errors";
+import { assertWorkflowSettings } from "./workflow-settings";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -46,6 +48,7 @@ workflowsApp.use("/workflows/*", requireUser);
 const WorkflowDocumentSchema = DocumentSchema.openapi("WorkflowDocument");
 const WorkflowNodeSchema = NodeSchema.openapi("WorkflowNode");
 const WorkflowEdgeSchema = EdgeSchema.openapi("WorkflowEdge");
+const WorkflowSettingsSchema = SettingsSchema.openapi("WorkflowSettings");
 
 const WorkflowSummary = z
   .object({
@@ -60,6 +63,7 @@ const WorkflowSummary = z
 const Workflow = WorkflowSummary.extend({
   nodes: z.array(WorkflowNodeSchema),
   edges: z.array(WorkflowEdgeSchema),
+  settings: WorkflowSettingsSchema,
 }).openapi("Workflow");
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -74,12 +78,14 @@ const saveErrors = {
   413: errorResponse("`payload_too_large`: the body is over the limit"),
   422: errorResponse(
     "`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field " +
-      "(field `credentialId`: another user's credential, or a type the node does not take)",
+      "(field `credentialId`: another user's credential, or a type the node does not take; field " +
+      "`settings.errorWorkflowId`: not a workflow of yours with an errorTrigger, or this workflow itself; " +
+      "`settings.maxConcurrency`: out of 1..100)",
   ),
 };
 const tags = ["Workflows"];
 
-const summary = (w: WorkflowRow) => ({
+const summary = (w: Omit<WorkflowRow, "settings">) => ({
   id: w.id,
   name: w.name,
   active: w.active,
@@ -87,7 +93,12 @@ const summary = (w: WorkflowRow) => ({
   createdAt: w.createdAt.toISOString(),
   updatedAt: w.updatedAt.toISOString(),
 });
-const full = (w: StoredWorkflow) => ({ ...summary(w), nodes: w.nodes, edges: w.edges });
+const full = (w: StoredWorkflow) => ({
+  ...summary(w),
+  nodes: w.nodes,
+  edges: w.edges,
+  settings: w.settings,
+});
 
 /**
  * Validates the body as a whole and gives URL-trigger nodes their webhookIds: kept from `existing` for
@@ -199,6 +210,7 @@ for (const [path, what] of [
       const db = getDb(c.env.DB);
       const doc = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
+      await assertWorkflowSettings(db, c.var.userId, doc.settings);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id)), 201);
     },
@@ -246,6 +258,7 @@ workflowsApp.openapi(
     if (!row) throw notFound("Workflow");
     const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
+    await assertWorkflowSettings(db, c.var.userId, doc.settings, id);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id)), 200);
   },
@@ -337,6 +350,6 @@ workflowsApp.openapi(
     const nodes = wf.nodes.map(({ webhookId: _omit, ...n }) => n);
     const filename = (wf.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "workflow").slice(0, 80);
     c.header("Content-Disposition", `attachment; filename="${filename}.json"`);
-    return c.json({ name: wf.name, nodes, edges: wf.edges }, 200);
+    return c.json({ name: wf.name, nodes, edges: wf.edges, settings: wf.settings }, 200);
   },
 );

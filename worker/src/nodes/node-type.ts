@@ -4,11 +4,28 @@
  * the node's durable step. Add one with one file here, its test beside it, and one line in `registry.ts`.
  */
 import type { z } from "zod";
+import type { OutboundConnect } from "../engine/outbound-connect";
+import type { LogLine } from "../sandbox/console-lines";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
 
-/** How a trigger node is started; absent on every non-trigger node. */
-export type TriggerKind = "manual" | "webhook" | "schedule" | "stripe" | "googleForm";
+/**
+ * How a trigger node is started; absent on every non-trigger node. `github` is called at a webhook URL;
+ * `rss` is polled by the cron handler; `error`: by the failure of a workflow that names this one as its
+ * error workflow; `subworkflow`: by another workflow's executeWorkflow node.
+ */
+export const TRIGGER_KINDS = [
+  "manual",
+  "webhook",
+  "schedule",
+  "stripe",
+  "googleForm",
+  "github",
+  "rss",
+  "error",
+  "subworkflow",
+] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /** What the engine hands to `run`. Parameters arrive with every `{{ }}` expression already evaluated. */
 export interface NodeRunContext<P> {
@@ -23,9 +40,15 @@ export interface NodeRunContext<P> {
   credential?: { type: string; data: Record<string, unknown> };
   /** Outbound HTTP for nodes that call the outside world (refuses private networks in production). */
   fetch: typeof fetch;
+  /** Outbound TCP for nodes that speak a protocol (SMTP, PostgreSQL); same private-network rule as `fetch`. */
+  connect?: OutboundConnect;
   signal?: AbortSignal;
   /** For a node with a `pause` of kind `event`: the payload of the event that resumed it. */
   event?: unknown;
+  /** Outputs of the finished nodes by name (what `$node("Name")` reads), for nodes that read them at run time (`code`). */
+  nodes?: Readonly<Record<string, unknown>>;
+  /** `$item` inside a `forEach` body (`{ value, index, count }`); absent elsewhere. */
+  item?: unknown;
 }
 
 /**
@@ -39,6 +62,18 @@ export interface NodeResult {
   output: unknown;
   /** Name of the output handle taken (`true`/`false` for `if`, a rule's `output` for `switch`). Default `main`. */
   branch?: string;
+  /** Console lines to record on the step (`code`). */
+  logs?: LogLine[];
+}
+
+/** A node failure that carries console lines to record on the step (`code`), e.g. what it printed before throwing. */
+export interface ErrorWithLogs extends Error {
+  logs: LogLine[];
+}
+
+export function logsOf(err: unknown): LogLine[] | undefined {
+  const logs = (err as Partial<ErrorWithLogs> | null)?.logs;
+  return Array.isArray(logs) ? logs : undefined;
 }
 
 export interface NodeType<P extends z.ZodType = z.ZodType> {
@@ -68,6 +103,11 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
    * Default true.
    */
   idempotent?: boolean;
+  /**
+   * Top-level parameters taken exactly as written: the engine evaluates no `{{ }}` inside them (the `code`
+   * node's JavaScript, whose own syntax may contain braces).
+   */
+  literalParameters?: readonly string[];
   /**
    * Only for loop nodes (`forEach`): the output handle whose reachable nodes are the loop body, run once
    * per element of the list `run` returns as its output.

@@ -20,9 +20,13 @@ import { anthropic } from "./anthropic";
 import { gemini } from "./gemini";
 import { slack } from "./slack";
 import { discord } from "./discord";
+import { code } from "./code";
 import { telegram } from "./telegram";
+import { githubTrigger } from "./github-trigger";
+import { email } from "./email";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
+import { errorTrigger } from "./error-trigger";
 
 export const nodeTypes = {
   manualTrigger,
@@ -42,9 +46,13 @@ export const nodeTypes = {
   gemini,
   slack,
   discord,
+  code,
   telegram,
+  githubTrigger,
+  email,
   forEach,
   stopAndError,
+  errorTrigger,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

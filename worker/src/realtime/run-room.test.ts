@@ -87,7 +87,8 @@ describe("RunRoom.publish", () => {
   });
 
   it("keeps its state in storage (one key per node), so it survives hibernation and eviction", async () => {
-    const r = room();
+    const id = env.RUN_ROOM.idFromName(crypto.randomUUID());
+    const r = env.RUN_ROOM.get(id);
     await r.publish({ type: "execution", execution: execution("running"), at: 100 });
     await r.publish({ type: "node", executionId: "ex1", node: node("success", 1), at: 110 });
     await r.publish({
@@ -104,6 +105,25 @@ describe("RunRoom.publish", () => {
         ["node:n1", "success"],
         ["node:n2", "running"],
       ]);
+    });
+
+    // Evict the object (what hibernation or a restart does to its memory), then load it afresh.
+    const first = await runInDurableObject(r, (instance) => instance);
+    await runInDurableObject(r, (_instance, state) => state.abort("evicted by the test")).catch(() => {});
+    const reloaded = env.RUN_ROOM.get(id);
+    await runInDurableObject(reloaded, (instance) => {
+      expect(instance).not.toBe(first);
+    });
+    // The reloaded room still knows n1 succeeded (a late running of attempt 1 is dropped) and the seq
+    // goes on from 3, so a client never sees a number twice.
+    expect(
+      await reloaded.publish({ type: "node", executionId: "ex1", node: node("running", 1), at: 130 }),
+    ).toBe(false);
+    expect(await reloaded.publish({ type: "execution", execution: execution("success"), at: 140 })).toBe(
+      true,
+    );
+    await runInDurableObject(reloaded, async (_instance, state) => {
+      expect(await state.storage.get("meta")).toMatchObject({ seq: 4, execution: { status: "success" } });
     });
   });
 });

@@ -65,13 +65,18 @@ export async function insertExecutionWithSteps(
   db: Db,
   row: typeof workflowExecution.$inferInsert,
   steps: Omit<StepRow, "executionId">[],
-): Promise<ExecutionRow> {
-  const insert = db.insert(workflowExecution).values(row).returning();
-  if (steps.length === 0) return (await insert)[0];
+): Promise<ExecutionRow | null> {
+  // A fixed id asked again (a retried step) inserts nothing and returns null.
+  const insert = db
+    .insert(workflowExecution)
+    .values(row)
+    .onConflictDoNothing({ target: workflowExecution.id })
+    .returning();
+  if (steps.length === 0) return (await insert)[0] ?? null;
   // D1 caps bound parameters per statement, so one row per statement, all in the execution's batch.
   const rest = steps.map((s) => db.insert(executionStep).values({ ...s, executionId: row.id }));
   const [inserted] = await db.batch([insert, ...rest]);
-  return inserted[0];
+  return inserted[0] ?? null;
 }
 
 export async function findWorkflowVersionDocument(db: Db, workflowId: string, version: number) {
@@ -85,13 +90,20 @@ export async function findWorkflowVersionDocument(db: Db, workflowId: string, ve
 
 // ---- Executions -----------------------------------------------------------------------------------
 
-/** Inserts the row and returns it as stored (what to publish, without reading it again). */
+/**
+ * Inserts the row and returns it as stored (what to publish, without reading it again); null when a row
+ * with this id already exists (a start with a fixed id asked again).
+ */
 export async function insertExecution(
   db: Db,
   row: typeof workflowExecution.$inferInsert,
-): Promise<ExecutionRow> {
-  const [inserted] = await db.insert(workflowExecution).values(row).returning();
-  return inserted;
+): Promise<ExecutionRow | null> {
+  const [inserted] = await db
+    .insert(workflowExecution)
+    .values(row)
+    .onConflictDoNothing({ target: workflowExecution.id })
+    .returning();
+  return inserted ?? null;
 }
 
 export async function findExecution(db: Db, executionId: string): Promise<ExecutionRow | null> {
@@ -302,7 +314,11 @@ export function stepUpsert(db: Db, key: StepKey, fields: StepFields, opts: { unl
 }
 
 /** Step rows recorded before the run started: outputs reused by a `fromFailed` retry. */
-export async function insertReusedSteps(db: Db, executionId: string, steps: Omit<StepRow, "executionId">[]) {
+export async function insertReusedSteps(
+  db: Db,
+  executionId: string,
+  steps: Omit<StepRow, "executionId" | "logs">[],
+) {
   if (steps.length === 0) return;
   // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
   const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));

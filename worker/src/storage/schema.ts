@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { LogLine } from "../sandbox/console-lines";
 import type { ExecutionStatus, StepStatus } from "./statuses";
 
 const createdAt = () =>
@@ -116,6 +117,8 @@ export const workflow = sqliteTable(
      * by the room while its sockets stay open). The engine publishes live status only before this time.
      */
     liveUntil: integer("live_until"),
+    /** The document's `settings` (errorWorkflowId, maxConcurrency, ...), as last saved. */
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -256,15 +259,25 @@ export const workflowExecution = sqliteTable(
     triggerNodeId: text("trigger_node_id"),
     triggerData: text("trigger_data", { mode: "json" }).$type<unknown>(),
     retryOf: text("retry_of"),
+    /** Set on a sub-workflow run (mode `subworkflow`): the execution whose executeWorkflow node started it. */
+    parentExecutionId: text("parent_execution_id"),
+    /** Origin (`https://host`) of the request that started the run, for links it builds (resume URLs). */
+    origin: text("origin"),
     error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** When the reconciler last compared this unfinished row with its Workflow instance. */
+    checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
+    // The reconciler's queue (unfinished rows, least recently checked first) and retention's cut-off.
+    index("execution_status_checked_idx").on(t.status, t.checkedAt),
+    index("execution_created_idx").on(t.createdAt),
     index("execution_user_created_idx").on(t.userId, t.createdAt),
     index("execution_user_status_idx").on(t.userId, t.status),
+    index("execution_parent_idx").on(t.parentExecutionId),
   ],
 );
 
@@ -281,6 +294,8 @@ export const executionStep = sqliteTable(
     input: text("input", { mode: "json" }).$type<unknown>(),
     output: text("output", { mode: "json" }).$type<unknown>(),
     error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
+    /** `console.*` lines of a `code` node (bounded: 200 lines of 2,000 characters). */
+    logs: text("logs", { mode: "json" }).$type<LogLine[] | null>(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
@@ -304,4 +319,35 @@ export const triggerClaim = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
+
+/**
+ * Resume URLs used (`/webhooks/resume/<token>`): a token is bound to one execution and event, and the
+ * primary key lets exactly one POST claim it, so a second click delivers nothing.
+ */
+export const resumeTokenUse = sqliteTable(
+  "resume_token_use",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.event] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Rate limiting: one fixed-window counter per key (`signIn:ip:<ip>`, `runStart:user:<id>`, …). D1 is
+// the one place every isolate sees, so the count is global, not per isolate (http/rate-limit.ts).
+// ---------------------------------------------------------------------------------------------
+export const rateLimit = sqliteTable(
+  "rate_limit",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    /** When the current window ends (ms): the next hit after it starts a new window at 1. */
+    resetAt: integer("reset_at").notNull(),
+  },
+  (t) => [index("rate_limit_reset_idx").on(t.resetAt)],
 );

@@ -10,6 +10,8 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 /** Statuses an execution never leaves. */
 export const FINISHED_EXECUTION_STATUSES = ["success", "error", "canceled"] as const;
 export type FinishedExecutionStatus = (typeof FINISHED_EXECUTION_STATUSES)[number];
+/** Statuses of an execution that may still change (what the reconciler looks at). */
+export const UNFINISHED_EXECUTION_STATUSES = ["queued", "running", "waiting"] as const;
 
 export const STEP_STATUSES = [
   "queued",

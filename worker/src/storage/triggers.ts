@@ -2,9 +2,9 @@
  * Queries behind the triggers: finding the node a webhook URL belongs to, the active schedules, and the
  * once-only claims (`trigger_claim`) that make a schedule slot or a Stripe event start at most one run.
  */
-import { and, eq, like, lt } from "drizzle-orm";
+import { and, eq, like, lt, notExists } from "drizzle-orm";
 import type { Db } from "./db";
-import { node, triggerClaim, workflow } from "./schema";
+import { node, triggerClaim, workflow, workflowExecution } from "./schema";
 
 export interface WebhookTarget {
   workflow: { id: string; userId: string; active: boolean; version: number; liveUntil: number | null };
@@ -90,9 +90,15 @@ export interface ClaimKey {
 /**
  * Claims a key; true for exactly one caller. The INSERT either writes the row or does nothing because the
  * primary key exists, and D1 reports which: there is no window between a check and an insert.
+ * `executionId` names the run the claimer will start (with that id), so that a claim whose run never got
+ * recorded can be told apart and released (engine/reconciler.ts).
  */
-export async function claimTrigger(db: Db, key: ClaimKey): Promise<boolean> {
-  const result = await db.insert(triggerClaim).values(key).onConflictDoNothing().run();
+export async function claimTrigger(db: Db, key: ClaimKey, executionId?: string): Promise<boolean> {
+  const result = await db
+    .insert(triggerClaim)
+    .values({ ...key, executionId: executionId ?? null })
+    .onConflictDoNothing()
+    .run();
   return result.meta.changes === 1;
 }
 
@@ -105,14 +111,30 @@ export async function isClaimed(db: Db, key: ClaimKey): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Links a claim to the run it started (shown nowhere yet; useful when investigating a duplicate). */
-export async function recordClaimExecution(db: Db, key: ClaimKey, executionId: string): Promise<void> {
-  await db.update(triggerClaim).set({ executionId }).where(claimWhere(key));
-}
-
 /** Gives a claim back when starting its run failed, so a retry (Stripe's, or the next tick) can take it. */
 export async function releaseClaim(db: Db, key: ClaimKey): Promise<void> {
   await db.delete(triggerClaim).where(claimWhere(key));
+}
+
+/**
+ * Gives a claim back after its start failed, unless the run it names was recorded anyway (its instance
+ * could not be created): the reconciler starts that run, and a retry of the trigger must not start a
+ * second one.
+ */
+export async function releaseClaimUnlessRecorded(db: Db, key: ClaimKey): Promise<void> {
+  await db
+    .delete(triggerClaim)
+    .where(
+      and(
+        claimWhere(key),
+        notExists(
+          db
+            .select({ id: workflowExecution.id })
+            .from(workflowExecution)
+            .where(eq(workflowExecution.id, triggerClaim.executionId)),
+        ),
+      ),
+    );
 }
 
 function claimWhere(key: ClaimKey) {

@@ -17,8 +17,12 @@ const D1_MAX_PARAMS = 100;
 export type WorkflowRow = typeof workflow.$inferSelect;
 /** A stored node: the document's node with its server-assigned `webhookId`. */
 export type StoredNode = WorkflowNode & { webhookId?: string | null };
-export type StoredDocument = Omit<WorkflowDocument, "nodes"> & { nodes: StoredNode[] };
-export type StoredWorkflow = WorkflowRow & Pick<StoredDocument, "nodes" | "edges">;
+export type StoredDocument = Omit<WorkflowDocument, "nodes" | "settings"> & {
+  nodes: StoredNode[];
+  settings?: WorkflowDocument["settings"];
+};
+export type StoredWorkflow = Omit<WorkflowRow, "settings"> &
+  Pick<StoredDocument, "nodes" | "edges"> & { settings: NonNullable<WorkflowDocument["settings"]> };
 
 /** Newest edit first; the cursor is (updatedAt, id). */
 export async function listWorkflows(db: Db, userId: string, limit: number, cursor?: PageCursor) {
@@ -63,6 +67,7 @@ export async function getWorkflow(db: Db, userId: string, id: string): Promise<S
   ]);
   return {
     ...row,
+    settings: (row.settings ?? {}) as NonNullable<WorkflowDocument["settings"]>,
     nodes: nodeRows.map((n) =>
       dropNullish({
         id: n.id,
@@ -102,9 +107,16 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
   const id = crypto.randomUUID();
   const now = new Date();
   await runBatch(db, [
-    db
-      .insert(workflow)
-      .values({ id, userId, name: doc.name, active: false, version: 1, createdAt: now, updatedAt: now }),
+    db.insert(workflow).values({
+      id,
+      userId,
+      name: doc.name,
+      settings: doc.settings ?? {},
+      active: false,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }),
     ...graphInserts(db, id, doc),
     db
       .insert(workflowVersion)
@@ -130,7 +142,8 @@ export async function replaceWorkflow(
   await runBatch(db, [
     db
       .update(workflow)
-      .set({ name: doc.name, version, updatedAt: now })
+      // A document without `settings` (an editor that does not know them) keeps the saved ones.
+      .set({ name: doc.name, version, ...(doc.settings && { settings: doc.settings }), updatedAt: now })
       .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
     db.delete(edge).where(eq(edge.workflowId, id)),
     db.delete(node).where(eq(node.workflowId, id)),

@@ -1,18 +1,19 @@
 /**
  * What an incoming call to a trigger URL means, per trigger kind: refuse it (an ApiError), acknowledge it
- * without a run (Stripe: unlisted or already-seen event), or start a run with this payload. Pure of HTTP
+ * without a run (Stripe, GitHub: unlisted or already-seen event), or start a run with this payload. Pure of HTTP
  * framework code so each rule is easy to read next to the contract.
  */
 import { ApiError } from "../http/errors";
 import type { NodeType } from "../nodes/node-type";
 import type { WebhookTarget } from "../storage/triggers";
+import { readGithubDelivery } from "./github";
 import { googleFormOutput } from "./google-form";
 import { collect, parseBody, recordedHeaders } from "./request-body";
 import type { ExecutionMode, TriggerServices } from "./services";
 import {
   constantTimeEqual,
   NODEBASE_SIGNATURE_HEADER,
-  verifyNodebaseSignature,
+  verifySha256Signature,
   verifyStripeSignature,
 } from "./signatures";
 
@@ -29,7 +30,7 @@ export type IntakeDecision =
       mode: ExecutionMode;
       triggerData: unknown;
       respond: "immediately" | "lastNode";
-      /** Stripe: the event id this run claims, so a redelivery starts nothing. */
+      /** Stripe event id or GitHub delivery id this run claims, so a redelivery starts nothing. */
       claimKey?: string;
     }
   | { action: "acknowledge"; reason: string };
@@ -115,6 +116,22 @@ export async function decideIntake(
       const claimKey = `${call.test ? "stripe-test" : "stripe"}:${event.id}`;
       return { action: "start", mode: "stripe", respond: "immediately", triggerData: event, claimKey };
     }
+    case "github": {
+      const secret = (await credential(["githubWebhook"]))?.data.secret;
+      if (typeof secret !== "string") throw notConfigured("GitHub trigger has no githubWebhook credential");
+      const events = Array.isArray(params.events) ? (params.events as string[]) : [];
+      const verdict = await readGithubDelivery(call.request.headers, call.rawBody, secret, events);
+      if (!verdict.start) return { action: "acknowledge", reason: verdict.reason };
+      // Redeliveries keep their X-GitHub-Delivery id; test URL deliveries claim apart from live ones.
+      const claimKey = `${call.test ? "github-test" : "github"}:${verdict.delivery.delivery}`;
+      return {
+        action: "start",
+        mode: "github",
+        respond: "immediately",
+        triggerData: verdict.delivery,
+        claimKey,
+      };
+    }
     default:
       throw new ApiError(404, "not_found", "Webhook not found");
   }
@@ -128,7 +145,7 @@ export async function decideIntake(
 async function checkWebhookAuth(auth: Record<string, unknown> | null, call: IncomingCall): Promise<string[]> {
   if (!auth) return [];
   if (typeof auth.hmacSecret === "string") {
-    const ok = await verifyNodebaseSignature(
+    const ok = await verifySha256Signature(
       call.request.headers.get(NODEBASE_SIGNATURE_HEADER),
       auth.hmacSecret,
       call.rawBody,

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  constantTimeEqual,
-  hmacSha256Hex,
-  verifyNodebaseSignature,
-  verifyStripeSignature,
-} from "./signatures";
+import { constantTimeEqual, hmacSha256Hex, verifySha256Signature, verifyStripeSignature } from "./signatures";
 
 const encode = (s: string) => new TextEncoder().encode(s);
 
@@ -25,16 +20,16 @@ describe("hmacSha256Hex", () => {
   });
 });
 
-describe("verifyNodebaseSignature", () => {
+describe("verifySha256Signature", () => {
   it("accepts sha256=<hex of HMAC(raw body)> and nothing else", async () => {
     const body = encode('{"n":2}');
     const mac = await hmacSha256Hex("hook-secret", body);
-    expect(await verifyNodebaseSignature(`sha256=${mac}`, "hook-secret", body)).toBe(true);
-    expect(await verifyNodebaseSignature(`sha256=${mac.toUpperCase()}`, "hook-secret", body)).toBe(true);
-    expect(await verifyNodebaseSignature(`sha256=${mac}`, "other-secret", body)).toBe(false);
-    expect(await verifyNodebaseSignature(`sha256=${mac}`, "hook-secret", encode('{"n":3}'))).toBe(false);
-    expect(await verifyNodebaseSignature(mac, "hook-secret", body)).toBe(false);
-    expect(await verifyNodebaseSignature(null, "hook-secret", body)).toBe(false);
+    expect(await verifySha256Signature(`sha256=${mac}`, "hook-secret", body)).toBe(true);
+    expect(await verifySha256Signature(`sha256=${mac.toUpperCase()}`, "hook-secret", body)).toBe(true);
+    expect(await verifySha256Signature(`sha256=${mac}`, "other-secret", body)).toBe(false);
+    expect(await verifySha256Signature(`sha256=${mac}`, "hook-secret", encode('{"n":3}'))).toBe(false);
+    expect(await verifySha256Signature(mac, "hook-secret", body)).toBe(false);
+    expect(await verifySha256Signature(null, "hook-secret", body)).toBe(false);
   });
 });
 

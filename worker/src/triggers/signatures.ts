@@ -32,9 +32,14 @@ export async function hmacSha256Hex(secret: string, message: string | Uint8Array
 
 /** The header a caller signs a webhook body with when its credential holds an `hmacSecret`. */
 export const NODEBASE_SIGNATURE_HEADER = "x-nodebase-signature";
+/** GitHub signs each delivery with the webhook's secret in this header. */
+export const GITHUB_SIGNATURE_HEADER = "x-hub-signature-256";
 
-/** `X-Nodebase-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. */
-export async function verifyNodebaseSignature(header: string | null, secret: string, rawBody: Uint8Array) {
+/**
+ * `sha256=<hex HMAC-SHA256 of the raw body>`: the format of both `X-Nodebase-Signature` (webhookAuth in
+ * HMAC mode) and GitHub's `X-Hub-Signature-256`.
+ */
+export async function verifySha256Signature(header: string | null, secret: string, rawBody: Uint8Array) {
   if (!header) return false;
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
   if (!match) return false;

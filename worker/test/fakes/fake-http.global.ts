@@ -3,11 +3,14 @@
  * for OpenAI, Anthropic, Gemini, Slack and Discord. Tests inside workerd reach it by URL (`inject("fakeHttpUrl")`).
  *
  * A test opens a session with the answers it wants (`POST /__fake/sessions`), points a node at the session's
- * base URL (`/s/<id>`), then reads back exactly what the node sent (`GET /__fake/sessions/<id>`). Sessions keep
- * test files that run in parallel apart. Ports: the triggers helper's range (8852-8855), first free one.
+ * base URL (`/s/<id>`), then reads back exactly what the node sent (`GET /__fake/sessions/<id>`). A text
+ * answer may quote the URL it was called at: `{request.url}`, `{request.url.noscheme}`, `{request.url.cut}`
+ * (without its last 8 characters). Sessions keep
+ * test files that run in parallel apart. It listens on a port the OS picks.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { TestProject } from "vitest/node";
+import { listenOnFreePort } from "./listen";
 
 interface FakeResponse {
   status?: number;
@@ -25,8 +28,6 @@ interface Session {
   responses: FakeResponse[];
   requests: RecordedRequest[];
 }
-
-const PORTS = [8852, 8853, 8854, 8855];
 
 export default async function setup(project: TestProject) {
   const sessions = new Map<string, Session>();
@@ -69,10 +70,19 @@ export default async function setup(project: TestProject) {
       res.writeHead(answer.status ?? 200, answer.headers ?? {});
       return res.end();
     }
-    return send(answer.status ?? 200, answer.body, answer.headers);
+    // A text answer quoting the URL called, as providers do in errors: whole, without the scheme, cut short.
+    const calledUrl = `http://127.0.0.1:${port}${req.url ?? "/"}`;
+    const answerBody =
+      typeof answer.body === "string"
+        ? answer.body
+            .replaceAll("{request.url}", calledUrl)
+            .replaceAll("{request.url.noscheme}", calledUrl.slice("http://".length))
+            .replaceAll("{request.url.cut}", calledUrl.slice(0, -8))
+        : answer.body;
+    return send(answer.status ?? 200, answerBody, answer.headers);
   });
 
-  const port = await listenOnFirstFree(server, PORTS);
+  const port = await listenOnFreePort(server);
   project.provide("fakeHttpUrl", `http://127.0.0.1:${port}`);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
@@ -84,17 +94,6 @@ function readAll(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
-}
-
-async function listenOnFirstFree(server: Server, ports: number[]): Promise<number> {
-  for (const port of ports) {
-    const ok = await new Promise<boolean>((resolve) => {
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => resolve(true));
-    });
-    if (ok) return port;
-  }
-  throw new Error(`fake HTTP server: ports ${ports.join(", ")} are all taken`);
 }
 
 declare module "vitest" {

@@ -12,20 +12,18 @@
  *   GET  /resource   200 `{ ok, client }` for `Authorization: Bearer <live access token>`, else 401
  *   ANY  /echo-401   401 quoting the request's Authorization header (a server that leaks it in errors)
  *   GET  /__stats?client_id=…  `{ refreshes, exchanges, accessTokens }` for assertions
- * Ports: the credentials helper's range (8842-8849), the first free one, else one the OS picks.
+ * It listens on a port the OS picks.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { TestProject } from "vitest/node";
+import { listenOnFreePort } from "./listen";
 
 declare module "vitest" {
   export interface ProvidedContext {
     oauthProviderUrl: string;
   }
 }
-
-/** The credentials helper's range first; an OS-chosen port only if all of them are taken. */
-const PORTS = [8842, 8843, 8844, 8845, 8846, 8847, 8848, 8849, 0];
 
 interface PendingCode {
   clientId: string;
@@ -136,7 +134,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     send(404, { error: `fake provider: no route ${req.method} ${url.pathname}` });
   });
 
-  const port = await listenOnFirstFree(server);
+  const port = await listenOnFreePort(server);
   project.provide("oauthProviderUrl", `http://127.0.0.1:${port}`);
   return async () => {
     server.closeAllConnections();
@@ -148,20 +146,4 @@ async function readAll(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
-}
-
-async function listenOnFirstFree(server: Server): Promise<number> {
-  for (const port of PORTS) {
-    const bound = await new Promise<boolean>((resolve) => {
-      const onError = () => resolve(false);
-      server.once("error", onError);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", onError);
-        resolve(true);
-      });
-    });
-    const address = server.address();
-    if (bound && typeof address === "object" && address !== null) return address.port;
-  }
-  throw new Error(`fake OAuth2 provider: ports ${PORTS.join(", ")} are all taken`);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `execution_step` ADD `logs` text;

@@ -1,0 +1,284 @@
+/**
+ * The supervised local runtime behind `npm run dev` (and the soak benchmark and crash test):
+ *
+ *   client ──► front proxy (this process, the public port) ──► wrangler dev (a private port, own process group)
+ *                  │ cron ticker: /__scheduled once a minute
+ *                  │ resource watch: workerd's memory maps, open files, RSS
+ *
+ * Why: one `wrangler dev` never evicts a finished Workflow instance, and each one keeps about 24 memory
+ * maps, 3 open files and 0.4 MB. At ~2,700 instances the workerd process reaches `vm.max_map_count`
+ * (65,530 by default) and SQLite fails with SQLITE_NOMEM, while `create()` still answers: runs are
+ * accepted and never happen (docs/engine.md#the-local-instance-ceiling). So this supervisor restarts the
+ * runtime long before that: it holds new requests at the proxy, lets the requests in flight finish,
+ * stops wrangler's whole process group by its PID, starts a fresh one on the same state, and releases the
+ * held requests to it. A caller sees a slower answer, never a refused one. Runs that were in flight are
+ * resumed by the reconciler (worker/src/engine/reconciler.ts), which the supervisor fires at once.
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer, request as httpRequest, Agent } from "node:http";
+import { connect } from "node:net";
+import { bin, freePort, killGroup, root, waitUntilReady } from "./local-worker.mjs";
+import { startCronTicker } from "./cron-ticker.mjs";
+
+/** Restart when workerd uses this share of the tighter of its map and open-file limits. */
+const DEFAULT_LIMIT_SHARE = 0.5;
+const WATCH_INTERVAL_MS = 5_000;
+/** In-flight requests get this long to finish before a restart cuts them. */
+const DRAIN_TIMEOUT_MS = 30_000;
+/** Requests held during a restart wait at most this long, then answer 503 with Retry-After. */
+const HOLD_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = 120_000;
+
+/**
+ * Starts the front proxy on 127.0.0.1:`port`, wrangler dev behind it and the ticker. `wranglerArgs` are
+ * appended to `wrangler dev` (e.g. `--persist-to`, `--env-file`). `log(line)` receives the supervisor's
+ * own messages; wrangler's output goes to `stdio` ("inherit" or "pipe", then `output()` has it).
+ * Returns `{ url, ready, restart(reason), stats(), stop(), output() }`.
+ */
+export function superviseDevServer({
+  port,
+  wranglerArgs = [],
+  env = process.env,
+  stdio = "inherit",
+  log = (line) => process.stdout.write(`${line}\n`),
+  limitShare = Number(process.env.DEV_RESTART_SHARE ?? DEFAULT_LIMIT_SHARE),
+  maxRssMb = Number(process.env.DEV_MAX_RSS_MB ?? 3072),
+  ticker = true,
+}) {
+  const url = `http://127.0.0.1:${port}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  let upstream = null; // { child, port }
+  let accepting = false; // false while (re)starting: requests wait in `held`
+  let stopping = false;
+  let restarts = 0;
+  let inFlight = 0;
+  let output = "";
+  const held = [];
+  let stopTicker = () => {};
+
+  const server = createServer((req, res) => {
+    if (accepting) forward(req, res);
+    else hold(() => forward(req, res), res);
+  });
+  server.on("upgrade", (req, socket, head) => {
+    if (!accepting) return socket.destroy(); // a live view reconnects by itself
+    const up = connect(upstream.port, "127.0.0.1", () => {
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n`);
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        up.write(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`);
+      up.write("\r\n");
+      up.write(head);
+      up.pipe(socket).pipe(up);
+    });
+    up.on("error", () => socket.destroy());
+    socket.on("error", () => up.destroy());
+  });
+
+  function hold(release, res) {
+    const entry = { release, timer: null };
+    entry.timer = setTimeout(() => {
+      held.splice(held.indexOf(entry), 1);
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" });
+      res.end(JSON.stringify({ error: { code: "restarting", message: "The local runtime is restarting" } }));
+    }, HOLD_TIMEOUT_MS);
+    held.push(entry);
+  }
+
+  function forward(req, res) {
+    inFlight++;
+    let done = false;
+    const finish = () => {
+      if (!done) ((done = true), inFlight--);
+    };
+    const up = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.rawHeaders);
+        upRes.pipe(res);
+        upRes.on("end", finish);
+        upRes.on("error", finish);
+      },
+    );
+    up.on("error", (error) => {
+      finish();
+      if (!res.headersSent) {
+        res.writeHead(502, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "bad_gateway", message: error.message } }));
+      } else res.destroy();
+    });
+    res.on("close", finish);
+    req.pipe(up);
+  }
+
+  function startWrangler() {
+    return freePort().then(async (wranglerPort) => {
+      const inspectorPort = await freePort();
+      const child = spawn(
+        bin("wrangler"),
+        [
+          "dev",
+          ...["--ip", "127.0.0.1", "--port", String(wranglerPort)],
+          ...["--inspector-port", String(inspectorPort)],
+          "--test-scheduled",
+          "--show-interactive-dev-session=false",
+          ...wranglerArgs,
+        ],
+        // Its own process group, so a restart stops wrangler and both workerd processes by one PID.
+        { cwd: root, env, detached: true, stdio: ["ignore", stdio, stdio] },
+      );
+      if (stdio === "pipe") {
+        child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-200_000)));
+        child.stderr.on("data", (chunk) => (output = (output + chunk).slice(-200_000)));
+      }
+      child.on("exit", (code, signal) => {
+        if (upstream?.child !== child || stopping || !accepting) return;
+        log(`wrangler dev exited (${code ?? signal}); starting it again`);
+        void restart("wrangler exited");
+      });
+      await waitUntilReady(
+        `http://127.0.0.1:${wranglerPort}`,
+        { child, output: () => output },
+        READY_TIMEOUT_MS,
+      );
+      return { child, port: wranglerPort };
+    });
+  }
+
+  let restarting = null;
+  /** Holds new requests, drains, replaces wrangler, releases. Concurrent calls share one restart. */
+  function restart(reason) {
+    restarting ??= (async () => {
+      accepting = false;
+      log(`restarting the local runtime: ${reason}`);
+      const drainUntil = Date.now() + DRAIN_TIMEOUT_MS;
+      while (inFlight > 0 && Date.now() < drainUntil) await sleep(100);
+      if (upstream) await killGroup(upstream.child);
+      if (stopping) return;
+      upstream = await startWrangler();
+      restarts++;
+      open();
+      log(`local runtime restarted (${restarts} so far)`);
+      fireTick(); // the reconciler resumes what was in flight now, not at the next minute
+    })().finally(() => (restarting = null));
+    return restarting;
+  }
+
+  function open() {
+    accepting = true;
+    for (const entry of held.splice(0)) {
+      clearTimeout(entry.timer);
+      entry.release();
+    }
+  }
+
+  function fireTick() {
+    fetch(`${url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`)
+      .then((r) => r.arrayBuffer())
+      .catch(() => {});
+  }
+
+  let watchTimer;
+  function watch() {
+    watchTimer = setTimeout(() => {
+      if (accepting && upstream) {
+        const s = usage(upstream.child.pid);
+        const over =
+          s.maps > s.mapLimit * limitShare
+            ? `workerd holds ${s.maps} memory maps (limit ${s.mapLimit})`
+            : s.files > s.fileLimit * limitShare
+              ? `workerd holds ${s.files} open files (limit ${s.fileLimit})`
+              : s.rssMb > maxRssMb
+                ? `workerd uses ${s.rssMb} MB (limit ${maxRssMb} MB)`
+                : null;
+        if (over) void restart(over);
+      }
+      watch();
+    }, WATCH_INTERVAL_MS);
+    watchTimer.unref();
+  }
+
+  const ready = (async () => {
+    await new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
+    upstream = await startWrangler();
+    open();
+    watch();
+    if (ticker) {
+      const t = startCronTicker(url, {
+        onTick: (slot, result) => {
+          if (typeof result !== "number" || result >= 400)
+            log(`cron tick ${new Date(slot).toISOString()} failed: ${result?.message ?? result}`);
+        },
+      });
+      stopTicker = t.stop;
+    }
+  })();
+
+  return {
+    url,
+    ready,
+    restart,
+    /** Resource use of the current workerd processes (Linux; zeros elsewhere) and the restart count. */
+    stats: () => ({ ...(upstream ? usage(upstream.child.pid) : {}), restarts }),
+    output: () => output,
+    /** The PID of the current wrangler (its process group id). */
+    pid: () => upstream?.child.pid,
+    async stop() {
+      stopping = true;
+      stopTicker();
+      clearTimeout(watchTimer);
+      if (upstream) await killGroup(upstream.child);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(() => r()));
+      agent.destroy();
+    },
+  };
+}
+
+/** Sums memory maps, open files and RSS over the processes of a process group (Linux /proc). */
+export function usage(pgid) {
+  const s = { maps: 0, files: 0, rssMb: 0, mapLimit: Infinity, fileLimit: Infinity };
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return s;
+  }
+  s.mapLimit = Number(readOr("/proc/sys/vm/max_map_count", "65530"));
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue; // fields[2] is the process group id
+      s.maps = Math.max(s.maps, readFileSync(`/proc/${pid}/maps`, "utf8").split("\n").length - 1);
+      s.files = Math.max(s.files, readdirSync(`/proc/${pid}/fd`).length);
+      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      s.rssMb += rss ? Math.round(Number(rss[1]) / 1024) : 0;
+      const files = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, "utf8"));
+      if (files) s.fileLimit = Math.min(s.fileLimit, Number(files[1]));
+    } catch {
+      // the process ended while we read it
+    }
+  }
+  return s;
+}
+
+function readOr(path, fallback) {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return fallback;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

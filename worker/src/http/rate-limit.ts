@@ -1,0 +1,114 @@
+/**
+ * Rate limits on the routes an attacker (or a runaway script) can hammer: sign-in, sign-up, API-key
+ * creation, run starts and webhook intake. A limit is a fixed window per key in D1 (storage/rate-limits.ts),
+ * counted per client IP and per account, so neither many accounts from one address nor many addresses
+ * against one account get through. Over the limit the answer is 429 `rate_limited` with `Retry-After`.
+ *
+ * Values are in `RATE_LIMIT_RULES`; `RATE_LIMITS` (a JSON object in the environment, e.g.
+ * `{"runStart":{"limit":1000}}`) overrides them per deployment. Documented in docs/security.md.
+ */
+import type { Context } from "hono";
+import { z } from "zod";
+import { getDb } from "../storage/db";
+import { countHit } from "../storage/rate-limits";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+
+export interface RateRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+export const RATE_LIMIT_RULES = {
+  /** Sign-in attempts from one IP address, and against one email address. */
+  signInIp: { limit: 30, windowSeconds: 60 },
+  signInAccount: { limit: 10, windowSeconds: 60 },
+  /** Accounts created from one IP address, and attempts on one email address. */
+  signUpIp: { limit: 20, windowSeconds: 600 },
+  signUpAccount: { limit: 5, windowSeconds: 600 },
+  /** API keys created by one user, and from one IP address. */
+  apiKeyUser: { limit: 20, windowSeconds: 600 },
+  apiKeyIp: { limit: 60, windowSeconds: 600 },
+  /** Manual runs and retries one user starts through the API. */
+  runStart: { limit: 120, windowSeconds: 60 },
+  /** Calls to the webhook URLs of one user's workflows (live and test URLs together). */
+  webhookIntake: { limit: 600, windowSeconds: 60 },
+} satisfies Record<string, RateRule>;
+
+export type RateRuleName = keyof typeof RATE_LIMIT_RULES;
+
+const overrides = z.record(
+  z.string(),
+  z.object({
+    limit: z.number().int().positive().optional(),
+    windowSeconds: z.number().int().positive().optional(),
+  }),
+);
+
+function ruleFor(env: object, name: RateRuleName): RateRule {
+  const text = (env as { RATE_LIMITS?: unknown }).RATE_LIMITS;
+  const base = RATE_LIMIT_RULES[name];
+  if (typeof text !== "string" || text === "") return base;
+  const parsed = overrides.safeParse(safeJson(text));
+  if (!parsed.success) throw new Error("RATE_LIMITS is not a JSON object of { limit?, windowSeconds? }");
+  return { ...base, ...parsed.data[name] };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The caller's IP as Cloudflare (and wrangler dev) report it; null when the request did not say. */
+export function clientIp(request: Request): string | null {
+  return request.headers.get("cf-connecting-ip");
+}
+
+/**
+ * Counts one hit for each `[rule, subject]` (a null subject is skipped: no IP known) and throws 429 with
+ * `Retry-After` when any is over its limit. Every rule is counted, so a blocked caller keeps the window full.
+ */
+export async function enforceRateLimits(
+  c: Context<AppEnv, any, any>,
+  checks: [RateRuleName, string | null][],
+): Promise<void> {
+  const db = getDb(c.env.DB);
+  const now = Date.now();
+  let retryAfterMs = 0;
+  let blocked: RateRuleName | null = null;
+  for (const [name, subject] of checks) {
+    if (subject === null) continue;
+    const rule = ruleFor(c.env, name);
+    const hit = await countHit(db, `${name}:${subject}`, rule.windowSeconds * 1000, now);
+    if (hit.count > rule.limit && hit.resetAt - now > retryAfterMs) {
+      retryAfterMs = hit.resetAt - now;
+      blocked = name;
+    }
+  }
+  if (blocked === null) return;
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  c.header("Retry-After", String(seconds));
+  const rule = ruleFor(c.env, blocked);
+  throw new ApiError(
+    429,
+    "rate_limited",
+    `Too many requests (${describe(blocked)}: at most ${rule.limit} per ${rule.windowSeconds} s); retry in ${seconds} s`,
+    { rule: blocked, retryAfterSeconds: seconds },
+  );
+}
+
+function describe(name: RateRuleName): string {
+  return {
+    signInIp: "sign-in attempts from this address",
+    signInAccount: "sign-in attempts for this account",
+    signUpIp: "sign-ups from this address",
+    signUpAccount: "sign-ups for this email",
+    apiKeyUser: "API keys created by this user",
+    apiKeyIp: "API keys created from this address",
+    runStart: "runs started by this user",
+    webhookIntake: "webhook calls to this user's workflows",
+  }[name];
+}

@@ -1,0 +1,130 @@
+/**
+ * Queries of the reconciler (engine/reconciler.ts) and of retention (engine/retention.ts): unfinished
+ * executions to compare with their Workflow instances, claims whose run never got recorded, and bounded
+ * deletes of old or unwanted execution records.
+ */
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, notExists, or, sql } from "drizzle-orm";
+import type { Db } from "./db";
+import { triggerClaim, workflow, workflowExecution } from "./schema";
+import {
+  FINISHED_EXECUTION_STATUSES as FINISHED,
+  UNFINISHED_EXECUTION_STATUSES as UNFINISHED,
+  type ExecutionStatus,
+} from "./statuses";
+
+export interface ExecutionToReconcile {
+  id: string;
+  status: ExecutionStatus;
+  createdAt: Date;
+}
+
+/**
+ * Unfinished executions created before `createdBefore` and not checked since `checkedBefore`, least
+ * recently checked first (so a long wait cannot starve the others), at most `limit`.
+ */
+export async function listExecutionsToReconcile(
+  db: Db,
+  q: { createdBefore: Date; checkedBefore: Date; limit: number },
+): Promise<ExecutionToReconcile[]> {
+  const t = workflowExecution;
+  return db
+    .select({ id: t.id, status: t.status, createdAt: t.createdAt })
+    .from(t)
+    .where(
+      and(
+        inArray(t.status, UNFINISHED),
+        lt(t.createdAt, q.createdBefore),
+        or(isNull(t.checkedAt), lt(t.checkedAt, q.checkedBefore)),
+      ),
+    )
+    .orderBy(asc(sql`coalesce(${t.checkedAt}, 0)`), asc(t.createdAt))
+    .limit(q.limit);
+}
+
+export async function markExecutionsChecked(db: Db, ids: string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(workflowExecution).set({ checkedAt: at }).where(inArray(workflowExecution.id, ids));
+}
+
+export interface OrphanedClaim {
+  workflowId: string;
+  nodeId: string;
+  claimKey: string;
+  executionId: string;
+}
+
+/**
+ * Claims that name the execution they were taken for, made between `after` and `before`, whose execution
+ * row does not exist: the process stopped between the claim and the run's record. Releasing one lets
+ * the trigger's retry (a missed schedule slot, a Stripe redelivery) start the run.
+ */
+export async function listOrphanedClaims(
+  db: Db,
+  q: { after: Date; before: Date; limit: number },
+): Promise<OrphanedClaim[]> {
+  const rows = await db
+    .select({
+      workflowId: triggerClaim.workflowId,
+      nodeId: triggerClaim.nodeId,
+      claimKey: triggerClaim.claimKey,
+      executionId: triggerClaim.executionId,
+    })
+    .from(triggerClaim)
+    .where(
+      and(
+        isNotNull(triggerClaim.executionId),
+        gt(triggerClaim.createdAt, q.after),
+        lt(triggerClaim.createdAt, q.before),
+        notExists(
+          db
+            .select({ id: workflowExecution.id })
+            .from(workflowExecution)
+            .where(eq(workflowExecution.id, triggerClaim.executionId)),
+        ),
+      ),
+    )
+    .limit(q.limit);
+  return rows.map((r) => ({ ...r, executionId: r.executionId! }));
+}
+
+/**
+ * Deletes up to `limit` finished executions (their steps cascade) that match `which`: created before a
+ * cut-off, or successful runs (finished before a cut-off) of workflows whose `settings.saveSuccessfulRuns`
+ * is `"none"`. Returns how
+ * many were deleted; the caller repeats while a batch comes back full.
+ */
+export async function deleteFinishedExecutions(
+  db: Db,
+  which: { createdBefore: Date } | { unsavedSuccessFinishedBefore: Date },
+  limit: number,
+): Promise<number> {
+  const t = workflowExecution;
+  const filter =
+    "createdBefore" in which
+      ? and(inArray(t.status, FINISHED), lt(t.createdAt, which.createdBefore))
+      : and(
+          eq(t.status, "success"),
+          lt(t.finishedAt, which.unsavedSuccessFinishedBefore),
+          inArray(
+            t.workflowId,
+            db
+              .select({ id: workflow.id })
+              .from(workflow)
+              .where(sql`json_extract(${workflow.settings}, '$.saveSuccessfulRuns') = 'none'`),
+          ),
+        );
+  const batch = db.select({ id: t.id }).from(t).where(filter).limit(limit);
+  // Counted from RETURNING: D1's `changes` also counts the step rows the cascade removed.
+  const deleted = await db.delete(t).where(inArray(t.id, batch)).returning({ id: t.id });
+  return deleted.length;
+}
+
+/** Deletes one finished execution of this user; false when there is none (or it is still unfinished). */
+export async function deleteFinishedExecution(db: Db, userId: string, executionId: string): Promise<boolean> {
+  const t = workflowExecution;
+  const deleted = await db
+    .delete(t)
+    .where(and(eq(t.id, executionId), eq(t.userId, userId), inArray(t.status, FINISHED)))
+    .returning({ id: t.id });
+  return deleted.length > 0;
+}
