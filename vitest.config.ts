@@ -30,13 +30,15 @@ export default defineConfig({
           // Node-side servers the workerd tests call by URL: an echo server (inject("echoServerUrl")), a fake
           // OAuth2 provider (inject("oauthProviderUrl")), fakes of AI and chat providers (inject("fakeHttpUrl")),
           // a Telegram-shaped Bot API (inject("telegramUrl")),
-          // a real SMTP server (inject("smtpServer")).
+          // a real SMTP server (inject("smtpServer")),
+          // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
             "./worker/test/fakes/fake-http.global.ts",
             "./worker/test/fakes/telegram.global.ts",
             "./worker/test/fakes/smtp.global.ts",
+            "./worker/test/fakes/postgres.global.ts",
           ],
         },
       },

@@ -14,7 +14,7 @@ import { chromiumPath, haveChromium, launchBrowser, requireChromium } from "./su
 
 const artifacts = resolve(import.meta.dirname, "../../test-artifacts");
 
-type Workflow = { id: string; name: string; nodes: { id: string; type: string }[] };
+type Workflow = { id: string; name: string; nodes: { id: string; type: string; webhookId?: string }[] };
 
 /** The node's box lies wholly inside the visible canvas (not under the panel, not off screen). */
 async function insideCanvas(page: Page, nodeTestId: string): Promise<boolean> {
@@ -250,6 +250,52 @@ if (!haveChromium && requireChromium) {
       await shot("editor-node-view-narrow.png");
       const executions = await apiFetch<{ items: unknown[] }>(page, `/api/executions?workflowId=${id}`);
       expect(executions.body.items).toHaveLength(1);
+    });
+
+    it("listens for a test event on a webhook and shows the run it starts", async () => {
+      const created = await apiFetch<Workflow>(page, "/api/workflows", {
+        method: "POST",
+        body: {
+          name: "Listens",
+          nodes: [
+            {
+              id: "w",
+              type: "webhookTrigger",
+              name: "Webhook",
+              position: { x: 0, y: 0 },
+              parameters: { method: "POST", respond: "immediately" },
+            },
+            {
+              id: "s",
+              type: "set",
+              name: "Echo",
+              position: { x: 260, y: 0 },
+              parameters: { fields: { got: "{{ $json.body.n }}" } },
+            },
+          ],
+          edges: [{ id: "e", source: "w", target: "s" }],
+        },
+      });
+      const webhookId = created.body.nodes.find((n) => n.id === "w")!.webhookId!;
+      await page.goto(`${baseUrl}/workflows/${created.body.id}`);
+      await page.getByTestId("node-w").click();
+      await page.getByRole("button", { name: "Listen for test event" }).click();
+      await page
+        .getByTestId("listen-test")
+        .getByRole("status")
+        .filter({ hasText: "Waiting for a call" })
+        .waitFor();
+      await shot("editor-listen-test-event.png");
+
+      // The outside world calls the test URL; the editor shows that run without a click.
+      const answer = await fetch(`${baseUrl}/webhooks-test/${webhookId}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ n: 5 }),
+      });
+      expect(answer.status).toBe(202);
+      await page.getByText("Test event received").waitFor({ timeout: 30_000 });
+      await page.waitForSelector('[data-testid="node-s"][data-status="success"]', { timeout: 30_000 });
     });
 
     it("creates an API key shown once, lists it without the key, and revokes it", async () => {

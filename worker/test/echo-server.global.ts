@@ -6,6 +6,8 @@
  * Paths: `/status/<code>` answers that status with a text body; `/json` answers JSON; `/json-as-text`
  * answers JSON text labelled text/plain; `/redirect?to=<url>` answers 302; `/slow` answers after 10 s;
  * `/flaky/<key>/<n>` answers 503 to the first n calls for that key, then 200 `{ ok: true, calls }`;
+ * `/inflight/<key>?...` answers like the echo after 40 ms, counting requests in flight per key, and
+ * `/inflight/<key>/max` answers `{ max, calls }` (the most in flight at once: bounded concurrency);
  * `/probe/<key>` counts the requests for that key and `/probe-hits/<key>` answers `{ hits }` (to prove that
  * sandboxed code reached nothing);
  * anything else echoes `{ method, path, query, headers, body }`.
@@ -19,6 +21,9 @@ declare module "vitest" {
     echoServerUrl: string;
   }
 }
+
+/** Per `/inflight/<key>` key: requests in flight now, the most at once, and how many there were. */
+const inflight = new Map<string, { now: number; max: number; calls: number }>();
 
 /** Calls seen per `/flaky/<key>/…` key: a real upstream that fails a set number of times, then recovers. */
 const flakyCalls = new Map<string, number>();
@@ -48,8 +53,24 @@ async function answer(
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const status = /^\/status\/(\d{3})$/.exec(url.pathname);
   const flaky = /^\/flaky\/([\w-]+)\/(\d+)$/.exec(url.pathname);
+  const counted = /^\/inflight\/([\w-]+)(\/max)?$/.exec(url.pathname);
   const probe = /^\/probe(-hits)?\/([\w-]+)/.exec(url.pathname);
-  if (probe) {
+  if (counted) {
+    const c = inflight.get(counted[1]) ?? { now: 0, max: 0, calls: 0 };
+    inflight.set(counted[1], c);
+    if (counted[2]) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ max: c.max, calls: c.calls }));
+      return;
+    }
+    c.now++;
+    c.calls++;
+    c.max = Math.max(c.max, c.now);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    c.now--;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ path: url.pathname, query: Object.fromEntries(url.searchParams), body }));
+  } else if (probe) {
     if (!probe[1]) probeHits.set(probe[2], (probeHits.get(probe[2]) ?? 0) + 1);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ hits: probeHits.get(probe[2]) ?? 0 }));

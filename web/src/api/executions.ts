@@ -5,10 +5,11 @@ import type { Page } from "./types";
 import type {
   ExecutionStatus,
   FinishedExecutionStatus,
+  LoopProgress,
   StepStatus,
 } from "../../../worker/src/realtime/events";
 
-export type { ExecutionStatus, StepStatus };
+export type { ExecutionStatus, LoopProgress, StepStatus };
 
 export const EXECUTION_STATUSES: ExecutionStatus[] = [
   "queued",
@@ -55,6 +56,21 @@ export interface ExecutionStep {
   logs?: ConsoleLine[] | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Loop body nodes: elements finished and failed, of the loop's total. */
+  items?: LoopProgress;
+}
+
+/** One body node's record for one loop element (`GET /api/executions/:id/items`). */
+export interface ItemStep extends Omit<ExecutionStep, "items"> {
+  itemIndex: number;
+  parentPath: string;
+}
+
+export interface ItemFilter {
+  nodeId: string;
+  itemIndex?: number;
+  status?: "error";
+  limit?: number;
 }
 
 export interface ConsoleLine {
@@ -80,6 +96,8 @@ export const executionsApi = {
   list: (filter: ExecutionFilter, signal?: AbortSignal) =>
     api.get<Page<ExecutionSummary>>("/api/executions", { query: { limit: 50, ...filter }, signal }),
   get: (id: string, signal?: AbortSignal) => api.get<ExecutionDetail>(path(id), { signal }),
+  items: (id: string, filter: ItemFilter, signal?: AbortSignal) =>
+    api.get<Page<ItemStep>>(`${path(id)}/items`, { query: { ...filter }, signal }),
   cancel: (id: string) => api.post<unknown>(`${path(id)}/cancel`, {}),
   retry: (id: string, mode: "fromFailed" | "latest") =>
     api.post<{ executionId: string }>(`${path(id)}/retry`, { mode }),

@@ -13,9 +13,11 @@ import { JsonViewer } from "../components/json-viewer";
 import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
 import { useNodeOverlay, type NodeRunState } from "./node-overlay";
+import { ElementRecords } from "../components/element-records";
 import { STATUS_LABELS } from "../components/status-badge";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
+import { ListenForTestEvent } from "./listen-for-test-event";
 
 export interface NodeProblem {
   field?: string;
@@ -29,6 +31,10 @@ interface ConfigPanelProps {
   takenNames: Set<string>;
   problems: NodeProblem[];
   step: ExecutionStep | null;
+  /** The execution the editor follows now (for "Listen for test event"). */
+  latestExecutionId: string | null;
+  /** No unsaved changes (the test URL runs the saved draft). */
+  saved: boolean;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
   onClose: () => void;
 }
@@ -59,8 +65,9 @@ export function ConfigPanel(props: ConfigPanelProps) {
 
   const panel = usePanelWidth();
   const [tab, setTab] = useState<DataTab>("parameters");
-  const input = <NodeData kind="input" step={props.step} run={run} />;
-  const output = <NodeData kind="output" step={props.step} run={run} />;
+  const loop = { executionId: props.latestExecutionId, nodeId: node.id };
+  const input = <NodeData kind="input" step={props.step} run={run} loop={loop} />;
+  const output = <NodeData kind="output" step={props.step} run={run} loop={loop} />;
 
   const parametersBody = (
     <>
@@ -101,7 +108,13 @@ export function ConfigPanel(props: ConfigPanelProps) {
         {errors.name && !nameError && <span className="field-error">{errors.name}</span>}
       </div>
 
-      {hasWebhookUrl(info) && <WebhookUrls webhookId={node.webhookId} />}
+      {hasWebhookUrl(info) && (
+        <WebhookUrls
+          webhookId={node.webhookId}
+          latestExecutionId={props.latestExecutionId}
+          saved={props.saved}
+        />
+      )}
 
       <section className="config-section" aria-label="Parameters">
         <h3 className="config-section-title">Parameters</h3>
@@ -214,7 +227,15 @@ function DataTabs({ tab, onTab }: { tab: DataTab; onTab: (tab: DataTab) => void 
   );
 }
 
-function WebhookUrls({ webhookId }: { webhookId: string | null | undefined }) {
+function WebhookUrls({
+  webhookId,
+  latestExecutionId,
+  saved,
+}: {
+  webhookId: string | null | undefined;
+  latestExecutionId: string | null;
+  saved: boolean;
+}) {
   if (!webhookId) {
     return (
       <section className="config-section webhook-urls" aria-label="Webhook URLs">
@@ -251,6 +272,7 @@ function WebhookUrls({ webhookId }: { webhookId: string | null | undefined }) {
           </div>
         </div>
       ))}
+      <ListenForTestEvent testUrl={urls[0].url} latestExecutionId={latestExecutionId} saved={saved} />
     </section>
   );
 }
@@ -351,16 +373,30 @@ function NodeData({
   kind,
   step,
   run,
+  loop,
 }: {
   kind: "input" | "output";
   step: ExecutionStep | null;
   run: NodeRunState | undefined;
+  /** For a loop body node: where its per-element records are. */
+  loop: { executionId: string | null; nodeId: string };
 }) {
   const title = kind === "input" ? "Input" : "Output";
   const status = step?.status ?? run?.status;
   const error = step?.error ?? run?.error;
+  const progress = step?.items ?? run?.items;
   let content: ReactNode;
-  if (step) content = <JsonViewer value={kind === "input" ? step.input : step.output} label={title} />;
+  if (progress && loop.executionId) {
+    // A body node ran once per element: pick one to see its input and output.
+    content =
+      kind === "output" ? (
+        <ElementRecords executionId={loop.executionId} nodeId={loop.nodeId} progress={progress} />
+      ) : (
+        <p className="muted">
+          This node runs once per loop element: pick an element under Output to see its input and output.
+        </p>
+      );
+  } else if (step) content = <JsonViewer value={kind === "input" ? step.input : step.output} label={title} />;
   else if (run) content = <p className="muted">{title} appears when the run has recorded this step.</p>;
   else
     content = (

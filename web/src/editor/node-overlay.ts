@@ -4,12 +4,14 @@
  * (a 500-node workflow would otherwise re-render every node per live message).
  */
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { StepStatus } from "../api/executions";
+import type { LoopProgress, StepStatus } from "../api/executions";
 
 export interface NodeRunState {
   status: StepStatus;
   error?: { message: string } | null;
   attempt?: number;
+  /** Loop body nodes: elements done / failed of total. */
+  items?: LoopProgress;
 }
 
 export interface NodeOverlay {

@@ -42,7 +42,7 @@ export function useLiveRun(workflowId: string, overlay: NodeOverlayStore): LiveR
         if (isTerminal(detail.status)) {
           const runs: Record<string, NodeRunState> = {};
           for (const s of detail.steps)
-            runs[s.nodeId] = { status: s.status, error: s.error, attempt: s.attempts };
+            runs[s.nodeId] = { status: s.status, error: s.error, attempt: s.attempts, items: s.items };
           overlay.resetRuns(runs);
           setExecution({ id: detail.id, status: detail.status, error: detail.error ?? null });
         }
@@ -146,6 +146,7 @@ function toRunState(n: {
   status: NodeRunState["status"];
   error: { message: string } | null;
   attempt: number;
+  items?: NodeRunState["items"];
 }) {
-  return { status: n.status, error: n.error, attempt: n.attempt };
+  return { status: n.status, error: n.error, attempt: n.attempt, items: n.items };
 }

@@ -347,6 +347,8 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
                 {...panelProps}
                 info={typeMap.get(panelProps.node.type)}
                 step={live.steps.get(panelProps.node.id) ?? null}
+                latestExecutionId={live.execution?.id ?? null}
+                saved={!dirty}
                 onPatch={(patch, mergeKey) =>
                   dispatch({ type: "updateNode", id: panelProps.node.id, patch, mergeKey })
                 }

@@ -47,6 +47,16 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           <span className="wf-node-error">{overlay.run.error.message}</span>
         )}
         {problems.length > 0 && <span className="wf-node-error">{problems[0]}</span>}
+        {overlay?.run?.items && (
+          <span
+            className={`wf-node-items${overlay.run.items.failed > 0 ? " has-failed" : ""}`}
+            data-testid={`items-${id}`}
+            title={`${overlay.run.items.failed} failed`}
+          >
+            {overlay.run.items.done} / {overlay.run.items.total}
+            {overlay.run.items.failed > 0 && ` · ${overlay.run.items.failed} failed`}
+          </span>
+        )}
       </span>
       {status !== "idle" && (
         <span className={`wf-node-status`} aria-label={STATUS_LABELS[status] ?? status} role="img">

@@ -12,6 +12,7 @@ import { nodeTypesApi, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowDocument } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { JsonViewer } from "../components/json-viewer";
+import { ElementRecords } from "../components/element-records";
 import { StatusBadge } from "../components/status-badge";
 import { describeError, toast } from "../components/toaster";
 import { NodeOverlayStore, type NodeRunState } from "../editor/node-overlay";
@@ -265,20 +266,33 @@ export function ExecutionDetailPage() {
               <StatusBadge status={step.status} />
               <span className="step-name">{step.nodeName}</span>
               {step.attempts > 1 && <span className="muted">{step.attempts} attempts</span>}
+              {step.items && (
+                <span
+                  className={`muted wf-node-items${step.items.failed > 0 ? " has-failed" : ""}`}
+                  data-testid={`step-items-${step.nodeId}`}
+                >
+                  {step.items.done} / {step.items.total} elements
+                  {step.items.failed > 0 && ` · ${step.items.failed} failed`}
+                </span>
+              )}
               <span className="muted step-duration">{formatDuration(step.startedAt, step.finishedAt)}</span>
             </summary>
             <div className="step-body">
               {step.error && <div className="form-error">{step.error.message}</div>}
-              <div className="step-io">
-                <div>
-                  <h3 className="run-data-title">Input</h3>
-                  <JsonViewer value={step.input} label={`Input of ${step.nodeName}`} />
+              {step.items ? (
+                <ElementRecords executionId={execution.id} nodeId={step.nodeId} progress={step.items} />
+              ) : (
+                <div className="step-io">
+                  <div>
+                    <h3 className="run-data-title">Input</h3>
+                    <JsonViewer value={step.input} label={`Input of ${step.nodeName}`} />
+                  </div>
+                  <div>
+                    <h3 className="run-data-title">Output</h3>
+                    <JsonViewer value={step.output} label={`Output of ${step.nodeName}`} />
+                  </div>
                 </div>
-                <div>
-                  <h3 className="run-data-title">Output</h3>
-                  <JsonViewer value={step.output} label={`Output of ${step.nodeName}`} />
-                </div>
-              </div>
+              )}
             </div>
           </details>
         ))}

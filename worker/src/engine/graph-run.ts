@@ -15,7 +15,6 @@
  */
 import { getNodeType } from "../nodes/registry";
 import type { RunResult } from "../realtime/events";
-import { boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
 import { errorMessage } from "./node-errors";
 import {
@@ -29,12 +28,15 @@ import {
 } from "./node-steps";
 import { isPureType, runPureGroup, type GroupView } from "./pure-group";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
-import { ALL_BRANCHES, RunPlan, type NodeOutcome } from "./run-plan";
+import type { NodeOutcome, RunPlan } from "./run-plan";
+import { failureResult } from "./failure-result";
+import { loopGraphOf } from "./loop-progress";
+import type { LoopRuntime } from "./loop-body";
+import { runLoop } from "./loop-run";
 import type { RunTicket } from "./run-ticket";
 import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import type { StepRunner } from "./step-runner";
-import { ERROR_HANDLE } from "./workflow-document";
 
 /** The type whose input is `{ [nodeName]: output }` of every incoming branch that ran. */
 const MERGE_NODE_TYPE = "merge";
@@ -54,20 +56,9 @@ export interface GraphOutcome {
   result: RunResult;
 }
 
-/**
- * What a node that failed for good hands on, by its `onError`: nothing (`stop`: the run fails),
- * `{ error }` on every handle (`continue`), or `{ error, input }` on the `error` handle alone
- * (`errorOutput`: `main` counts as not taken, so what follows it is skipped).
- */
-function failureResult(node: SnapshotNode, message: string, input: unknown): NodeStepResult | null {
-  if (node.onError === "continue") return { output: { error: { message } }, branch: ALL_BRANCHES };
-  if (node.onError === "errorOutput")
-    return { output: { error: { message }, input: boundJson(input) }, branch: ERROR_HANDLE };
-  return null;
-}
-
 export class GraphRun {
   private readonly plan: RunPlan;
+  private readonly loops: LoopRuntime;
   private readonly nodes: Map<string, SnapshotNode>;
   private readonly outcomes = new Map<string, NodeOutcome>();
   private readonly outputs = new Map<string, unknown>();
@@ -86,8 +77,11 @@ export class GraphRun {
     snapshot: WorkflowSnapshot,
     private readonly ticket: RunTicket,
   ) {
-    this.plan = new RunPlan(snapshot.nodes, snapshot.edges, ticket.triggerNodeId);
+    // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
+    const graph = loopGraphOf(snapshot.nodes, snapshot.edges);
+    this.plan = graph.topLevelPlan(ticket.triggerNodeId);
     this.nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
+    this.loops = { ref, graph, nodes: this.nodes };
   }
 
   async run(): Promise<GraphOutcome> {
@@ -135,6 +129,11 @@ export class GraphRun {
     try {
       if (this.ticket.reusedNodeIds.includes(id)) {
         result = await this.steps.do(`node:${id}`, {}, () => loadReusedOutput(this.ref, node, markRunning));
+        if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+      } else if (this.loops.graph.isLoop(id)) {
+        if (!this.steps.workflowStep)
+          throw new Error(`Node "${node.name}": a loop runs only in the durable mode`);
+        result = await runLoop(this.loops, this.steps.workflowStep, node, input, this.scopeFor(input), "");
       } else if (isPureType(node.type)) {
         return await this.runGroup(node, markRunning);
       } else {

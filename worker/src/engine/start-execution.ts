@@ -3,6 +3,7 @@
  * Workflow instance does, so a run is visible from the moment it is requested; if the instance cannot be
  * created the row ends `error` instead of staying `queued` forever.
  */
+import { copySucceededItems } from "../storage/loops";
 import { getNodeType } from "../nodes/registry";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
@@ -133,6 +134,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     },
     reused,
   );
+  // Loop elements that succeeded are reused too: the loop runs again, only for the others.
+  if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
   const ticket: RunTicket = {
     workflowId: target.id,
     userId: req.userId,

@@ -15,6 +15,8 @@ export interface StepRunner {
   do<T>(name: string, config: WorkflowStepConfig, body: (ctx: StepContext) => Promise<T>): Promise<T>;
   sleepUntil(name: string, untilMs: number): Promise<void>;
   waitForEvent(name: string, options: { type: string; timeout: number }): Promise<{ payload: unknown }>;
+  /** Workflows' own step object (durable only): what loop nodes (loop-run.ts) run their elements on. */
+  workflowStep?: WorkflowStep;
 }
 
 /**
@@ -23,6 +25,7 @@ export interface StepRunner {
  */
 export function durableSteps(step: WorkflowStep): StepRunner {
   return {
+    workflowStep: step,
     do: <T>(name: string, config: WorkflowStepConfig, body: (ctx: StepContext) => Promise<T>) =>
       step.do(name, config, body as (ctx: StepContext) => Promise<any>) as Promise<T>,
     sleepUntil: (name, untilMs) => step.sleepUntil(name, untilMs),

@@ -12,6 +12,7 @@ import { authApp } from "./auth";
 import { credentialRotationApp } from "./credential-rotation";
 import { credentialsApp } from "./credentials";
 import { executionControlApp } from "./execution-control";
+import { executionItemsApp } from "./execution-items";
 import { executionRetentionApp } from "./execution-retention";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
@@ -20,6 +21,7 @@ import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
+import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
 import { realTriggerServices } from "../triggers/real-services";
 
@@ -30,6 +32,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.onError(apiErrorHandler);
+  app.use("*", securityHeaders);
   app.use(
     "/api/*",
     bodyLimit({
@@ -45,6 +48,7 @@ export function createApp() {
   app.route("/api", workflowVersionsApp);
   app.route("/api", executionsApp);
   app.route("/api", executionControlApp);
+  app.route("/api", executionItemsApp);
   app.route("/api", executionRetentionApp);
   app.route("/api", nodeTypesApp);
   app.route("/api", credentialsApp);

@@ -49,11 +49,29 @@ async function withoutSessionToken(res: Response): Promise<Response> {
     .clone()
     .json()
     .catch(() => null)) as Record<string, unknown> | null;
-  if (!body || typeof body !== "object" || !("token" in body)) return res;
-  const { token: _token, ...rest } = body;
+  if (!body || typeof body !== "object") return res;
+  const stripped = stripTokens(body);
+  if (stripped === body) return res;
   const headers = new Headers(res.headers);
   headers.delete("content-length");
-  return new Response(JSON.stringify(rest), { status: res.status, headers });
+  return new Response(JSON.stringify(stripped), { status: res.status, headers });
+}
+
+/**
+ * The body without session tokens: top-level `token` (sign-in, sign-up), `session.token` (get-session)
+ * and each item's `token` (list-sessions). The same object comes back when there was none.
+ */
+function stripTokens(body: unknown): unknown {
+  if (Array.isArray(body)) {
+    const items = body.map(stripTokens);
+    return items.some((item, i) => item !== body[i]) ? items : body;
+  }
+  if (body === null || typeof body !== "object") return body;
+  const record = body as Record<string, unknown>;
+  const session = record.session === undefined ? undefined : stripTokens(record.session);
+  if (!("token" in record) && session === record.session) return body;
+  const { token: _token, ...rest } = record;
+  return session === undefined ? rest : { ...rest, session };
 }
 
 async function toApiError(res: Response): Promise<Response> {

@@ -3,6 +3,7 @@
  * mapping from stored rows to those shapes.
  */
 import { z } from "@hono/zod-openapi";
+import type { LoopProgress } from "../realtime/events";
 import type { ExecutionRow, StepRow } from "../storage/executions";
 import { EXECUTION_STATUSES } from "../storage/statuses";
 
@@ -43,6 +44,13 @@ const ExecutionStep = z
       }),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
+    items: z
+      .object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() })
+      .optional()
+      .openapi({
+        description:
+          "Loop body nodes only: elements this node finished and failed, of its loop's total. The per-element records are at GET /executions/{id}/items",
+      }),
   })
   .openapi("ExecutionStep");
 
@@ -76,7 +84,7 @@ export function toSummary(row: ExecutionRow) {
   };
 }
 
-export function toDetail(row: ExecutionRow, steps: StepRow[]) {
+export function toDetail(row: ExecutionRow, steps: StepRow[], progress?: ReadonlyMap<string, LoopProgress>) {
   return {
     ...toSummary(row),
     triggerData: row.triggerData ?? null,
@@ -91,6 +99,7 @@ export function toDetail(row: ExecutionRow, steps: StepRow[]) {
       logs: s.logs ?? null,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
+      ...(progress?.has(s.nodeId) ? { items: progress.get(s.nodeId) } : {}),
     })),
   };
 }

@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { startExecution, ExecutionStartError, type StartExecutionRequest } from "../engine/start-execution";
 import { toLiveExecution, toLiveNode } from "../engine/live-state";
+import { executionBodyProgress } from "../engine/loop-progress";
 import { runRoom, workflowRoom } from "../realtime/publish";
 import { WATCH_MS } from "../realtime/run-room";
 import { markWorkflowWatched } from "../storage/run-records";
@@ -130,7 +131,8 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    return c.json(toDetail(row, await listSteps(db, row.id)), 200);
+    const [steps, progress] = await Promise.all([listSteps(db, row.id), executionBodyProgress(db, row)]);
+    return c.json(toDetail(row, steps, progress), 200);
   },
 );
 

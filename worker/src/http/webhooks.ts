@@ -77,6 +77,9 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   // can tell is orphaned and release (the sender's redelivery then starts the run).
   const plannedId = claim ? crypto.randomUUID() : undefined;
   if (claim && !(await claimTrigger(db, claim, plannedId))) {
+    if (claim.claimKey.startsWith("hmac:")) {
+      throw new ApiError(409, "replayed_request", "This signed call was already received (replay refused)");
+    }
     return c.json({ received: true, started: false, reason: "event already received" }, 200);
   }
 
@@ -141,6 +144,7 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
     ),
     404: json(error, "Unknown webhook id, or (live URL) the workflow is not active"),
     405: json(error, "Method other than the trigger's"),
+    409: json(error, "A timestamped HMAC-signed call sent a second time (replay refused)"),
     413: json(error, "Body over 1 MiB"),
     429: json(error, "Too many calls to this user's webhooks (`Retry-After` says when to try again)"),
     500: json(error, "respond=lastNode and the run failed (details.executionId)"),

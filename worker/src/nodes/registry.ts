@@ -24,6 +24,7 @@ import { code } from "./code";
 import { telegram } from "./telegram";
 import { githubTrigger } from "./github-trigger";
 import { email } from "./email";
+import { postgres } from "./postgres";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -50,6 +51,7 @@ export const nodeTypes = {
   telegram,
   githubTrigger,
   email,
+  postgres,
   forEach,
   stopAndError,
   errorTrigger,

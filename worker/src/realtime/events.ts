@@ -16,6 +16,15 @@ export interface LiveNodeState {
   error: { message: string } | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Nodes in a loop body: how many elements this node finished (`done`) and failed, of `total`. */
+  items?: LoopProgress;
+}
+
+/** A loop body node's progress over the elements (`37 / 120`, 2 failed). */
+export interface LoopProgress {
+  done: number;
+  failed: number;
+  total: number;
 }
 
 export interface LiveExecutionState {

@@ -351,3 +351,51 @@ export const rateLimit = sqliteTable(
   },
   (t) => [index("rate_limit_reset_idx").on(t.resetAt)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Loops (forEach): one row per element, and one step record per body node per element. Kept out of
+// `execution_step` (one row per node) so a 10,000-element run leaves the node-level records small.
+// `parentPath` places an element of a nested loop: "" at the top, "3" inside element 3 of the outer loop.
+// ---------------------------------------------------------------------------------------------
+export type LoopItemStatus = "pending" | "success" | "error";
+
+export const loopItem = sqliteTable(
+  "loop_item",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    loopNodeId: text("loop_node_id").notNull(),
+    parentPath: text("parent_path").notNull().default(""),
+    itemIndex: integer("item_index").notNull(),
+    status: text("status").notNull().$type<LoopItemStatus>(),
+    /** The element, as the loop's `items` gave it. */
+    value: text("value", { mode: "json" }).$type<unknown>(),
+    /** The output of the body's last node for this element (null while pending or after a failure). */
+    result: text("result", { mode: "json" }).$type<unknown>(),
+    error: text("error", { mode: "json" }).$type<{ message: string; nodeId?: string } | null>(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.loopNodeId, t.parentPath, t.itemIndex] })],
+);
+
+export const itemStep = sqliteTable(
+  "item_step",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => workflowExecution.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    parentPath: text("parent_path").notNull().default(""),
+    itemIndex: integer("item_index").notNull(),
+    nodeName: text("node_name").notNull(),
+    status: text("status").notNull().$type<StepStatus>(),
+    attempts: integer("attempts").notNull().default(0),
+    input: text("input", { mode: "json" }).$type<unknown>(),
+    output: text("output", { mode: "json" }).$type<unknown>(),
+    error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.parentPath, t.itemIndex] })],
+);

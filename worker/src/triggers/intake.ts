@@ -10,12 +10,7 @@ import { readGithubDelivery } from "./github";
 import { googleFormOutput } from "./google-form";
 import { collect, parseBody, recordedHeaders } from "./request-body";
 import type { ExecutionMode, TriggerServices } from "./services";
-import {
-  constantTimeEqual,
-  NODEBASE_SIGNATURE_HEADER,
-  verifySha256Signature,
-  verifyStripeSignature,
-} from "./signatures";
+import { constantTimeEqual, verifyStripeSignature, verifyTimestampedSignature } from "./signatures";
 
 export interface IncomingCall {
   request: Request;
@@ -30,7 +25,10 @@ export type IntakeDecision =
       mode: ExecutionMode;
       triggerData: unknown;
       respond: "immediately" | "lastNode";
-      /** Stripe event id or GitHub delivery id this run claims, so a redelivery starts nothing. */
+      /**
+       * Stripe event id or GitHub delivery id this run claims, so a redelivery starts nothing. Timestamped
+       * HMAC: the signature (`hmac:<hex>`), so a replay within the 5-minute window is refused.
+       */
       claimKey?: string;
     }
   | { action: "acknowledge"; reason: string };
@@ -64,7 +62,7 @@ export async function decideIntake(
         throw notConfigured("Webhook requires authentication but has no webhookAuth credential");
       }
       const auth = await credential(["webhookAuth"]);
-      const redact = await checkWebhookAuth(auth?.data ?? null, call);
+      const { redact, claimKey } = await checkWebhookAuth(auth?.data ?? null, call);
       const url = new URL(call.request.url);
       return {
         action: "start",
@@ -76,6 +74,7 @@ export async function decideIntake(
           query: collect(url.searchParams),
           body: await parseBody(call.rawBody, call.request.headers.get("content-type")),
         },
+        claimKey,
       };
     }
     case "googleForm": {
@@ -112,8 +111,9 @@ export async function decideIntake(
       if (wanted.length > 0 && !wanted.includes(event.type)) {
         return { action: "acknowledge", reason: `event type ${event.type} is not listed` };
       }
-      // Test deliveries claim separately so trying an event in the editor does not swallow the live one.
-      const claimKey = `${call.test ? "stripe-test" : "stripe"}:${event.id}`;
+      // One claim per event id for the live and the test URL together: an event id is one payment, and
+      // running it once on each URL would act on it twice.
+      const claimKey = `stripe:${event.id}`;
       return { action: "start", mode: "stripe", respond: "immediately", triggerData: event, claimKey };
     }
     case "github": {
@@ -142,27 +142,21 @@ export async function decideIntake(
  * (`{ hmacSecret }`, `X-Nodebase-Signature: sha256=<hex HMAC-SHA256 of the raw body>`). Returns the header
  * names whose values must not be recorded in the trigger payload.
  */
-async function checkWebhookAuth(auth: Record<string, unknown> | null, call: IncomingCall): Promise<string[]> {
-  if (!auth) return [];
+async function checkWebhookAuth(
+  auth: Record<string, unknown> | null,
+  call: IncomingCall,
+): Promise<{ redact: string[]; claimKey?: string }> {
+  if (!auth) return { redact: [] };
   if (typeof auth.hmacSecret === "string") {
-    const ok = await verifySha256Signature(
-      call.request.headers.get(NODEBASE_SIGNATURE_HEADER),
-      auth.hmacSecret,
-      call.rawBody,
-    );
-    if (!ok)
-      throw new ApiError(
-        401,
-        "unauthorized",
-        "Missing or wrong X-Nodebase-Signature (sha256=<hex HMAC of the body>)",
-      );
-    return [];
+    const verdict = await verifyTimestampedSignature(call.request.headers, auth.hmacSecret, call.rawBody);
+    if (!verdict.ok) throw new ApiError(401, "unauthorized", verdict.message);
+    return { redact: [], claimKey: verdict.timestamped ? `hmac:${verdict.signature}` : undefined };
   }
   if (typeof auth.header === "string" && typeof auth.value === "string") {
     if (!constantTimeEqual(call.request.headers.get(auth.header) ?? "", auth.value)) {
       throw new ApiError(401, "unauthorized", `Missing or wrong ${auth.header} header`);
     }
-    return [auth.header];
+    return { redact: [auth.header] };
   }
   throw notConfigured("webhookAuth credential holds neither header+value nor hmacSecret");
 }

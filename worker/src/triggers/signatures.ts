@@ -46,6 +46,49 @@ export async function verifySha256Signature(header: string | null, secret: strin
   return constantTimeEqual(match[1].toLowerCase(), await hmacSha256Hex(secret, rawBody));
 }
 
+/** Optional: the unix time a caller signed at; the signature then covers `<timestamp>.<raw body>`. */
+export const NODEBASE_TIMESTAMP_HEADER = "x-nodebase-timestamp";
+/** How far a signed timestamp may be from now: as Stripe's, 5 minutes. */
+export const NODEBASE_TOLERANCE_SECONDS = 300;
+
+export type NodebaseVerdict =
+  { ok: true; timestamped: boolean; signature: string } | { ok: false; message: string };
+
+/**
+ * Checks `X-Nodebase-Signature`, with or without `X-Nodebase-Timestamp`. With one, the MAC is over
+ * `<timestamp>.<raw body>` and the timestamp must be within 300 s of now, so a captured call cannot be
+ * replayed later (and the caller refuses the same signature twice within the window).
+ */
+export async function verifyTimestampedSignature(
+  headers: Headers,
+  secret: string,
+  rawBody: Uint8Array,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<NodebaseVerdict> {
+  const header = headers.get(NODEBASE_SIGNATURE_HEADER);
+  const match = header ? /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim()) : null;
+  const wrong =
+    "Missing or wrong X-Nodebase-Signature (sha256=<hex HMAC of the body, or of <timestamp>.<body>>)";
+  if (!match) return { ok: false, message: wrong };
+  const signature = match[1].toLowerCase();
+  const stamp = headers.get(NODEBASE_TIMESTAMP_HEADER);
+  if (stamp === null) {
+    const ok = constantTimeEqual(signature, await hmacSha256Hex(secret, rawBody));
+    return ok ? { ok: true, timestamped: false, signature } : { ok: false, message: wrong };
+  }
+  if (!/^\d{1,12}$/.test(stamp.trim()))
+    return { ok: false, message: "X-Nodebase-Timestamp must be unix seconds" };
+  if (Math.abs(nowSeconds - Number(stamp)) > NODEBASE_TOLERANCE_SECONDS) {
+    return {
+      ok: false,
+      message: `X-Nodebase-Timestamp is more than ${NODEBASE_TOLERANCE_SECONDS} s from now`,
+    };
+  }
+  const signed = new Uint8Array([...encoder.encode(`${stamp.trim()}.`), ...rawBody]);
+  const ok = constantTimeEqual(signature, await hmacSha256Hex(secret, signed));
+  return ok ? { ok: true, timestamped: true, signature } : { ok: false, message: wrong };
+}
+
 export type StripeVerdict =
   { ok: true } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch"; message: string };
 
