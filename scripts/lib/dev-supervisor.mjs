@@ -1,7 +1,7 @@
 /**
  * The supervised local runtime behind `npm run dev` (and the soak benchmark and crash test):
  *
- *   client ──► front proxy (this process, the public port) ──► wrangler dev (a private port, own process group)
+ *   client ──► front proxy (this process, the public port) ──► wrangler dev (a private port, by PID)
  *                  │ cron ticker: /__scheduled once a minute
  *                  │ resource watch: workerd's memory maps, open files, RSS
  *
@@ -10,7 +10,7 @@
  * (65,530 by default) and SQLite fails with SQLITE_NOMEM, while `create()` still answers: runs are
  * accepted and never happen (docs/engine.md#the-local-instance-ceiling). So this supervisor restarts the
  * runtime long before that: it holds new requests at the proxy, lets the requests in flight finish,
- * stops wrangler's whole process group by its PID, starts a fresh one on the same state, and releases the
+ * stops wrangler and its workerd children by PID, starts a fresh one on the same state, and releases the
  * held requests to it. A caller sees a slower answer, never a refused one. Runs that were in flight are
  * resumed by the reconciler (worker/src/engine/reconciler.ts), which the supervisor fires at once.
  */
@@ -18,7 +18,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { connect } from "node:net";
-import { bin, freePort, killGroup, root, waitUntilReady } from "./local-worker.mjs";
+import { bin, freePort, root, waitUntilReady } from "./local-worker.mjs";
 import { startCronTicker } from "./cron-ticker.mjs";
 
 /** Restart when workerd uses this share of the tighter of its map and open-file limits. */
@@ -131,8 +131,9 @@ export function superviseDevServer({
           "--show-interactive-dev-session=false",
           ...wranglerArgs,
         ],
-        // Its own process group, so a restart stops wrangler and both workerd processes by one PID.
-        { cwd: root, env, detached: true, stdio: ["ignore", stdio, stdio] },
+        // Same process group as this supervisor: a kill of `npm run dev`'s group (Ctrl-C, kill -9 -PGID)
+        // takes wrangler and workerd down too. A restart stops them by PID (killTree).
+        { cwd: root, env, stdio: ["ignore", stdio, stdio] },
       );
       if (stdio === "pipe") {
         child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-200_000)));
@@ -160,7 +161,7 @@ export function superviseDevServer({
       log(`restarting the local runtime: ${reason}`);
       const drainUntil = Date.now() + DRAIN_TIMEOUT_MS;
       while (inFlight > 0 && Date.now() < drainUntil) await sleep(100);
-      if (upstream) await killGroup(upstream.child);
+      if (upstream) await killTree(upstream.child);
       if (stopping) return;
       upstream = await startWrangler();
       restarts++;
@@ -213,6 +214,7 @@ export function superviseDevServer({
     upstream = await startWrangler();
     open();
     watch();
+    fireTick(); // after a crash this start is a restart: the reconciler resumes what was in flight
     if (ticker) {
       const t = startCronTicker(url, {
         onTick: (slot, result) => {
@@ -231,13 +233,13 @@ export function superviseDevServer({
     /** Resource use of the current workerd processes (Linux; zeros elsewhere) and the restart count. */
     stats: () => ({ ...(upstream ? usage(upstream.child.pid) : {}), restarts }),
     output: () => output,
-    /** The PID of the current wrangler (its process group id). */
+    /** The PID of the current wrangler. */
     pid: () => upstream?.child.pid,
     async stop() {
       stopping = true;
       stopTicker();
       clearTimeout(watchTimer);
-      if (upstream) await killGroup(upstream.child);
+      if (upstream) await killTree(upstream.child);
       server.closeAllConnections();
       await new Promise((r) => server.close(() => r()));
       agent.destroy();
@@ -245,8 +247,8 @@ export function superviseDevServer({
   };
 }
 
-/** Sums memory maps, open files and RSS over the processes of a process group (Linux /proc). */
-export function usage(pgid) {
+/** Resource use of a process and its descendants (Linux /proc): the largest maps/files, total RSS. */
+export function usage(rootPid) {
   const s = { maps: 0, files: 0, rssMb: 0, mapLimit: Infinity, fileLimit: Infinity };
   let pids;
   try {
@@ -255,11 +257,8 @@ export function usage(pgid) {
     return s;
   }
   s.mapLimit = Number(readOr("/proc/sys/vm/max_map_count", "65530"));
-  for (const pid of pids) {
+  for (const pid of descendants(rootPid, pids)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== pgid) continue; // fields[2] is the process group id
       s.maps = Math.max(s.maps, readFileSync(`/proc/${pid}/maps`, "utf8").split("\n").length - 1);
       s.files = Math.max(s.files, readdirSync(`/proc/${pid}/fd`).length);
       const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -271,6 +270,49 @@ export function usage(pgid) {
     }
   }
   return s;
+}
+
+/** `rootPid` and every process below it, from /proc's parent links. */
+function descendants(rootPid, pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+  const children = new Map();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const out = [rootPid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
+  return out;
+}
+
+/** SIGTERM to wrangler and its workerd children by PID, SIGKILL after 5 s; resolves once all are gone. */
+async function killTree(child) {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  let pids = [];
+  try {
+    pids = descendants(child.pid);
+  } catch {
+    pids = [child.pid]; // no /proc: wrangler stops its own children on SIGTERM
+  }
+  const signal = (sig) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // gone
+      }
+    }
+  };
+  const exited = new Promise((r) => child.once("exit", () => r()));
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+  signal("SIGKILL"); // a workerd child may outlive wrangler for a moment; none may keep the state files
 }
 
 function readOr(path, fallback) {

@@ -79,9 +79,16 @@ const indexRoute = createRoute({
   },
 });
 
+export type WorkflowsSearch = { search?: string; tag?: string };
+
 const workflowsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/workflows",
+  // The list's search box and tag filter live in the URL, so a reload or a shared link keeps them.
+  validateSearch: (search: Record<string, unknown>): WorkflowsSearch => ({
+    search: typeof search.search === "string" && search.search ? search.search : undefined,
+    tag: typeof search.tag === "string" && search.tag ? search.tag : undefined,
+  }),
   component: lazyRouteComponent(() => import("./pages/workflows-list"), "WorkflowsListPage"),
 });
 

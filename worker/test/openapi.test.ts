@@ -33,6 +33,9 @@ describe("OpenAPI and the API reference", () => {
         "POST /api/workflows/{id}/activate",
         "POST /api/workflows/{id}/deactivate",
         "GET /api/workflows/{id}/export",
+        "GET /api/workflows/{id}/versions",
+        "POST /api/workflows/{id}/versions/{version}/restore",
+        "POST /api/workflows/{id}/duplicate",
         "GET /api/node-types",
       ]),
     );

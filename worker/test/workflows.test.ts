@@ -160,7 +160,7 @@ describe("export and import", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="Sample.json"');
     const file = (await res.json()) as Record<string, unknown>;
-    expect(Object.keys(file).sort()).toEqual(["edges", "name", "nodes", "settings"]);
+    expect(Object.keys(file).sort()).toEqual(["edges", "name", "nodes", "settings", "tags"]);
     expect(JSON.stringify(file)).not.toContain(wf.nodes[0].webhookId!);
 
     const imported = await user.fetch("/api/workflows/import", { method: "POST", json: file });

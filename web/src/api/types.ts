@@ -20,6 +20,7 @@ export interface WorkflowSummary {
   name: string;
   active: boolean;
   version: number;
+  tags?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -36,5 +37,25 @@ export type {
   WorkflowNode,
 } from "../../../worker/src/engine/workflow-document";
 
+/** Something a save accepted but changed (e.g. `pin_dropped`: a pin naming no node was dropped). */
+export interface SaveWarning {
+  code: string;
+  message: string;
+  nodeId?: string;
+}
+
 /** What GET /api/workflows/:id returns: the document plus its metadata. */
-export interface Workflow extends WorkflowDocument, WorkflowSummary {}
+export interface Workflow extends WorkflowDocument, WorkflowSummary {
+  tags?: string[];
+  warnings?: SaveWarning[];
+}
+
+/** One entry of `GET /api/workflows/:id/versions`. */
+export interface VersionSummary {
+  version: number;
+  createdAt: string;
+  name: string;
+  nodeCount: number;
+  edgeCount: number;
+  current: boolean;
+}

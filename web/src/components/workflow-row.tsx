@@ -1,4 +1,4 @@
-/** One workflow in the list: open link, inline rename, delete. */
+/** One workflow in the list: open link, tags, inline rename, duplicate, delete. */
 import { Link } from "@tanstack/react-router";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { WorkflowSummary } from "../api/types";
@@ -8,10 +8,14 @@ import { nameProblem } from "../lib/names";
 interface WorkflowRowProps {
   workflow: WorkflowSummary;
   onRename: (workflow: WorkflowSummary, name: string) => Promise<boolean>;
+  onDuplicate: (workflow: WorkflowSummary) => Promise<void>;
   onDelete: (workflow: WorkflowSummary) => void;
+  /** A click on one of the row's tags filters the list by it. */
+  onTag: (tag: string) => void;
 }
 
-export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) {
+export function WorkflowRow({ workflow, onRename, onDuplicate, onDelete, onTag }: WorkflowRowProps) {
+  const [duplicating, setDuplicating] = useState(false);
   const [editing, setEditing] = useState(false);
   const [saving, setSaving] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -87,6 +91,17 @@ export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) 
           </span>
           <span>v{workflow.version}</span>
           <span title={formatDateTime(workflow.updatedAt)}>Updated {formatRelative(workflow.updatedAt)}</span>
+          {(workflow.tags ?? []).map((tag) => (
+            <button
+              key={tag}
+              type="button"
+              className="tag-chip"
+              title={`Show workflows tagged “${tag}”`}
+              onClick={() => onTag(tag)}
+            >
+              {tag}
+            </button>
+          ))}
         </div>
       </div>
       {!editing && (
@@ -99,6 +114,18 @@ export function WorkflowRow({ workflow, onRename, onDelete }: WorkflowRowProps) 
             onClick={() => setEditing(true)}
           >
             Rename
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            aria-label={`Duplicate ${workflow.name}`}
+            disabled={duplicating}
+            onClick={() => {
+              setDuplicating(true);
+              void onDuplicate(workflow).finally(() => setDuplicating(false));
+            }}
+          >
+            {duplicating ? "Duplicating…" : "Duplicate"}
           </button>
           <button
             type="button"

@@ -79,3 +79,31 @@ describe("editor state", () => {
     expect(isDirty(state)).toBe(false);
   });
 });
+
+describe("tags and pins in the editor state", () => {
+  it("saves tags and pins with the document, undoes them, and drops pins of deleted nodes", () => {
+    let state = initialEditorState({ ...doc, tags: ["ops"] });
+    state = editorReducer(state, { type: "setTags", tags: ["ops", "billing"] });
+    state = editorReducer(state, { type: "setPin", nodeId: "m", value: { n: 1 } });
+    expect(documentOf(state)).toMatchObject({ tags: ["ops", "billing"], pinData: { m: { n: 1 } } });
+    state = editorReducer(state, { type: "undo" });
+    expect(documentOf(state).pinData).toBeUndefined();
+    state = editorReducer(state, { type: "redo" });
+    state = editorReducer(state, { type: "nodesChanged", changes: [{ type: "remove", id: "m" }] });
+    expect(documentOf(state).pinData).toBeUndefined();
+  });
+
+  it("loads a document as unsaved when asked (a past run's data), undoable back to the saved one", () => {
+    let state = initialEditorState(doc);
+    state = editorReducer(state, {
+      type: "load",
+      document: { ...doc, pinData: { m: { x: 1 } } },
+      dirty: true,
+    });
+    expect(isDirty(state)).toBe(true);
+    expect(documentOf(state).pinData).toEqual({ m: { x: 1 } });
+    state = editorReducer(state, { type: "undo" });
+    expect(isDirty(state)).toBe(false);
+    expect(documentOf(state).pinData).toBeUndefined();
+  });
+});

@@ -22,6 +22,9 @@ export type FlowEdge = Edge;
 
 export interface EditorState {
   name: string;
+  tags: string[];
+  /** nodeId → pinned output (manual and test runs use it instead of running the node). */
+  pinData: Record<string, unknown>;
   /** Workflow settings (error workflow, concurrency): kept and sent back with every save. */
   settings: WorkflowSettings;
   nodes: FlowNode[];
@@ -45,6 +48,11 @@ export type EditorAction =
       mergeKey?: string;
     }
   | { type: "rename"; name: string }
+  | { type: "setTags"; tags: string[] }
+  /** Pins `value` as the node's output; `undefined` unpins. */
+  | { type: "setPin"; nodeId: string; value: unknown }
+  /** A document that replaces the editor's, e.g. a restored version or a past run's data to debug. */
+  | { type: "load"; document: WorkflowDocument; dirty?: boolean }
   | { type: "settings"; settings: WorkflowSettings }
   | { type: "undo" }
   | { type: "redo" }
@@ -63,8 +71,11 @@ export function toFlowEdge(edge: WorkflowEdge): FlowEdge {
 }
 
 export function documentOf(
-  state: Pick<EditorState, "name" | "nodes" | "edges"> & { settings?: WorkflowSettings },
+  state: Pick<EditorState, "name" | "nodes" | "edges"> &
+    Partial<Pick<EditorState, "tags" | "pinData">> & { settings?: WorkflowSettings },
 ): WorkflowDocument {
+  // Pins of deleted nodes go with them (the server would drop them with a warning).
+  const pins = Object.entries(state.pinData ?? {}).filter(([id]) => state.nodes.some((n) => n.id === id));
   return {
     name: state.name,
     ...(state.settings ? { settings: state.settings } : {}),
@@ -75,6 +86,9 @@ export function documentOf(
       target: e.target,
       sourceHandle: e.sourceHandle ?? "main",
     })),
+    // Left out when empty (PUT replaces the whole document: no tags means none).
+    ...(state.tags && state.tags.length > 0 ? { tags: state.tags } : {}),
+    ...(pins.length > 0 ? { pinData: Object.fromEntries(pins) } : {}),
   };
 }
 
@@ -83,6 +97,8 @@ const roundPosition = (p: { x: number; y: number }) => ({ x: Math.round(p.x), y:
 export function initialEditorState(document: WorkflowDocument): EditorState {
   return {
     name: document.name,
+    tags: document.tags ?? [],
+    pinData: document.pinData ?? {},
     settings: document.settings ?? {},
     nodes: document.nodes.map((n) => toFlowNode(n)),
     edges: document.edges.map(toFlowEdge),
@@ -109,6 +125,8 @@ function restore(state: EditorState, history: History<WorkflowDocument>): Editor
   return {
     ...state,
     name: doc.name,
+    tags: doc.tags ?? [],
+    pinData: doc.pinData ?? {},
     settings: doc.settings ?? {},
     nodes,
     edges: doc.edges.map(toFlowEdge),
@@ -146,6 +164,20 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       );
     case "rename":
       return commit({ ...state, name: action.name }, "workflow-name");
+    case "setTags":
+      return commit({ ...state, tags: action.tags });
+    case "setPin": {
+      const pinData = { ...state.pinData };
+      if (action.value === undefined) delete pinData[action.nodeId];
+      else pinData[action.nodeId] = action.value;
+      return commit({ ...state, pinData });
+    }
+    case "load": {
+      const fresh = initialEditorState(action.document);
+      // Loaded as unsaved (a past run's data): one undo step back to what was there, Save keeps it.
+      if (action.dirty) return commit({ ...fresh, history: state.history, savedSerial: state.savedSerial });
+      return fresh;
+    }
     case "settings":
       return commit({ ...state, settings: action.settings });
     case "undo":

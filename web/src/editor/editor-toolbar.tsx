@@ -7,6 +7,7 @@ import { toast } from "../components/toaster";
 import { nameProblem } from "../lib/names";
 import { MOD } from "./dialogs";
 import { STATUS_LABELS } from "../components/status-badge";
+import { TagEditor } from "./tag-editor";
 import type { FollowedExecution } from "./use-live-run";
 
 interface EditorToolbarProps {
@@ -32,6 +33,10 @@ interface EditorToolbarProps {
   paletteOpen: boolean;
   execution: FollowedExecution | null;
   connection: LiveConnectionState;
+  tags: string[];
+  onTags: (tags: string[]) => void;
+  historyOpen: boolean;
+  onToggleHistory: () => void;
 }
 
 export function EditorToolbar(props: EditorToolbarProps) {
@@ -90,6 +95,7 @@ export function EditorToolbar(props: EditorToolbarProps) {
       >
         {props.saving ? "Saving…" : props.dirty ? "Unsaved changes" : `Saved · v${props.version}`}
       </span>
+      <TagEditor tags={props.tags} onChange={props.onTags} />
       <div className="toolbar-group">
         <button
           type="button"
@@ -138,6 +144,15 @@ export function EditorToolbar(props: EditorToolbarProps) {
       </Link>
       <button type="button" className="btn btn-ghost btn-sm" onClick={props.onSettings}>
         Settings
+      </button>
+      <button
+        type="button"
+        className={`btn btn-ghost btn-sm${props.historyOpen ? " is-on" : ""}`}
+        aria-pressed={props.historyOpen}
+        onClick={props.onToggleHistory}
+        title="Saved versions: compare and restore"
+      >
+        History
       </button>
       <button
         type="button"

@@ -32,6 +32,7 @@ import {
   type FlowNode,
 } from "./editor-state";
 import { EditorToolbar } from "./editor-toolbar";
+import { HistoryPanel } from "./history-panel";
 import { hasInputHandle, outputHandles } from "./handles";
 import { canRedo, canUndo } from "./history";
 import { NodeOverlayContext, NodeOverlayStore } from "./node-overlay";
@@ -63,6 +64,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   const [runDialogOpen, setRunDialogOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 900);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const dirty = isDirty(state);
 
   const selected = state.nodes.filter((n) => n.selected);
@@ -298,6 +300,10 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
             paletteOpen={paletteOpen}
             execution={live.execution}
             connection={live.connection}
+            tags={state.tags}
+            onTags={(tags) => dispatch({ type: "setTags", tags })}
+            historyOpen={historyOpen}
+            onToggleHistory={() => setHistoryOpen((open) => !open)}
           />
           {workflowProblems.length > 0 && (
             <div className="editor-banner form-error" role="alert">
@@ -341,7 +347,20 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
                 </div>
               )}
             </div>
-            {panelProps && (
+            {historyOpen && (
+              <HistoryPanel
+                workflowId={workflow.id}
+                current={state.history.present.value}
+                savedVersion={meta.version}
+                dirty={dirty}
+                onRestored={(restored) => {
+                  dispatch({ type: "load", document: restored });
+                  setMeta({ active: restored.active, version: restored.version });
+                }}
+                onClose={() => setHistoryOpen(false)}
+              />
+            )}
+            {!historyOpen && panelProps && (
               <ConfigPanel
                 key={panelProps.node.id}
                 {...panelProps}

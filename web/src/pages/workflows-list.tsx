@@ -1,6 +1,9 @@
-/** `/workflows`: the person's workflows, newest first, with create, rename, open and delete. */
-import { useNavigate } from "@tanstack/react-router";
-import { useRef, useState, type FormEvent } from "react";
+/**
+ * `/workflows`: the person's workflows, newest first, with create, rename, duplicate, open and delete,
+ * a search box and tag chips (both in the URL: `?search=&tag=`).
+ */
+import { useNavigate, useSearch } from "@tanstack/react-router";
+import { useCallback, useRef, useState, type FormEvent } from "react";
 import type { WorkflowSummary } from "../api/types";
 import { newWorkflowDocument, workflowsApi } from "../api/workflows";
 import { ConfirmDialog } from "../components/confirm-dialog";
@@ -8,14 +11,22 @@ import { toast } from "../components/toaster";
 import { WorkflowRow } from "../components/workflow-row";
 import { usePagedList, type FetchPage } from "../lib/use-paged-list";
 import { LoadError, LoadMoreFooter } from "../components/load-states";
+import { ListFilters } from "../components/list-filters";
+import { ImportWorkflowButton } from "../components/import-workflow";
 import { nameProblem } from "../lib/names";
 
-const fetchWorkflows: FetchPage<WorkflowSummary> = (cursor, signal) => workflowsApi.list(cursor, signal);
-
 export function WorkflowsListPage() {
+  const filter = useSearch({ from: "/app/workflows" });
+  const navigate = useNavigate({ from: "/workflows" });
+  const fetchWorkflows = useCallback<FetchPage<WorkflowSummary>>(
+    (cursor, signal) => workflowsApi.list(cursor, signal, filter),
+    [filter.search, filter.tag], // eslint-disable-line react-hooks/exhaustive-deps
+  );
   const { list, setList, load, loadMore, loadingMore } = usePagedList(fetchWorkflows, "workflows");
+  const filtered = Boolean(filter.search || filter.tag);
+  const setFilter = (patch: Partial<typeof filter>) =>
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
   const [creating, setCreating] = useState(false);
-  const navigate = useNavigate();
   const [toDelete, setToDelete] = useState<WorkflowSummary | null>(null);
   const [deleting, setDeleting] = useState(false);
 
@@ -51,6 +62,16 @@ export function WorkflowsListPage() {
     }
   }
 
+  async function duplicate(workflow: WorkflowSummary) {
+    try {
+      const copy = await workflowsApi.duplicate(workflow.id);
+      upsert(copy);
+      toast.success(`Created “${copy.name}”`);
+    } catch (error) {
+      toast.error(`Could not duplicate “${workflow.name}”`, error);
+    }
+  }
+
   async function confirmDelete() {
     if (!toDelete) return;
     setDeleting(true);
@@ -77,20 +98,47 @@ export function WorkflowsListPage() {
           <h1 className="page-title">Workflows</h1>
           <p className="page-subtitle">Triggers and steps that run on their own, durably.</p>
         </div>
-        {!creating && (
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            New workflow
-          </button>
-        )}
+        <div className="page-actions">
+          <ImportWorkflowButton />
+          {!creating && (
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              New workflow
+            </button>
+          )}
+        </div>
       </div>
 
       {creating && <CreateWorkflowForm onCreate={create} onClose={() => setCreating(false)} />}
+
+      <ListFilters
+        search={filter.search ?? ""}
+        tag={filter.tag}
+        tags={list.status === "ready" ? list.items.flatMap((w) => w.tags ?? []) : []}
+        onSearch={(search) => setFilter({ search: search || undefined })}
+        onTag={(tag) => setFilter({ tag })}
+      />
 
       {list.status === "loading" && <ListSkeleton />}
       {list.status === "error" && (
         <LoadError title="Could not load your workflows" message={list.message} onRetry={() => void load()} />
       )}
-      {list.status === "ready" && list.items.length === 0 && !creating && (
+      {list.status === "ready" && list.items.length === 0 && filtered && (
+        <div className="state" data-testid="no-matches">
+          <h2 className="state-title">No matching workflows</h2>
+          <p>
+            Nothing matches {filter.search ? `“${filter.search}”` : ""}
+            {filter.tag ? ` tagged “${filter.tag}”` : ""}.
+          </p>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => setFilter({ search: undefined, tag: undefined })}
+          >
+            Clear filters
+          </button>
+        </div>
+      )}
+      {list.status === "ready" && list.items.length === 0 && !creating && !filtered && (
         <div className="state">
           <h2 className="state-title">No workflows yet</h2>
           <p>Create your first workflow: start with a trigger, then add the steps it should run.</p>
@@ -103,7 +151,14 @@ export function WorkflowsListPage() {
         <>
           <ul className="workflow-list" aria-label="Workflows">
             {list.items.map((workflow) => (
-              <WorkflowRow key={workflow.id} workflow={workflow} onRename={rename} onDelete={setToDelete} />
+              <WorkflowRow
+                key={workflow.id}
+                workflow={workflow}
+                onRename={rename}
+                onDuplicate={duplicate}
+                onDelete={setToDelete}
+                onTag={(tag) => setFilter({ tag })}
+              />
             ))}
           </ul>
           <LoadMoreFooter hasMore={Boolean(list.nextCursor)} loading={loadingMore} onLoadMore={loadMore} />
@@ -207,6 +262,7 @@ function summaryOf(w: WorkflowSummary): WorkflowSummary {
     name: w.name,
     active: w.active,
     version: w.version,
+    tags: w.tags ?? [],
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
   };

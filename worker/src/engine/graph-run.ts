@@ -142,7 +142,8 @@ export class GraphRun {
         if (getNodeType(node.type)?.pause) {
           pause = await this.steps.do(`node:${id}:pause`, {}, () => prepareNodePause(this.ref, node, scope));
           if (pause.kind === "sleep") {
-            await this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+            // A replay after a local restart can come after the end: the local engine refuses a past time.
+            if (pause.untilMs > Date.now()) await this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
           } else {
             waitingForEvent = true;
             const received = await this.steps.waitForEvent(`node:${id}:event`, {

@@ -4,7 +4,7 @@
  */
 import type { LiveExecutionState, LiveNodeState, StepStatus } from "../realtime/events";
 import { publishExecution } from "../realtime/publish";
-import type { ExecutionRow, StepRow } from "../storage/executions";
+import type { ExecutionRow, StepState } from "../storage/executions";
 import type { SnapshotNode } from "./snapshot";
 
 export function toLiveExecution(row: ExecutionRow): LiveExecutionState {
@@ -19,7 +19,7 @@ export function toLiveExecution(row: ExecutionRow): LiveExecutionState {
   };
 }
 
-export function toLiveNode(row: StepRow): LiveNodeState {
+export function toLiveNode(row: StepState): LiveNodeState {
   return {
     nodeId: row.nodeId,
     nodeName: row.nodeName,

@@ -138,6 +138,18 @@ export async function resumeInDurableEngine(env: Env, executionId: string): Prom
   }
 }
 
+/**
+ * False when the run's instance cannot run anything more (it ended, or was never created); true when it
+ * may, or when that cannot be told (a cancel must then not claim the run stopped).
+ */
+export async function instanceMayStillRun(env: Env, executionId: string): Promise<boolean> {
+  try {
+    return (await instanceState(env, executionId)) === "alive";
+  } catch {
+    return true;
+  }
+}
+
 async function instanceState(env: Env, executionId: string): Promise<InstanceState> {
   let status: string;
   try {

@@ -209,6 +209,7 @@ function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>)
       output: boundJson(reuse[n.id]),
       error: null,
       logs: null,
+      pinned: false,
       startedAt: now,
       finishedAt: now,
     }));

@@ -67,6 +67,19 @@ export const WorkflowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
+/** `tags`: at most 20 labels of 1-50 characters; repeats are dropped (a tag is a set member). */
+export const MAX_TAGS = 20;
+export const TagsSchema = z
+  .array(z.string().trim().min(1).max(50))
+  .max(MAX_TAGS)
+  .transform((tags) => [...new Set(tags)])
+  .meta({ examples: [["billing", "slack"]] });
+
+/**
+ * `pinData`: `{ nodeId: output }`. In manual and test-URL runs a pinned node does not run and its pinned
+ * value is its output. Pins naming no node of the document are dropped at save (with a warning).
+ */
+export const PinDataSchema = z.record(z.string().min(1), z.unknown());
 /** Largest `settings.maxConcurrency`: runs of one workflow allowed at once. */
 export const MAX_CONCURRENCY = 100;
 
@@ -105,6 +118,8 @@ export const WorkflowDocumentSchema = z.object({
     .meta({ title: "Workflow name", examples: ["Double it"] }),
   nodes: z.array(WorkflowNodeSchema).max(MAX_NODES).default([]),
   edges: z.array(WorkflowEdgeSchema).max(MAX_EDGES).default([]),
+  tags: TagsSchema.optional(),
+  pinData: PinDataSchema.optional(),
   /** Omitted on `PUT`: the saved settings stay as they are. */
   settings: WorkflowSettingsSchema.optional(),
 });

@@ -17,6 +17,7 @@ import { executionRetentionApp } from "./execution-retention";
 import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
+import { workflowDuplicateApp } from "./workflow-duplicate";
 import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
@@ -46,6 +47,7 @@ export function createApp() {
   app.route("/api", apiKeysApp);
   app.route("/api", workflowsApp);
   app.route("/api", workflowVersionsApp);
+  app.route("/api", workflowDuplicateApp);
   app.route("/api", executionsApp);
   app.route("/api", executionControlApp);
   app.route("/api", executionItemsApp);

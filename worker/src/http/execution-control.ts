@@ -4,6 +4,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { publishExecutionRow, toLiveNode } from "../engine/live-state";
+import { instanceMayStillRun } from "../engine/reconciler";
 import { parseSnapshot } from "../engine/snapshot";
 import { getNodeType } from "../nodes/registry";
 import { publishNode } from "../realtime/publish";
@@ -43,6 +44,7 @@ executionControlApp.openapi(
       ...authErrors,
       404: errorResponse("No such execution"),
       409: errorResponse("The execution already finished"),
+      503: errorResponse("`cancel_failed`: the instance could not be terminated; nothing changed"),
     },
   }),
   async (c) => {
@@ -55,7 +57,14 @@ executionControlApp.openapi(
       // The instance may have ended between our read and terminate(); its final step wrote D1 first.
       const now = await findExecution(db, row.id);
       if (now && isFinishedExecution(now.status)) throw alreadyFinished(now);
-      console.warn("cancel: terminate failed, marking canceled anyway", row.id, err);
+      // Canceled means nothing more runs: say so only when the instance can no longer run anything.
+      if (await instanceMayStillRun(c.env, row.id)) {
+        throw new ApiError(
+          503,
+          "cancel_failed",
+          "The run could not be stopped just now, and nothing was changed: try the cancel again",
+        );
+      }
     }
     const at = new Date();
     if (!(await finishExecution(db, row.id, "canceled", null, at))) {

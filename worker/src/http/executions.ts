@@ -17,6 +17,7 @@ import {
   findLatestExecution,
   findWorkflowForRun,
   listExecutions,
+  listStepStates,
   listSteps,
   type ExecutionRow,
 } from "../storage/executions";
@@ -146,7 +147,8 @@ executionsApp.get("/executions/:id/live", async (c) => {
   // From now on the engine publishes this workflow's runs (it reads the watch back with its writes).
   await markWorkflowWatched(db, row.workflowId, Date.now() + WATCH_MS);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
-  await room.seed(toLiveExecution(row), (await listSteps(db, row.id)).map(toLiveNode));
+  // States only (listStepStates): a socket never makes the server load step inputs or outputs.
+  await room.seed(toLiveExecution(row), (await listStepStates(db, row.id)).map(toLiveNode));
   return room.fetch(
     new Request(`https://room/execution?watch=${encodeURIComponent(row.workflowId)}`, c.req.raw),
   );

@@ -11,6 +11,7 @@ import {
   validateWorkflowDocument,
 } from "../engine/validate-workflow";
 import {
+  PinDataSchema,
   WorkflowDocumentSchema as DocumentSchema,
   WorkflowEdgeSchema as EdgeSchema,
   WorkflowNodeSchema as NodeSchema,
@@ -56,14 +57,21 @@ const WorkflowSummary = z
     name: z.string(),
     active: z.boolean(),
     version: z.number().int(),
+    tags: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi("WorkflowSummary");
-const Workflow = WorkflowSummary.extend({
+/** Something a save accepted but changed, e.g. `pin_dropped` (a pin naming no node of the document). */
+const SaveWarning = z
+  .object({ code: z.string(), message: z.string(), nodeId: z.string().optional() })
+  .openapi("SaveWarning");
+export const Workflow = WorkflowSummary.extend({
   nodes: z.array(WorkflowNodeSchema),
   edges: z.array(WorkflowEdgeSchema),
   settings: WorkflowSettingsSchema,
+  pinData: PinDataSchema.optional(),
+  warnings: z.array(SaveWarning).optional().openapi({ description: "Only when the save changed something" }),
 }).openapi("Workflow");
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -85,26 +93,35 @@ const saveErrors = {
 };
 const tags = ["Workflows"];
 
-const summary = (w: Omit<WorkflowRow, "settings">) => ({
+const summary = (w: Omit<WorkflowRow, "settings" | "pinData">) => ({
   id: w.id,
   name: w.name,
   active: w.active,
   version: w.version,
+  tags: w.tags ?? [],
   createdAt: w.createdAt.toISOString(),
   updatedAt: w.updatedAt.toISOString(),
 });
-const full = (w: StoredWorkflow) => ({
+/** The workflow as GET answers it; `warnings` from the save that produced it, when there are any. */
+export const full = (w: StoredWorkflow, warnings: SaveWarning[] = []) => ({
   ...summary(w),
   nodes: w.nodes,
   edges: w.edges,
   settings: w.settings,
+  ...(w.pinData && Object.keys(w.pinData).length > 0 ? { pinData: w.pinData } : {}),
+  ...(warnings.length > 0 ? { warnings } : {}),
 });
+export type SaveWarning = z.infer<typeof SaveWarning>;
 
 /**
- * Validates the body as a whole and gives URL-trigger nodes their webhookIds: kept from `existing` for
- * the same node id, new (128 random bits) otherwise. A client-sent webhookId is never trusted.
+ * Validates the body as a whole (a 422 naming node and field otherwise), drops pins that name no node
+ * (warnings say which) and gives URL-trigger nodes their webhookIds: kept from `existing` for the same
+ * node id, new (128 random bits) otherwise. A client-sent webhookId is never trusted.
  */
-function prepareDocument(body: unknown, existing: Map<string, string>): StoredDocument {
+export function prepareDocument(
+  body: unknown,
+  existing: Map<string, string>,
+): { doc: StoredDocument; warnings: SaveWarning[] } {
   const result = validateWorkflowDocument(body);
   if (!result.ok) {
     const first = result.problems[0];
@@ -112,13 +129,37 @@ function prepareDocument(body: unknown, existing: Map<string, string>): StoredDo
     throw new ApiError(422, "invalid_workflow", `${first.message}${more}`, result.problems);
   }
   const doc = result.document;
-  return {
+  const { pinData, warnings } = keepKnownPins(doc.pinData, new Set(doc.nodes.map((n) => n.id)));
+  const prepared: StoredDocument = {
     ...doc,
     nodes: doc.nodes.map((n) => {
       const { webhookId: _ignored, ...rest } = n;
       return needsWebhookId(n.type) ? { ...rest, webhookId: existing.get(n.id) ?? newWebhookId() } : rest;
     }),
   };
+  if (pinData) prepared.pinData = pinData;
+  else delete prepared.pinData;
+  return { doc: prepared, warnings };
+}
+
+/** Pins for node ids the document does not have are dropped, not refused: deleting a node keeps saving. */
+export function keepKnownPins(
+  pinData: Record<string, unknown> | undefined,
+  nodeIds: ReadonlySet<string>,
+): { pinData: Record<string, unknown> | undefined; warnings: SaveWarning[] } {
+  if (!pinData) return { pinData: undefined, warnings: [] };
+  const kept: Record<string, unknown> = {};
+  const warnings: SaveWarning[] = [];
+  for (const [nodeId, value] of Object.entries(pinData)) {
+    if (nodeIds.has(nodeId)) kept[nodeId] = value;
+    else
+      warnings.push({
+        code: "pin_dropped",
+        nodeId,
+        message: `pinData.${nodeId}: no node has id '${nodeId}'; its pinned data was dropped`,
+      });
+  }
+  return { pinData: Object.keys(kept).length > 0 ? kept : undefined, warnings };
 }
 
 export function newWebhookId(): string {
@@ -139,7 +180,7 @@ function documentHook(result: { success: boolean; target: string }): undefined {
 }
 
 /** Runs a storage write, answering its known failures in the API's terms. */
-async function saving<T>(doc: StoredDocument, write: () => Promise<T>): Promise<T> {
+export async function saving<T>(doc: StoredDocument, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
@@ -165,7 +206,7 @@ async function saving<T>(doc: StoredDocument, write: () => Promise<T>): Promise<
   }
 }
 
-async function loadOwned(c: { env: Env; var: { userId: string } }, id: string) {
+export async function loadOwned(c: { env: Env; var: { userId: string } }, id: string) {
   const wf = await getWorkflow(getDb(c.env.DB), c.var.userId, id);
   if (!wf) throw notFound("Workflow");
   return wf;
@@ -178,7 +219,20 @@ workflowsApp.openapi(
     tags,
     summary: "List your workflows (most recently changed first)",
     security,
-    request: { query: ListQuery },
+    request: {
+      query: ListQuery.extend({
+        search: z
+          .string()
+          .max(200)
+          .optional()
+          .openapi({ description: "Only workflows whose name contains this (case-insensitive)" }),
+        tag: z
+          .string()
+          .max(50)
+          .optional()
+          .openapi({ description: "Only workflows with this tag (case-insensitive)" }),
+      }),
+    },
     responses: {
       200: json(pageOf(WorkflowSummary), "A page of workflows"),
       400: errorResponse("Bad limit or cursor"),
@@ -186,8 +240,9 @@ workflowsApp.openapi(
     },
   }),
   async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    const page = await listWorkflows(getDb(c.env.DB), c.var.userId, limit, parseCursor(cursor));
+    const { limit, cursor, search, tag } = c.req.valid("query");
+    const filter = { search: search?.trim() || undefined, tag: tag?.trim() || undefined };
+    const page = await listWorkflows(getDb(c.env.DB), c.var.userId, limit, parseCursor(cursor), filter);
     return c.json({ items: page.items.map(summary), nextCursor: page.nextCursor }, 200);
   },
 );
@@ -208,11 +263,11 @@ for (const [path, what] of [
     }),
     async (c) => {
       const db = getDb(c.env.DB);
-      const doc = prepareDocument(c.req.valid("json"), new Map());
+      const { doc, warnings } = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
       await assertWorkflowSettings(db, c.var.userId, doc.settings);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
-      return c.json(full(await loadOwned(c, id)), 201);
+      return c.json(full(await loadOwned(c, id), warnings), 201);
     },
     documentHook,
   );
@@ -256,11 +311,11 @@ workflowsApp.openapi(
     const { id } = c.req.valid("param");
     const row = await getWorkflowRow(db, c.var.userId, id);
     if (!row) throw notFound("Workflow");
-    const doc = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
+    const { doc, warnings } = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
     await assertWorkflowSettings(db, c.var.userId, doc.settings, id);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
-    return c.json(full(await loadOwned(c, id)), 200);
+    return c.json(full(await loadOwned(c, id), warnings), 200);
   },
   documentHook,
 );
@@ -350,6 +405,16 @@ workflowsApp.openapi(
     const nodes = wf.nodes.map(({ webhookId: _omit, ...n }) => n);
     const filename = (wf.name.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "") || "workflow").slice(0, 80);
     c.header("Content-Disposition", `attachment; filename="${filename}.json"`);
-    return c.json({ name: wf.name, nodes, edges: wf.edges, settings: wf.settings }, 200);
+    return c.json(
+      {
+        name: wf.name,
+        nodes,
+        edges: wf.edges,
+        settings: wf.settings,
+        tags: wf.tags ?? [],
+        ...(wf.pinData ? { pinData: wf.pinData } : {}),
+      },
+      200,
+    );
   },
 );

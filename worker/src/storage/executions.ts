@@ -260,6 +260,36 @@ export async function listSteps(db: Db, executionId: string): Promise<StepRow[]>
     );
 }
 
+/** What the live view shows of a step: never its input or output (a big run's payloads stay in D1). */
+export type StepState = Pick<
+  StepRow,
+  "nodeId" | "nodeName" | "status" | "attempts" | "error" | "startedAt" | "finishedAt"
+>;
+
+/**
+ * The steps' states without their payloads, for seeding a live room: the query reads only these
+ * columns, so a socket on a 60-node run of ~1 MB per node costs kilobytes, not the whole run in memory.
+ */
+export async function listStepStates(db: Db, executionId: string): Promise<StepState[]> {
+  return db
+    .select({
+      nodeId: executionStep.nodeId,
+      nodeName: executionStep.nodeName,
+      status: executionStep.status,
+      attempts: executionStep.attempts,
+      error: executionStep.error,
+      startedAt: executionStep.startedAt,
+      finishedAt: executionStep.finishedAt,
+    })
+    .from(executionStep)
+    .where(eq(executionStep.executionId, executionId))
+    .orderBy(
+      asc(sql`coalesce(${executionStep.startedAt}, ${executionStep.finishedAt})`),
+      asc(executionStep.finishedAt),
+      asc(executionStep.nodeId),
+    );
+}
+
 export async function findStep(db: Db, executionId: string, nodeId: string): Promise<StepRow | null> {
   const rows = await db
     .select()
@@ -317,10 +347,11 @@ export function stepUpsert(db: Db, key: StepKey, fields: StepFields, opts: { unl
 export async function insertReusedSteps(
   db: Db,
   executionId: string,
-  steps: Omit<StepRow, "executionId" | "logs">[],
+  steps: Omit<StepRow, "executionId" | "logs" | "pinned">[],
+  pinned = false,
 ) {
   if (steps.length === 0) return;
   // D1 caps bound parameters per statement, so insert one row per statement in a single batch.
-  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId }));
+  const statements = steps.map((s) => db.insert(executionStep).values({ ...s, executionId, pinned }));
   await db.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
 }

@@ -117,6 +117,13 @@ export const workflow = sqliteTable(
      * by the room while its sockets stay open). The engine publishes live status only before this time.
      */
     liveUntil: integer("live_until"),
+    /** The document's `tags` (list filter `?tag=`); also in every snapshot. */
+    tags: text("tags", { mode: "json" }).notNull().default([]).$type<string[]>(),
+    /**
+     * The document's `pinData` ({ nodeId: output }): test data for manual and test-URL runs. Kept here only,
+     * not in the version snapshots: pins are editing state, and a run reads the current ones when it starts.
+     */
+    pinData: text("pin_data", { mode: "json" }).$type<Record<string, unknown>>(),
     /** The document's `settings` (errorWorkflowId, maxConcurrency, ...), as last saved. */
     settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
@@ -259,6 +266,8 @@ export const workflowExecution = sqliteTable(
     triggerNodeId: text("trigger_node_id"),
     triggerData: text("trigger_data", { mode: "json" }).$type<unknown>(),
     retryOf: text("retry_of"),
+    /** `POST /run?until=<nodeId>`: only the nodes on the way to this node run. */
+    runUntil: text("run_until"),
     /** Set on a sub-workflow run (mode `subworkflow`): the execution whose executeWorkflow node started it. */
     parentExecutionId: text("parent_execution_id"),
     /** Origin (`https://host`) of the request that started the run, for links it builds (resume URLs). */
@@ -296,6 +305,8 @@ export const executionStep = sqliteTable(
     error: text("error", { mode: "json" }).$type<{ message: string } | null>(),
     /** `console.*` lines of a `code` node (bounded: 200 lines of 2,000 characters). */
     logs: text("logs", { mode: "json" }).$type<LogLine[] | null>(),
+    /** The output is the workflow's pinned data for this node: the node did not run (manual/test runs). */
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },

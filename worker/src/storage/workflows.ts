@@ -3,7 +3,7 @@
  * `workflow_version` snapshot of the whole document, which is what an execution runs.
  * Every write is ONE `db.batch` (a D1 transaction): a save never leaves half a graph behind.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { WorkflowDocument, WorkflowNode } from "../engine/workflow-document";
 import type { Db } from "./db";
@@ -21,15 +21,39 @@ export type StoredDocument = Omit<WorkflowDocument, "nodes" | "settings"> & {
   nodes: StoredNode[];
   settings?: WorkflowDocument["settings"];
 };
-export type StoredWorkflow = Omit<WorkflowRow, "settings"> &
-  Pick<StoredDocument, "nodes" | "edges"> & { settings: NonNullable<WorkflowDocument["settings"]> };
+export type StoredWorkflow = Omit<WorkflowRow, "settings" | "pinData"> &
+  Pick<StoredDocument, "nodes" | "edges" | "pinData"> & {
+    settings: NonNullable<WorkflowDocument["settings"]>;
+  };
+
+/** `?search=` (case-insensitive substring of the name) and `?tag=` (case-insensitive, exact tag). */
+export interface WorkflowFilter {
+  search?: string;
+  tag?: string;
+}
 
 /** Newest edit first; the cursor is (updatedAt, id). */
-export async function listWorkflows(db: Db, userId: string, limit: number, cursor?: PageCursor) {
+export async function listWorkflows(
+  db: Db,
+  userId: string,
+  limit: number,
+  cursor?: PageCursor,
+  filter: WorkflowFilter = {},
+) {
   const rows = await db
     .select()
     .from(workflow)
-    .where(and(eq(workflow.userId, userId), afterCursor(workflow.updatedAt, workflow.id, cursor)))
+    .where(
+      and(
+        eq(workflow.userId, userId),
+        afterCursor(workflow.updatedAt, workflow.id, cursor),
+        // instr, not LIKE: a search for "50%" or "a_b" means those characters.
+        filter.search ? sql`instr(lower(${workflow.name}), lower(${filter.search})) > 0` : undefined,
+        filter.tag
+          ? sql`EXISTS (SELECT 1 FROM json_each(${workflow.tags}) WHERE lower(json_each.value) = lower(${filter.tag}))`
+          : undefined,
+      ),
+    )
     .orderBy(desc(workflow.updatedAt), desc(workflow.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
@@ -65,8 +89,10 @@ export async function getWorkflow(db: Db, userId: string, id: string): Promise<S
       .where(eq(edge.workflowId, id))
       .orderBy(sql`rowid`),
   ]);
+  const { pinData, ...rest } = row;
   return {
-    ...row,
+    ...rest,
+    ...(pinData ? { pinData } : {}),
     settings: (row.settings ?? {}) as NonNullable<WorkflowDocument["settings"]>,
     nodes: nodeRows.map((n) =>
       dropNullish({
@@ -111,6 +137,8 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
       id,
       userId,
       name: doc.name,
+      tags: doc.tags ?? [],
+      pinData: doc.pinData ?? null,
       settings: doc.settings ?? {},
       active: false,
       version: 1,
@@ -118,9 +146,13 @@ export async function createWorkflow(db: Db, userId: string, doc: StoredDocument
       updatedAt: now,
     }),
     ...graphInserts(db, id, doc),
-    db
-      .insert(workflowVersion)
-      .values({ id: crypto.randomUUID(), workflowId: id, version: 1, document: doc, createdAt: now }),
+    db.insert(workflowVersion).values({
+      id: crypto.randomUUID(),
+      workflowId: id,
+      version: 1,
+      document: snapshotOf(doc),
+      createdAt: now,
+    }),
   ]);
   return id;
 }
@@ -142,17 +174,80 @@ export async function replaceWorkflow(
   await runBatch(db, [
     db
       .update(workflow)
-      // A document without `settings` (an editor that does not know them) keeps the saved ones.
-      .set({ name: doc.name, version, ...(doc.settings && { settings: doc.settings }), updatedAt: now })
+      // A document without `settings` (an editor that does not know them) keeps the saved ones; tags and
+      // pins are replaced like nodes and edges (none sent: none kept).
+      .set({
+        name: doc.name,
+        tags: doc.tags ?? [],
+        pinData: doc.pinData ?? null,
+        ...(doc.settings && { settings: doc.settings }),
+        version,
+        updatedAt: now,
+      })
       .where(and(eq(workflow.id, id), eq(workflow.userId, userId))),
     db.delete(edge).where(eq(edge.workflowId, id)),
     db.delete(node).where(eq(node.workflowId, id)),
     ...graphInserts(db, id, doc),
-    db
-      .insert(workflowVersion)
-      .values({ id: crypto.randomUUID(), workflowId: id, version, document: doc, createdAt: now }),
+    db.insert(workflowVersion).values({
+      id: crypto.randomUUID(),
+      workflowId: id,
+      version,
+      document: snapshotOf(doc),
+      createdAt: now,
+    }),
   ]);
   return version;
+}
+
+/** What a version snapshot keeps: the whole document except its pins (editing state, read at run start). */
+function snapshotOf(doc: StoredDocument): Omit<StoredDocument, "pinData"> {
+  const { pinData: _pins, ...rest } = doc;
+  return rest;
+}
+
+/** One entry of a workflow's history, without the document itself. */
+export interface VersionSummary {
+  version: number;
+  createdAt: Date;
+  name: string;
+  nodeCount: number;
+  edgeCount: number;
+}
+
+/**
+ * Saved versions of a workflow of this user, newest first; `before` is the version the previous page ended
+ * at. Undefined when the workflow is not this user's.
+ */
+export async function listWorkflowVersions(
+  db: Db,
+  userId: string,
+  workflowId: string,
+  limit: number,
+  before?: number,
+): Promise<{ items: VersionSummary[]; nextBefore: number | null } | undefined> {
+  const row = await getWorkflowRow(db, userId, workflowId);
+  if (!row) return undefined;
+  const rows = await db
+    .select({
+      version: workflowVersion.version,
+      createdAt: workflowVersion.createdAt,
+      // Counted in SQL so a page of 50 versions does not ship 50 documents to the Worker.
+      name: sql<string>`json_extract(${workflowVersion.document}, '$.name')`,
+      nodeCount: sql<number>`json_array_length(${workflowVersion.document}, '$.nodes')`,
+      edgeCount: sql<number>`coalesce(json_array_length(${workflowVersion.document}, '$.edges'), 0)`,
+    })
+    .from(workflowVersion)
+    .where(
+      and(
+        eq(workflowVersion.workflowId, workflowId),
+        before === undefined ? undefined : lt(workflowVersion.version, before),
+      ),
+    )
+    .orderBy(desc(workflowVersion.version))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextBefore: rows.length > limit && last ? last.version : null };
 }
 
 /** Runs one D1 batch (all or nothing), turning the constraint failures a save can meet into named errors. */

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * Soak of the embedded default: SOAK_RUNS webhook runs (default 20,000; 10 at a time) against one
+ * supervised `npm run dev` runtime (scripts/lib/dev-supervisor.mjs) on fresh local state. Every call
+ * carries its own id. Reports, every 1,000 runs, the dev server's RSS, workerd's memory maps and open
+ * files, and the supervisor's restarts; at the end: lost runs (accepted, never `success`), stuck runs
+ * (unfinished after the drain), duplicates (one call, two executions) — all must be 0 — and the refused
+ * calls (answered other than 202 after 3 tries). Exits non-zero when any of the three is not 0.
+ *
+ * Usage: SOAK_RUNS=20000 node bench/soak.mjs   (SOAK_CONCURRENCY, default 10)
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { superviseDevServer } from "../scripts/lib/dev-supervisor.mjs";
+import {
+  applyMigrations,
+  bin,
+  freePort,
+  localSecrets,
+  privateWranglerEnv,
+  root,
+} from "../scripts/lib/local-worker.mjs";
+import { apiClient, signUpForKey } from "./lib/wrangler-dev.mjs";
+
+const RUNS = Number(process.env.SOAK_RUNS ?? 20_000);
+const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 10);
+const DRAIN_MS = 10 * 60_000;
+
+const dir = mkdtempSync(join(tmpdir(), "nodebase-soak-"));
+const persist = join(dir, "state");
+const assets = join(dir, "assets");
+mkdirSync(assets);
+const envFile = join(dir, "soak.env");
+writeFileSync(
+  envFile,
+  Object.entries(localSecrets())
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join(""),
+);
+const env = privateWranglerEnv(join(dir, "registry"));
+applyMigrations(persist, env);
+
+const dev = superviseDevServer({
+  port: await freePort(),
+  wranglerArgs: ["--persist-to", persist, "--env-file", envFile, "--assets", assets, "--log-level", "warn"],
+  env,
+  stdio: "pipe",
+  log: (line) => console.log(`  [supervisor] ${line}`),
+});
+let exitCode = 1;
+try {
+  await dev.ready;
+  const api = apiClient(dev.url);
+  const key = await signUpForKey(api);
+  const created = await api(
+    "/api/workflows",
+    {
+      method: "POST",
+      body: JSON.stringify({
+        name: "Soak",
+        nodes: [
+          {
+            id: "h",
+            type: "webhookTrigger",
+            name: "Hook",
+            parameters: { method: "POST", respond: "immediately" },
+          },
+          { id: "d", type: "set", name: "Echo", parameters: { fields: { id: "{{ $json.body.id }}" } } },
+        ],
+        edges: [{ id: "e", source: "h", target: "d" }],
+      }),
+    },
+    key,
+  );
+  const wf = await created.json();
+  await api(`/api/workflows/${wf.id}/activate`, { method: "POST" }, key);
+  const hookUrl = `${dev.url}/webhooks/${wf.nodes[0].webhookId}`;
+
+  console.log(
+    `soak: ${RUNS} webhook runs, ${CONCURRENCY} at a time — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ` +
+      `load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} (shared machine)`,
+  );
+  console.log("   runs  elapsed  rss MB  maps   files  restarts");
+  const accepted = new Set();
+  let refused = 0;
+  let next = 0;
+  const started = Date.now();
+  const report = (n) => {
+    const s = dev.stats();
+    console.log(
+      `${String(n).padStart(7)}  ${String(Math.round((Date.now() - started) / 1000)).padStart(6)}s  ` +
+        `${String(s.rssMb ?? 0).padStart(6)}  ${String(s.maps ?? 0).padStart(5)}  ${String(s.files ?? 0).padStart(6)}  ${s.restarts}`,
+    );
+  };
+  report(0);
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= RUNS) return;
+      let ok = false;
+      for (let attempt = 0; attempt < 3 && !ok; attempt++) {
+        try {
+          const res = await fetch(hookUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ id: i }),
+          });
+          await res.arrayBuffer();
+          ok = res.status === 202;
+        } catch {
+          ok = false;
+        }
+        if (!ok) await new Promise((r) => setTimeout(r, 2000));
+      }
+      if (ok) accepted.add(i);
+      else refused++;
+      if ((i + 1) % 1000 === 0) report(i + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const sendSeconds = (Date.now() - started) / 1000;
+
+  // Drain: every accepted run must end; the reconciler handles what a restart interrupted.
+  const query = (sql) => {
+    const out = spawnSync(
+      bin("wrangler"),
+      ["d1", "execute", "DB", "--local", "--persist-to", persist, "--json", "--command", sql],
+      { cwd: root, env, encoding: "utf8" },
+    );
+    if (out.status !== 0) throw new Error(out.stderr || out.stdout);
+    return JSON.parse(out.stdout)[0].results;
+  };
+  const drainUntil = Date.now() + DRAIN_MS;
+  let unfinished;
+  for (;;) {
+    unfinished = query(
+      "select count(*) as n from workflow_execution where status in ('queued','running','waiting')",
+    )[0].n;
+    if (unfinished === 0 || Date.now() > drainUntil) break;
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+  report(RUNS);
+  const rows = query(
+    "select json_extract(trigger_data, '$.body.id') as id, status, count(*) as n from workflow_execution group by 1, 2",
+  );
+  const successIds = new Map();
+  let duplicates = 0;
+  for (const r of rows) {
+    if (r.status === "success") successIds.set(r.id, r.n);
+    if (r.n > 1) duplicates += r.n - 1;
+  }
+  const lost = [...accepted].filter((i) => !successIds.has(i)).length;
+  const statuses = query("select status, count(*) as n from workflow_execution group by status");
+  console.log(
+    `\nsent ${RUNS} in ${sendSeconds.toFixed(0)} s (${(RUNS / sendSeconds).toFixed(1)}/s); accepted ${accepted.size}, ` +
+      `refused ${refused}; statuses ${statuses.map((s) => `${s.status}=${s.n}`).join(" ")}`,
+  );
+  console.log(
+    `lost ${lost}  stuck ${unfinished}  duplicates ${duplicates}  restarts ${dev.stats().restarts}`,
+  );
+  exitCode = lost === 0 && unfinished === 0 && duplicates === 0 ? 0 : 1;
+} finally {
+  await dev.stop();
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}
+process.exit(exitCode);
