@@ -25,6 +25,9 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
+          // A guard against hangs, not a timing check: scenario tests run whole workflows in workerd, and on
+          // a loaded 2-core machine some take longer than vitest's default 5 s.
+          testTimeout: 30_000,
           include: ["worker/**/*.test.ts"],
           setupFiles: ["./worker/test/setup.ts"],
           // Node-side servers the workerd tests call by URL: an echo server (inject("echoServerUrl")), a fake
