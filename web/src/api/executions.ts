@@ -38,6 +38,8 @@ export interface ExecutionSummary {
   mode?: string;
   version?: number;
   retryOf?: string | null;
+  /** Mode `subworkflow`: the execution whose executeWorkflow node started this one. */
+  parentExecutionId?: string | null;
   error?: { message: string; nodeId?: string } | null;
   createdAt?: string;
   startedAt: string | null;
@@ -80,6 +82,8 @@ export interface ConsoleLine {
 
 export interface ExecutionDetail extends ExecutionSummary {
   steps: ExecutionStep[];
+  /** Sub-workflow executions this one started. */
+  children?: { id: string; workflowId: string; status: ExecutionStatus }[];
   triggerData?: unknown;
 }
 

@@ -186,7 +186,34 @@ export function ExecutionDetailPage() {
                 </Link>
               </>
             )}
+            {execution.parentExecutionId && (
+              <>
+                {" "}
+                · called by{" "}
+                <Link
+                  to="/executions/$executionId"
+                  params={{ executionId: execution.parentExecutionId }}
+                  data-testid="parent-execution"
+                >
+                  {execution.parentExecutionId}
+                </Link>
+              </>
+            )}
           </p>
+          {execution.children && execution.children.length > 0 && (
+            <p className="page-subtitle" data-testid="child-executions">
+              Sub-workflow runs:{" "}
+              {execution.children.map((child, index) => (
+                <span key={child.id}>
+                  {index > 0 && ", "}
+                  <Link to="/executions/$executionId" params={{ executionId: child.id }}>
+                    {child.id.slice(0, 8)}
+                  </Link>{" "}
+                  <StatusBadge status={child.status} />
+                </span>
+              ))}
+            </p>
+          )}
         </div>
         <div className="header-actions">
           <Link

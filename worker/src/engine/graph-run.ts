@@ -141,7 +141,9 @@ export class GraphRun {
         let event: unknown;
         if (getNodeType(node.type)?.pause) {
           pause = await this.steps.do(`node:${id}:pause`, {}, () => prepareNodePause(this.ref, node, scope));
-          if (pause.kind === "sleep") {
+          if (pause.kind === "none") {
+            event = pause.value;
+          } else if (pause.kind === "sleep") {
             // A replay after a local restart can come after the end: the local engine refuses a past time.
             if (pause.untilMs > Date.now()) await this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
           } else {

@@ -249,7 +249,9 @@ class SteppedExecutor implements BodyExecutor {
       const pause = await durable<RecordedPause>(this.step, `${name}:pause`, RECORD_STEP, () =>
         this.preparePause(node, input, scope),
       );
-      if (pause.kind === "sleep") {
+      if (pause.kind === "none") {
+        event = pause.value;
+      } else if (pause.kind === "sleep") {
         await this.step.sleepUntil(`${name}:sleep`, pause.untilMs);
       } else {
         try {
@@ -323,6 +325,11 @@ class SteppedExecutor implements BodyExecutor {
     const nodeType = requireNodeType(node);
     const params = await resolveNodeParameters(nodeType, node, scope);
     const pause = nodeType.pause!(params);
+    // A child's id is derived from the run and the node; per element it would repeat, so not in a loop yet.
+    if (pause.kind === "subworkflow")
+      throw new NonRetryableError(
+        `Node "${node.name}": executeWorkflow cannot run inside a forEach body yet`,
+      );
     await Promise.all([
       upsertItemStep(
         this.db(),

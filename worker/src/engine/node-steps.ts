@@ -28,6 +28,7 @@ import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { NODE_STEP_TIMEOUT_MS } from "./step-config";
+import { startSubWorkflow } from "./sub-workflow";
 
 /** Writes the records (and status change) of one step in one batch; the watch time goes to `ref.live`. */
 export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
@@ -199,6 +200,13 @@ export async function prepareNodePause(
   const nodeType = requireNodeType(node);
   const params = await resolveNodeParameters(nodeType, node, scope);
   const pause: NodePause = nodeType.pause!(params);
+  const recorded: RecordedPause =
+    pause.kind === "subworkflow"
+      ? await startSubWorkflow(ref, node, scope.json, pause)
+      : pause.kind === "sleep"
+        ? { kind: "sleep", untilMs: pause.until.getTime() }
+        : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
+  if (recorded.kind === "none") return recorded;
   const startedAt = new Date();
   const { execution } = await writeStep(
     ref,
@@ -206,9 +214,7 @@ export async function prepareNodePause(
     { kind: "waiting" },
   );
   await ref.live.publish([liveNode(node, "waiting", 0, { startedAt })], execution);
-  return pause.kind === "sleep"
-    ? { kind: "sleep", untilMs: pause.until.getTime() }
-    : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
+  return recorded;
 }
 
 /**

@@ -21,4 +21,7 @@ export interface NodeStepResult {
 
 /** A pause, as recorded by the `node:<id>:pause` step (plain data, so the step result replays). */
 export type RecordedPause =
-  { kind: "sleep"; untilMs: number } | { kind: "event"; event: string; timeoutMs: number };
+  | { kind: "sleep"; untilMs: number }
+  | { kind: "event"; event: string; timeoutMs: number }
+  /** Nothing to wait for: `value` goes to the node's `run` as `ctx.event` (a sub-workflow not awaited). */
+  | { kind: "none"; value: unknown };

@@ -25,6 +25,8 @@ export interface RunTicket {
   liveUntil: number | null;
   /** A caller waits for the run's answer (`respond: "lastNode"`): the end is signalled through its room. */
   awaitEnd: boolean;
+  /** The execution waiting for this one (a sub-workflow run), or null; undefined in an older ticket. */
+  parentExecutionId?: string | null;
 }
 
 export interface RunParams {
@@ -54,6 +56,7 @@ export async function loadTicket(env: Env, executionId: string): Promise<RunTick
     reusedNodeIds,
     liveUntil: null,
     awaitEnd: false,
+    parentExecutionId: row.parentExecutionId ?? null,
   };
 }
 

@@ -51,13 +51,19 @@ export async function executeRun(
   } catch (err) {
     const failure = { message: `Engine error: ${errorMessage(err)}` };
     await steps.do("execution:finish", {}, () => finishRun(ref, failure, { lastNode: null }));
-    await runEndSteps(env, steps, executionId, true);
+    await runEndSteps(env, steps, executionId, {
+      failed: true,
+      parentExecutionId: ticket.parentExecutionId,
+    });
     throw err;
   }
   if (outcome.canceled) return { status: "canceled" };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
-  await runEndSteps(env, steps, executionId, failure !== null);
+  await runEndSteps(env, steps, executionId, {
+    failed: failure !== null,
+    parentExecutionId: ticket.parentExecutionId,
+  });
   if (failure)
     throw new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
   return { status: "success" };

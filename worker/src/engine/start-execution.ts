@@ -145,6 +145,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     triggerData: inlineTrigger(req.triggerData),
     liveUntil: target.liveUntil,
     awaitEnd: req.awaitEnd ?? false,
+    parentExecutionId: req.parentExecutionId ?? null,
   };
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
 

@@ -5,7 +5,7 @@
  */
 import { getDb } from "../storage/db";
 import { isFinishedExecution } from "../storage/statuses";
-import { findExecution, listSteps, type ExecutionRow } from "../storage/executions";
+import { findExecution, listSteps, type ExecutionRow, type StepRow } from "../storage/executions";
 
 export interface FinishedExecution {
   execution: ExecutionRow;
@@ -14,6 +14,16 @@ export interface FinishedExecution {
 }
 
 const POLL_MS = 100;
+
+/** The node that finished last with an output (success, or error handed on by onError), by finish time. */
+export function lastNodeOf(steps: StepRow[]): FinishedExecution["lastNode"] {
+  const ran = steps.filter(
+    (s) => s.finishedAt && (s.status === "success" || (s.status === "error" && s.output !== null)),
+  );
+  ran.sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
+  const last = ran.at(-1);
+  return last ? { nodeId: last.nodeId, nodeName: last.nodeName, output: last.output } : null;
+}
 
 /** The finished execution, or null if it has not ended within `timeoutMs` (or does not exist). */
 export async function waitForExecution(
@@ -27,15 +37,7 @@ export async function waitForExecution(
     const execution = await findExecution(db, executionId);
     if (!execution) return null;
     if (isFinishedExecution(execution.status)) {
-      const ran = (await listSteps(db, executionId)).filter(
-        (s) => s.finishedAt && (s.status === "success" || (s.status === "error" && s.output !== null)),
-      );
-      ran.sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
-      const last = ran.at(-1);
-      return {
-        execution,
-        lastNode: last ? { nodeId: last.nodeId, nodeName: last.nodeName, output: last.output } : null,
-      };
+      return { execution, lastNode: lastNodeOf(await listSteps(db, executionId)) };
     }
     if (Date.now() >= deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -8,6 +8,7 @@ import { instanceMayStillRun } from "../engine/reconciler";
 import { parseSnapshot } from "../engine/snapshot";
 import { getNodeType } from "../nodes/registry";
 import { publishNode } from "../realtime/publish";
+import { sendToParent } from "../engine/sub-workflow";
 import { getDb } from "../storage/db";
 import {
   cancelUnfinishedSteps,
@@ -77,6 +78,15 @@ executionControlApp.openapi(
     await Promise.all([
       ...canceledSteps.map((s) => publishNode(c.env, row.id, toLiveNode(byId.get(s.nodeId)!), at.getTime())),
       publishExecutionRow(c.env, canceled, at.getTime()),
+      // A terminated sub-workflow run never reaches its own notify step: tell the waiting parent here.
+      canceled.parentExecutionId
+        ? sendToParent(c.env, canceled.parentExecutionId, {
+            executionId: canceled.id,
+            status: "canceled",
+            output: null,
+            error: { message: "The sub-workflow execution was canceled" },
+          })
+        : undefined,
     ]);
     return c.json(toDetail(canceled, steps), 200);
   },

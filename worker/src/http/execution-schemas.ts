@@ -15,10 +15,14 @@ export const ExecutionSummary = z
     workflowId: z.string(),
     version: z.number().int().openapi({ description: "The workflow version this run is pinned to" }),
     status: z.enum(EXECUTION_STATUSES),
-    mode: z
-      .string()
-      .openapi({ description: "manual | webhook | webhookTest | schedule | stripe | googleForm | retry" }),
+    mode: z.string().openapi({
+      description:
+        "manual | webhook | webhookTest | schedule | stripe | googleForm | github | rss | retry | error | subworkflow",
+    }),
     retryOf: z.string().nullable(),
+    parentExecutionId: z.string().nullable().openapi({
+      description: "Mode subworkflow: the execution whose executeWorkflow node started this one",
+    }),
     triggerNodeId: z.string().nullable(),
     error: ExecutionError,
     createdAt: z.string(),
@@ -57,6 +61,9 @@ const ExecutionStep = z
 export const Execution = ExecutionSummary.extend({
   triggerData: z.unknown(),
   steps: z.array(ExecutionStep),
+  children: z
+    .array(z.object({ id: z.string(), workflowId: z.string(), status: z.enum(EXECUTION_STATUSES) }))
+    .openapi({ description: "Sub-workflow executions this one started (executeWorkflow), oldest first" }),
 }).openapi("Execution");
 
 export const ExecutionStarted = z.object({ executionId: z.string() }).openapi("ExecutionStarted");
@@ -76,6 +83,7 @@ export function toSummary(row: ExecutionRow) {
     status: row.status,
     mode: row.mode,
     retryOf: row.retryOf,
+    parentExecutionId: row.parentExecutionId ?? null,
     triggerNodeId: row.triggerNodeId,
     error: row.error ?? null,
     createdAt: row.createdAt.toISOString(),
@@ -84,10 +92,16 @@ export function toSummary(row: ExecutionRow) {
   };
 }
 
-export function toDetail(row: ExecutionRow, steps: StepRow[], progress?: ReadonlyMap<string, LoopProgress>) {
+export function toDetail(
+  row: ExecutionRow,
+  steps: StepRow[],
+  progress?: ReadonlyMap<string, LoopProgress>,
+  children: ExecutionRow[] = [],
+) {
   return {
     ...toSummary(row),
     triggerData: row.triggerData ?? null,
+    children: children.map((c) => ({ id: c.id, workflowId: c.workflowId, status: c.status })),
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       nodeName: s.nodeName,

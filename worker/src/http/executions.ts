@@ -17,6 +17,7 @@ import {
   findLatestExecution,
   findWorkflowForRun,
   listExecutions,
+  listChildExecutions,
   listStepStates,
   listSteps,
   type ExecutionRow,
@@ -132,8 +133,12 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    const [steps, progress] = await Promise.all([listSteps(db, row.id), executionBodyProgress(db, row)]);
-    return c.json(toDetail(row, steps, progress), 200);
+    const [steps, progress, children] = await Promise.all([
+      listSteps(db, row.id),
+      executionBodyProgress(db, row),
+      listChildExecutions(db, row.id),
+    ]);
+    return c.json(toDetail(row, steps, progress, children), 200);
   },
 );
 

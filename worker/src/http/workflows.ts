@@ -36,7 +36,7 @@ import {
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
 import { assertNodeCredentials } from "./credential-errors";
-import { assertWorkflowSettings } from "./workflow-settings";
+import { assertSubWorkflowTargets, assertWorkflowSettings } from "./workflow-settings";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -266,6 +266,7 @@ for (const [path, what] of [
       const { doc, warnings } = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
       await assertWorkflowSettings(db, c.var.userId, doc.settings);
+      await assertSubWorkflowTargets(db, c.var.userId, doc);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id), warnings), 201);
     },
@@ -314,6 +315,7 @@ workflowsApp.openapi(
     const { doc, warnings } = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
     await assertWorkflowSettings(db, c.var.userId, doc.settings, id);
+    await assertSubWorkflowTargets(db, c.var.userId, doc, id);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id), warnings), 200);
   },

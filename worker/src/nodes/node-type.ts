@@ -55,7 +55,15 @@ export interface NodeRunContext<P> {
  * A durable pause the engine performs before `run`, outside any step: `sleep` becomes `step.sleep`
  * (free while it lasts, survives restarts), `event` becomes `step.waitForEvent`.
  */
-export type NodePause = { kind: "sleep"; until: Date } | { kind: "event"; event: string; timeoutMs: number };
+export type NodePause =
+  | { kind: "sleep"; until: Date }
+  | { kind: "event"; event: string; timeoutMs: number }
+  /**
+   * Start another workflow as a child execution (engine/sub-workflow.ts); with `wait`, the engine waits
+   * durably for the child's end, which `run` receives as `ctx.event`; without, `ctx.event` is
+   * `{ executionId }`. `input` undefined means the node's own input.
+   */
+  | { kind: "subworkflow"; workflowId: string; input: unknown; wait: boolean };
 
 /** What `run` returns: the node's output, and for branching nodes the output handle taken. */
 export interface NodeResult {

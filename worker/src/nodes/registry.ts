@@ -28,6 +28,8 @@ import { postgres } from "./postgres";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
+import { executeWorkflow } from "./execute-workflow";
+import { workflowTrigger } from "./workflow-trigger";
 
 export const nodeTypes = {
   manualTrigger,
@@ -55,6 +57,8 @@ export const nodeTypes = {
   forEach,
   stopAndError,
   errorTrigger,
+  executeWorkflow,
+  workflowTrigger,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

@@ -115,6 +115,16 @@ export async function findExecution(db: Db, executionId: string): Promise<Execut
   return rows[0] ?? null;
 }
 
+/** Sub-workflow executions started by `parentExecutionId`, oldest first. */
+export async function listChildExecutions(db: Db, parentExecutionId: string): Promise<ExecutionRow[]> {
+  return db
+    .select()
+    .from(workflowExecution)
+    .where(eq(workflowExecution.parentExecutionId, parentExecutionId))
+    .orderBy(asc(workflowExecution.createdAt))
+    .limit(100);
+}
+
 export async function findExecutionForUser(db: Db, userId: string, executionId: string) {
   const rows = await db
     .select()

@@ -19,7 +19,7 @@ async function run(nodes: TestNode[], edges: TestEdge[], data: unknown = {}) {
 
 const retryThrice = { maxAttempts: 3, backoff: "constant" as const, delayMs: 0 };
 
-describe("stopAndError and onError: errorOutput", () => {
+describe("stopAndError and onError: errorOutput", { timeout: 30_000 }, () => {
   it("stopAndError fails the run with its message after one attempt, despite a retry policy", async () => {
     const { execution, steps } = await run(
       [

@@ -30,7 +30,7 @@ const failingDoc = (name = "Orders") =>
     [["t", "boom"]],
   );
 
-describe("error workflows", () => {
+describe("error workflows", { timeout: 30_000 }, () => {
   it("starts exactly one error-workflow run per failed execution, with a link to it", async () => {
     const user = await signUp();
     const onFailure = await createWorkflow(user, errorWorkflowDoc());
