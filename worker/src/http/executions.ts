@@ -9,6 +9,8 @@ import { startExecution, ExecutionStartError, type StartExecutionRequest } from 
 import { toLiveExecution, toLiveNode } from "../engine/live-state";
 import { executionBodyProgress } from "../engine/loop-progress";
 import { runRoom, workflowRoom } from "../realtime/publish";
+import { WATCH_MS } from "../realtime/run-room";
+import { markWorkflowWatched } from "../storage/run-records";
 import { getDb } from "../storage/db";
 import {
   findExecutionForUser,
@@ -146,10 +148,15 @@ executionsApp.get("/executions/:id/live", async (c) => {
   const row = await ownExecution(c.env, c.var.userId, c.req.param("id"));
   requireUpgrade(c.req.raw);
   const room = runRoom(c.env, row.id);
+  const db = getDb(c.env.DB);
+  // From now on the engine publishes this workflow's runs (it reads the watch back with its writes).
+  await markWorkflowWatched(db, row.workflowId, Date.now() + WATCH_MS);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
   // States only (listStepStates): a socket never makes the server load step inputs or outputs.
-  await room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
-  return room.fetch(new Request("https://room/execution", c.req.raw));
+  await room.seed(toLiveExecution(row), (await listStepStates(db, row.id)).map(toLiveNode));
+  return room.fetch(
+    new Request(`https://room/execution?watch=${encodeURIComponent(row.workflowId)}`, c.req.raw),
+  );
 });
 
 executionsApp.get("/workflows/:id/live", async (c) => {
@@ -158,10 +165,14 @@ executionsApp.get("/workflows/:id/live", async (c) => {
   if (!workflow) throw notFound("Workflow");
   requireUpgrade(c.req.raw);
   const room = workflowRoom(c.env, workflow.id);
+  await markWorkflowWatched(db, workflow.id, Date.now() + WATCH_MS);
   const latest = await findLatestExecution(db, workflow.id);
   if (latest) await room.seed(toLiveExecution(latest), []);
   return room.fetch(
-    new Request(`https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`, c.req.raw),
+    new Request(
+      `https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}&watch=${encodeURIComponent(workflow.id)}`,
+      c.req.raw,
+    ),
   );
 });
 

@@ -27,6 +27,7 @@ export const githubTrigger = defineNode({
     .strict(),
   credential: { types: ["githubWebhook"], required: true },
   outputs: ["main"],
+  pure: true,
   trigger: "github",
   async run(ctx) {
     return { output: ctx.trigger };

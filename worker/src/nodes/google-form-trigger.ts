@@ -16,6 +16,7 @@ export const googleFormTrigger = defineNode({
   parameters: z.object({}).strict(),
   credential: { types: ["googleForm"], required: true },
   outputs: ["main"],
+  pure: true,
   trigger: "googleForm",
   async run(ctx) {
     return { output: ctx.trigger };

@@ -11,6 +11,7 @@ export const manualTrigger = defineNode({
   icon: "play",
   parameters: z.object({}).strict(),
   outputs: ["main"],
+  pure: true,
   trigger: "manual",
   async run(ctx) {
     return { output: ctx.trigger ?? {} };

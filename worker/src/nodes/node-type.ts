@@ -100,6 +100,18 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
   outputs: readonly string[] | ((params: z.infer<P>) => string[]);
   trigger?: TriggerKind;
   /**
+   * True for a node that only computes from its input and parameters (no I/O, no credential, no clock that
+   * matters): consecutive pure nodes run in one durable step with their records written together, and a
+   * pure node may run again on a retry of that step without anyone noticing (docs/engine.md).
+   */
+  pure?: boolean;
+  /**
+   * False for a node whose call must not be repeated casually (a chat post, an email): it makes one call
+   * per attempt (no retry loop inside the call); only the node's own retry policy runs it again.
+   * Default true.
+   */
+  idempotent?: boolean;
+  /**
    * Top-level parameters taken exactly as written: the engine evaluates no `{{ }}` inside them (the `code`
    * node's JavaScript, whose own syntax may contain braces).
    */

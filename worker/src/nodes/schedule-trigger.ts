@@ -43,6 +43,7 @@ export const scheduleTrigger = defineNode({
     })
     .strict(),
   outputs: ["main"],
+  pure: true,
   trigger: "schedule",
   async run(ctx) {
     return { output: ctx.trigger };

@@ -23,6 +23,7 @@ export const stripeTrigger = defineNode({
     .strict(),
   credential: { types: ["stripeWebhook"], required: true },
   outputs: ["main"],
+  pure: true,
   trigger: "stripe",
   async run(ctx) {
     return { output: ctx.trigger };

@@ -29,6 +29,7 @@ export const webhookTrigger = defineNode({
     .strict(),
   credential: { types: ["webhookAuth"], required: false },
   outputs: ["main"],
+  pure: true,
   trigger: "webhook",
   async run(ctx) {
     return { output: ctx.trigger };

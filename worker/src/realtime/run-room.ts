@@ -9,11 +9,14 @@
  * event that does not move a node or execution forward changes nothing and is not broadcast.
  */
 import { DurableObject } from "cloudflare:workers";
+import { getDb } from "../storage/db";
+import { markWorkflowWatched } from "../storage/run-records";
 import { isFinalStep, isFinishedExecution as isFinalExecution } from "../storage/statuses";
 import {
   type ExecutionEvent,
   type LiveExecutionState,
   type LiveNodeState,
+  type RunEnd,
   type RunEvent,
   type SnapshotMessage,
   type WorkflowSnapshotMessage,
@@ -30,8 +33,14 @@ interface RoomState {
 const EMPTY: RoomState = { seq: 0, execution: null, nodes: {}, recent: {} };
 const RECENT_KEPT = 50;
 
+/** How long a watch lasts in D1 after the room last renewed it (it renews at half that while sockets are open). */
+export const WATCH_MS = 10 * 60_000;
+
 export class RunRoom extends DurableObject<Env> {
   private state: RoomState = structuredClone(EMPTY);
+  /** The end of the run with its result, in memory only (a result can be large; D1 holds the truth). */
+  private end: RunEnd | null = null;
+  private readonly waiters = new Set<(end: RunEnd | null) => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -44,8 +53,33 @@ export class RunRoom extends DurableObject<Env> {
     });
   }
 
+  /** Applies events of this execution in order (one call for everything a step changed). */
+  async publishMany(events: RunEvent[]): Promise<void> {
+    for (const event of events) await this.publish(event);
+  }
+
+  /**
+   * Resolves when the run ends (at once if it has), or with null after `timeoutMs`: a caller that answers
+   * with the run's result (`respond: "lastNode"`) waits here instead of polling D1.
+   */
+  async awaitEnd(timeoutMs: number): Promise<RunEnd | null> {
+    if (this.end) return this.end;
+    const execution = stripAt(this.state.execution);
+    if (execution && isFinalExecution(execution.status)) return { execution, result: null };
+    return new Promise((resolve) => {
+      const done = (end: RunEnd | null) => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve(end);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.waiters.add(done);
+    });
+  }
+
   /** Applies an event of this execution; broadcasts it if it moved the state forward. */
   async publish(event: RunEvent): Promise<boolean> {
+    if (event.type === "execution" && isFinalExecution(event.execution.status)) this.ended(event);
     if (event.type === "node") {
       if (!this.applyNode(event.node, event.at)) return false;
       this.broadcast({ type: "node", seq: this.nextSeq(), executionId: event.executionId, ...event.node });
@@ -56,6 +90,14 @@ export class RunRoom extends DurableObject<Env> {
       this.save();
     }
     return true;
+  }
+
+  private ended(event: Extract<RunEvent, { type: "execution" }>) {
+    const cur = this.state.execution;
+    // A run ends once: a later, different final status (a late engine write after a cancel) changes nothing.
+    if (this.end || (cur && isFinalExecution(cur.status) && cur.status !== event.execution.status)) return;
+    this.end = { execution: event.execution, result: event.result ?? null };
+    for (const waiter of [...this.waiters]) waiter(this.end);
   }
 
   /** Workflow room: an execution of this workflow started or changed. */
@@ -106,12 +148,30 @@ export class RunRoom extends DurableObject<Env> {
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
+    await this.keepWatch(new URL(request.url).searchParams.get("watch"));
     server.send(
       JSON.stringify(
         new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot(),
       ),
     );
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /**
+   * While sockets are open, renews the workflow's watch in D1 (the engine publishes only while it lasts):
+   * an alarm at half the watch time, re-armed as long as anyone is connected.
+   */
+  private async keepWatch(workflowId: string | null) {
+    if (workflowId) await this.ctx.storage.put("watch", workflowId);
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + WATCH_MS / 2);
+  }
+
+  override async alarm() {
+    const workflowId = await this.ctx.storage.get<string>("watch");
+    if (!workflowId || this.ctx.getWebSockets().length === 0) return;
+    await markWorkflowWatched(getDb(this.env.DB), workflowId, Date.now() + WATCH_MS);
+    await this.ctx.storage.setAlarm(Date.now() + WATCH_MS / 2);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {

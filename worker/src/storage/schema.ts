@@ -112,6 +112,11 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
+    /**
+     * Until when (ms) someone watches this workflow's runs live (an open editor or execution page, renewed
+     * by the room while its sockets stay open). The engine publishes live status only before this time.
+     */
+    liveUntil: integer("live_until"),
     /** The document's `tags` (list filter `?tag=`); also in every snapshot. */
     tags: text("tags", { mode: "json" }).notNull().default([]).$type<string[]>(),
     /**
