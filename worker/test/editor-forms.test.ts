@@ -20,7 +20,7 @@ describe("editor forms and handles from GET /api/node-types", () => {
       expect(fieldKind(schema).kind, d.type).toBe("object");
       for (const [name, property] of Object.entries(schema.properties ?? {})) {
         expect(
-          ["enum", "boolean", "number", "string", "record", "object", "list", "any"],
+          ["enum", "boolean", "number", "string", "code", "record", "object", "list", "any"],
           `${d.type}.${name}`,
         ).toContain(fieldKind(property).kind);
       }
