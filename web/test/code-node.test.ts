@@ -115,6 +115,8 @@ if (!haveChromium && requireChromium) {
       await dialog.getByRole("button", { name: "Run" }).click();
       await waitForStatus(page, "c", "success");
       await openNode(page, "c");
+      // Console lines are under the node view's Output (a tab while the panel is narrow).
+      await page.getByRole("tab", { name: "Output" }).click();
       const lines = page.getByTestId("console-lines").locator("li");
       await lines.first().waitFor();
       expect(await lines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);

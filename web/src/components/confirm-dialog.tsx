@@ -1,7 +1,7 @@
 /**
  * A modal confirmation built on <dialog>: the browser handles focus trapping, Escape and the backdrop.
  */
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -16,6 +16,8 @@ interface ConfirmDialogProps {
 
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several confirmations can be on one page (delete, import): each names itself by its own title.
+  const titleId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
@@ -28,13 +30,13 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     <dialog
       ref={ref}
       className="dialog"
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
         if (!props.busy) props.onCancel();
       }}
     >
-      <h2 id="confirm-title" className="dialog-title">
+      <h2 id={titleId} className="dialog-title">
         {props.title}
       </h2>
       <div className="dialog-body">{props.children}</div>
