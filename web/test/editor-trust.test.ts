@@ -14,6 +14,16 @@ import { chromiumPath, haveChromium, launchBrowser, requireChromium } from "./su
 
 const artifacts = resolve(import.meta.dirname, "../../test-artifacts");
 
+// The two triggers the tests below start from.
+const START = { id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} };
+const WEBHOOK = {
+  id: "w",
+  type: "webhookTrigger",
+  name: "Webhook",
+  position: { x: 0, y: 0 },
+  parameters: { method: "POST", respond: "immediately" },
+};
+
 type Workflow = { id: string; name: string; nodes: { id: string; type: string; webhookId?: string }[] };
 
 /** The node's box lies wholly inside the visible canvas (not under the panel, not off screen). */
@@ -115,9 +125,7 @@ if (!haveChromium && requireChromium) {
           method: "POST",
           body: {
             name: `Chain ${size.width}`,
-            nodes: [
-              { id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} },
-            ],
+            nodes: [START],
             edges: [],
           },
         });
@@ -154,15 +162,7 @@ if (!haveChromium && requireChromium) {
         method: "POST",
         body: {
           name: "Named",
-          nodes: [
-            {
-              id: "w",
-              type: "webhookTrigger",
-              name: "Webhook",
-              position: { x: 0, y: 0 },
-              parameters: { method: "POST", respond: "immediately" },
-            },
-          ],
+          nodes: [WEBHOOK],
           edges: [],
         },
       });
@@ -194,7 +194,7 @@ if (!haveChromium && requireChromium) {
         body: {
           name: "Shows data",
           nodes: [
-            { id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} },
+            START,
             {
               id: "s",
               type: "set",
@@ -258,13 +258,7 @@ if (!haveChromium && requireChromium) {
         body: {
           name: "Listens",
           nodes: [
-            {
-              id: "w",
-              type: "webhookTrigger",
-              name: "Webhook",
-              position: { x: 0, y: 0 },
-              parameters: { method: "POST", respond: "immediately" },
-            },
+            WEBHOOK,
             {
               id: "s",
               type: "set",
@@ -335,9 +329,7 @@ if (!haveChromium && requireChromium) {
         method: "POST",
         body: {
           name: "Live list",
-          nodes: [
-            { id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} },
-          ],
+          nodes: [START],
           edges: [],
         },
       });
