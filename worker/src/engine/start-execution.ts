@@ -117,6 +117,16 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
 
   const executionId = req.executionId ?? crypto.randomUUID();
   const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
+  const ticket: RunTicket = {
+    workflowId: target.id,
+    userId: req.userId,
+    version,
+    triggerNodeId,
+    reusedNodeIds: reused.map((s) => s.nodeId),
+    liveUntil: target.liveUntil,
+    awaitEnd: req.awaitEnd ?? false,
+    parentExecutionId: req.parentExecutionId ?? null,
+  };
   const queued = await insertExecutionWithSteps(
     db,
     {
@@ -131,26 +141,18 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
       retryOf: req.retryOf ?? null,
       parentExecutionId: req.parentExecutionId ?? null,
       origin: req.origin ?? null,
+      // Kept for the reconciler: a woken instance must replay with the params it was created with.
+      ticket: { ...ticket },
     },
     reused,
   );
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
-  const ticket: RunTicket = {
-    workflowId: target.id,
-    userId: req.userId,
-    version,
-    triggerNodeId,
-    reusedNodeIds: reused.map((s) => s.nodeId),
-    triggerData: inlineTrigger(req.triggerData),
-    liveUntil: target.liveUntil,
-    awaitEnd: req.awaitEnd ?? false,
-    parentExecutionId: req.parentExecutionId ?? null,
-  };
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
 
   try {
-    await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId, ticket } });
+    const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
+    await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     // A start with a fixed id that is asked again (a retried step) finds its instance already there.
     if (req.executionId && (await instanceExists(env, executionId))) return { executionId };

@@ -278,6 +278,12 @@ export const workflowExecution = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     /** When the reconciler last compared this unfinished row with its Workflow instance. */
     checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
+    /**
+     * The run's ticket (engine/run-ticket.ts) without the trigger payload: the params its Workflow
+     * instance was created with. Locally a woken instance replays `run()` with the params it is woken
+     * with, so the reconciler wakes it with these, and the replay makes the same decisions.
+     */
+    ticket: text("ticket", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),

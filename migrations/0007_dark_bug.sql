@@ -1,1 +1,0 @@
-ALTER TABLE `workflow` ADD `live_until` integer;
