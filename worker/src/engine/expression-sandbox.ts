@@ -169,7 +169,7 @@ function checkStepResult(
  * `this` is JSONata's focus (its own extension point for native functions).
  */
 function boundedPad(
-  this: { environment?: { base?: EvaluationBase } },
+  this: jsonata.Focus,
   text: string,
   width: number,
   char?: string,
@@ -184,7 +184,8 @@ function boundedPad(
   if (length >= target) return text;
   const missing = target - length;
   // The exit hook adds the result to the budget once it exists; this refuses to build what would not fit.
-  const allocated = this?.environment?.base?.[ALLOCATED] ?? 0;
+  const base = (this?.environment as { base?: EvaluationBase } | undefined)?.base;
+  const allocated = base?.[ALLOCATED] ?? 0;
   if (allocated + target > MAX_ALLOCATION_UNITS) {
     throw new SandboxError(
       `$pad to ${target} characters would pass ${MAX_ALLOCATION_UNITS} characters and list items in total (memory budget per evaluation)`,
