@@ -12,6 +12,7 @@
  * Workflows, activation and cron expressions are read fresh each tick, so edits apply the next minute.
  */
 import { deleteEndedWindows } from "../storage/rate-limits";
+import { deleteExpiredSocketLeases } from "../storage/live-sockets";
 import { Cron } from "croner";
 import { reconcileExecutions } from "../engine/reconciler";
 import { pruneExecutions } from "../engine/retention";
@@ -62,6 +63,7 @@ export function createScheduledHandler(services: TriggerServices) {
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) {
       ctx.waitUntil(forgetOldClaims(env, controller.scheduledTime));
       ctx.waitUntil(deleteEndedWindows(getDb(env.DB), controller.scheduledTime));
+      ctx.waitUntil(deleteExpiredSocketLeases(getDb(env.DB), controller.scheduledTime));
     }
   };
 }

@@ -32,6 +32,7 @@ import {
   toDetail,
   toSummary,
 } from "./execution-schemas";
+import { connectLive } from "./live-socket";
 import { enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -165,8 +166,9 @@ executionsApp.get("/executions/:id/live", async (c) => {
   const room = runRoom(c.env, row.id);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
   // States only (listStepStates): a socket never makes the server load step inputs or outputs.
-  await room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
-  return room.fetch(new Request("https://room/execution", c.req.raw));
+  const seed = async () =>
+    room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
+  return connectLive(c, { name: row.id, stub: room, url: "https://room/execution" }, seed);
 });
 
 executionsApp.get("/workflows/:id/live", async (c) => {
@@ -175,11 +177,12 @@ executionsApp.get("/workflows/:id/live", async (c) => {
   if (!workflow) throw notFound("Workflow");
   requireUpgrade(c.req.raw);
   const room = workflowRoom(c.env, workflow.id);
-  const latest = await findLatestExecution(db, workflow.id);
-  if (latest) await room.seed(toLiveExecution(latest), []);
-  return room.fetch(
-    new Request(`https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`, c.req.raw),
-  );
+  const seed = async () => {
+    const latest = await findLatestExecution(db, workflow.id);
+    if (latest) await room.seed(toLiveExecution(latest), []);
+  };
+  const url = `https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`;
+  return connectLive(c, { name: `workflow:${workflow.id}`, stub: room, url }, seed);
 });
 
 for (const [path, summary] of [
@@ -204,6 +207,9 @@ for (const [path, summary] of [
       ...authErrors,
       404: errorResponse("Not found (or not yours)"),
       426: errorResponse("Not a WebSocket upgrade request"),
+      429: errorResponse(
+        "Too many live sockets (`too_many_sockets`): 20 per execution or workflow room, 40 per user; `Retry-After` says when to retry",
+      ),
     },
   });
 }
