@@ -16,7 +16,7 @@ import { deleteExpiredSocketLeases } from "../storage/live-sockets";
 import { Cron } from "croner";
 import { reconcileExecutions } from "../engine/reconciler";
 import { pruneExecutions } from "../engine/retention";
-import { scheduleTrigger } from "../nodes/schedule-trigger";
+import { scheduleOutput, scheduleTrigger } from "../nodes/schedule-trigger";
 import { getDb, type Db } from "../storage/db";
 import {
   claimTrigger,
@@ -138,7 +138,7 @@ async function fireIfDue(
       workflowId: schedule.workflowId,
       mode: "schedule",
       triggerNodeId: schedule.nodeId,
-      triggerData: { scheduledFor, firedAt: new Date().toISOString() },
+      triggerData: scheduleOutput(scheduledFor, new Date().toISOString()),
     });
     return { workflowId: schedule.workflowId, nodeId: schedule.nodeId, scheduledFor, executionId, missed };
   } catch (err) {

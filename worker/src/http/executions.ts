@@ -64,32 +64,49 @@ executionsApp.use("/workflows/:id/live", signedIn);
 
 // ---- Run a workflow ------------------------------------------------------------------------------------
 
+const RunQuery = z.object({
+  trigger: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Test this trigger node (its id) with the body as its output" }),
+});
+
 executionsApp.openapi(
   createRoute({
     method: "post",
     path: "/workflows/{id}/run",
-    summary: "Run a workflow now from its manual trigger (the JSON body becomes the trigger's output)",
+    summary:
+      "Run a workflow now from its manual trigger, or test any trigger with a payload (the JSON body becomes the trigger's output)",
+    description:
+      "Without `trigger`, the run starts at the workflow's manual trigger and the body (any JSON, `{}` when empty) is its output. With `trigger=<nodeId>`, the run starts at that trigger node as a manual test run (pins honoured, production-only checks such as signatures skipped) and the body must have the shape that trigger outputs (`samplePayload` in GET /api/node-types); a body that does not answers 422 with `details: [{ nodeId, nodeName, field, message }]`.",
     tags,
     security,
     request: {
       params: IdParam,
+      query: RunQuery,
       body: { required: false, content: { "application/json": { schema: z.unknown() } } },
     },
     responses: {
       201: json(ExecutionStarted, "The run was queued; follow it with GET /api/executions/{executionId}"),
       ...authErrors,
       404: errorResponse("No such workflow"),
-      422: errorResponse("The workflow has no manual trigger"),
+      422: errorResponse(
+        "The workflow has no manual trigger; or `trigger` is not a trigger node, or the body does not fit its output",
+      ),
       429: errorResponse("Too many runs started by this user (`Retry-After` says when to try again)"),
     },
   }),
   async (c) => {
     await enforceRateLimits(c, [["runStart", c.var.userId]]);
     const body = await readOptionalJson(c.req);
+    const { trigger } = c.req.valid("query");
     const { executionId } = await start(c.env, {
       userId: c.var.userId,
       workflowId: c.req.valid("param").id,
       mode: "manual",
+      ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
       triggerData: body ?? {},
       origin: new URL(c.req.url).origin,
     });
@@ -228,7 +245,7 @@ export async function start(env: Env, req: StartExecutionRequest) {
     if (!(err instanceof ExecutionStartError)) throw err;
     if (err.code === "workflow_not_found") throw notFound("Workflow");
     if (err.code === "start_failed") throw new ApiError(503, "start_failed", err.message);
-    throw new ApiError(422, err.code, err.message);
+    throw new ApiError(422, err.code, err.message, err.details);
   }
 }
 
