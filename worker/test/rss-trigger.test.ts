@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
+import { rssTrigger } from "../src/nodes/rss-trigger";
 import { getDb } from "../src/storage/db";
 import { workflowExecution } from "../src/storage/schema";
 import { realTriggerServices } from "../src/triggers/real-services";
@@ -98,6 +99,25 @@ describe("rssTrigger", () => {
       expect.objectContaining({ title: "Post 4", guid: "post-4" }),
     ]);
     expect(await runsOf(wf.id)).toHaveLength(2);
+  });
+
+  it("starts a run whose output is exactly the shape of the editor's sample payload", async () => {
+    const at = freshMinutes();
+    const sample = rssTrigger.payload!.sample as {
+      title: string;
+      link: string;
+      guid: string;
+      published: string;
+      content: string;
+    };
+    const feed = await publishFeed({ body: atom([]), contentType: "application/atom+xml" });
+    const user = await signUp();
+    const wf = await rssWorkflow(user, feed.url);
+    await poll(wf.id, at(0));
+    const date = new Date(sample.published);
+    await feed.update({ body: atom([{ ...sample, date }]), contentType: "application/atom+xml" });
+    const [id] = (await poll(wf.id, at(5)))!.started;
+    expect((await finished(id)).steps.feed.output).toEqual(rssTrigger.payload!.sample);
   });
 
   it("polls every pollMinutes with conditional GETs, and a 304 starts nothing", async () => {

@@ -105,8 +105,11 @@ export const executionsApi = {
   cancel: (id: string) => api.post<unknown>(`${path(id)}/cancel`, {}),
   retry: (id: string, mode: "fromFailed" | "latest") =>
     api.post<{ executionId: string }>(`${path(id)}/retry`, { mode }),
-  run: (workflowId: string, input: unknown) =>
-    api.post<{ executionId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/run`, input ?? {}),
+  /** A manual run; with `triggerNodeId`, a test run of that trigger with `input` as its output. */
+  run: (workflowId: string, input: unknown, triggerNodeId?: string) =>
+    api.post<{ executionId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/run`, input ?? {}, {
+      query: { trigger: triggerNodeId },
+    }),
 };
 
 /** "1.2 s", "340 ms", "3 min 4 s": how long an execution or step took, or "" when it has not finished. */

@@ -13,10 +13,11 @@
  * Workflows, activation and cron expressions are read fresh each tick, so edits apply the next minute.
  */
 import { deleteEndedWindows } from "../storage/rate-limits";
+import { deleteExpiredSocketLeases } from "../storage/live-sockets";
 import { Cron } from "croner";
 import { reconcileExecutions } from "../engine/reconciler";
 import { pruneExecutions } from "../engine/retention";
-import { scheduleTrigger } from "../nodes/schedule-trigger";
+import { scheduleOutput, scheduleTrigger } from "../nodes/schedule-trigger";
 import { getDb, type Db } from "../storage/db";
 import {
   claimTrigger,
@@ -66,6 +67,7 @@ export function createScheduledHandler(services: TriggerServices) {
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) {
       ctx.waitUntil(forgetOldClaims(env, controller.scheduledTime));
       ctx.waitUntil(deleteEndedWindows(getDb(env.DB), controller.scheduledTime));
+      ctx.waitUntil(deleteExpiredSocketLeases(getDb(env.DB), controller.scheduledTime));
     }
   };
 }
@@ -140,7 +142,7 @@ async function fireIfDue(
       workflowId: schedule.workflowId,
       mode: "schedule",
       triggerNodeId: schedule.nodeId,
-      triggerData: { scheduledFor, firedAt: new Date().toISOString() },
+      triggerData: scheduleOutput(scheduledFor, new Date().toISOString()),
     });
     return { workflowId: schedule.workflowId, nodeId: schedule.nodeId, scheduledFor, executionId, missed };
   } catch (err) {

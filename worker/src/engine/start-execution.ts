@@ -15,6 +15,7 @@ import {
   insertReusedSteps,
 } from "../storage/executions";
 import { boundJson } from "./bounded-json";
+import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { parseSnapshot } from "./snapshot";
 
@@ -52,6 +53,11 @@ export interface StartExecutionRequest {
   parentExecutionId?: string;
   /** Origin (`https://host`) of the request behind this run, for the links it builds. */
   origin?: string | null;
+  /**
+   * A test run (`POST /api/workflows/:id/run?trigger=`): `triggerNodeId` must be a trigger node and
+   * `triggerData` must fit its type's payload schema, else `invalid_trigger` names the node and field.
+   */
+  checkTrigger?: boolean;
   /** nodeId → output recorded as already succeeded (retry `fromFailed`); those nodes do not run again. */
   reuse?: Record<string, unknown>;
 }
@@ -59,8 +65,11 @@ export interface StartExecutionRequest {
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
 export class ExecutionStartError extends Error {
   constructor(
-    readonly code: "workflow_not_found" | "version_not_found" | "no_trigger" | "start_failed",
+    readonly code:
+      "workflow_not_found" | "version_not_found" | "no_trigger" | "invalid_trigger" | "start_failed",
     message: string,
+    /** `invalid_trigger`: `[{ nodeId, nodeName, field, message }]`, as save problems are. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "ExecutionStartError";
@@ -95,6 +104,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     throw new ExecutionStartError("version_not_found", `Version ${version} of this workflow was not saved`);
   }
   const triggerNodeId = req.triggerNodeId ?? findTriggerNode(document, req.mode);
+  if (req.checkTrigger) checkTriggerData(document, triggerNodeId, req.triggerData);
   if (!triggerNodeId || !parseSnapshot(document).nodes.some((n) => n.id === triggerNodeId)) {
     throw new ExecutionStartError(
       "no_trigger",
@@ -154,6 +164,37 @@ export async function derivedExecutionId(seed: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(seed)));
   const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Throws `invalid_trigger` unless the node is a trigger and the data fits its payload schema. */
+function checkTriggerData(document: unknown, nodeId: string | undefined, data: unknown): void {
+  const node = parseSnapshot(document).nodes.find((n) => n.id === nodeId);
+  if (!node) {
+    throw new ExecutionStartError(
+      "invalid_trigger",
+      `This workflow (as saved) has no node with id "${nodeId}"`,
+    );
+  }
+  const type = getNodeType(node.type);
+  if (!type?.trigger) {
+    throw new ExecutionStartError(
+      "invalid_trigger",
+      `Node "${node.name}" is not a trigger: a run starts at a trigger`,
+    );
+  }
+  const parsed = type.payload?.schema.safeParse(data);
+  if (!parsed || parsed.success) return;
+  const details = parsed.error.issues.map((issue) => ({
+    nodeId,
+    nodeName: node.name,
+    field: ["payload", ...issue.path.map(String)].join("."),
+    message: `${node.name}: ${describeIssue(issue, type.payload!.schema, data)}`,
+  }));
+  throw new ExecutionStartError(
+    "invalid_trigger",
+    `The test data does not look like what "${node.name}" outputs: ${details[0].message}`,
+    details,
+  );
 }
 
 function findTriggerNode(document: unknown, mode: ExecutionMode): string | undefined {

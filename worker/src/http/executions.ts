@@ -32,6 +32,7 @@ import {
   toDetail,
   toSummary,
 } from "./execution-schemas";
+import { connectLive } from "./live-socket";
 import { enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -50,32 +51,49 @@ executionsApp.use("/workflows/:id/live", signedIn);
 
 // ---- Run a workflow ------------------------------------------------------------------------------------
 
+const RunQuery = z.object({
+  trigger: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Test this trigger node (its id) with the body as its output" }),
+});
+
 executionsApp.openapi(
   createRoute({
     method: "post",
     path: "/workflows/{id}/run",
-    summary: "Run a workflow now from its manual trigger (the JSON body becomes the trigger's output)",
+    summary:
+      "Run a workflow now from its manual trigger, or test any trigger with a payload (the JSON body becomes the trigger's output)",
+    description:
+      "Without `trigger`, the run starts at the workflow's manual trigger and the body (any JSON, `{}` when empty) is its output. With `trigger=<nodeId>`, the run starts at that trigger node as a manual test run (pins honoured, production-only checks such as signatures skipped) and the body must have the shape that trigger outputs (`samplePayload` in GET /api/node-types); a body that does not answers 422 with `details: [{ nodeId, nodeName, field, message }]`.",
     tags,
     security,
     request: {
       params: IdParam,
+      query: RunQuery,
       body: { required: false, content: { "application/json": { schema: z.unknown() } } },
     },
     responses: {
       201: json(ExecutionStarted, "The run was queued; follow it with GET /api/executions/{executionId}"),
       ...authErrors,
       404: errorResponse("No such workflow"),
-      422: errorResponse("The workflow has no manual trigger"),
+      422: errorResponse(
+        "The workflow has no manual trigger; or `trigger` is not a trigger node, or the body does not fit its output",
+      ),
       429: errorResponse("Too many runs started by this user (`Retry-After` says when to try again)"),
     },
   }),
   async (c) => {
     await enforceRateLimits(c, [["runStart", c.var.userId]]);
     const body = await readOptionalJson(c.req);
+    const { trigger } = c.req.valid("query");
     const { executionId } = await start(c.env, {
       userId: c.var.userId,
       workflowId: c.req.valid("param").id,
       mode: "manual",
+      ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
       triggerData: body ?? {},
       origin: new URL(c.req.url).origin,
     });
@@ -148,8 +166,9 @@ executionsApp.get("/executions/:id/live", async (c) => {
   const room = runRoom(c.env, row.id);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
   // States only (listStepStates): a socket never makes the server load step inputs or outputs.
-  await room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
-  return room.fetch(new Request("https://room/execution", c.req.raw));
+  const seed = async () =>
+    room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
+  return connectLive(c, { name: row.id, stub: room, url: "https://room/execution" }, seed);
 });
 
 executionsApp.get("/workflows/:id/live", async (c) => {
@@ -158,11 +177,12 @@ executionsApp.get("/workflows/:id/live", async (c) => {
   if (!workflow) throw notFound("Workflow");
   requireUpgrade(c.req.raw);
   const room = workflowRoom(c.env, workflow.id);
-  const latest = await findLatestExecution(db, workflow.id);
-  if (latest) await room.seed(toLiveExecution(latest), []);
-  return room.fetch(
-    new Request(`https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`, c.req.raw),
-  );
+  const seed = async () => {
+    const latest = await findLatestExecution(db, workflow.id);
+    if (latest) await room.seed(toLiveExecution(latest), []);
+  };
+  const url = `https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`;
+  return connectLive(c, { name: `workflow:${workflow.id}`, stub: room, url }, seed);
 });
 
 for (const [path, summary] of [
@@ -187,6 +207,9 @@ for (const [path, summary] of [
       ...authErrors,
       404: errorResponse("Not found (or not yours)"),
       426: errorResponse("Not a WebSocket upgrade request"),
+      429: errorResponse(
+        "Too many live sockets (`too_many_sockets`): 20 per execution or workflow room, 40 per user; `Retry-After` says when to retry",
+      ),
     },
   });
 }
@@ -206,7 +229,7 @@ export async function start(env: Env, req: StartExecutionRequest) {
     if (!(err instanceof ExecutionStartError)) throw err;
     if (err.code === "workflow_not_found") throw notFound("Workflow");
     if (err.code === "start_failed") throw new ApiError(503, "start_failed", err.message);
-    throw new ApiError(422, err.code, err.message);
+    throw new ApiError(422, err.code, err.message, err.details);
   }
 }
 

@@ -12,6 +12,8 @@ export const manualTrigger = defineNode({
   parameters: z.object({}).strict(),
   outputs: ["main"],
   trigger: "manual",
+  // Any JSON body is the output; the sample is what a form on a web page might send.
+  payload: { schema: z.unknown(), sample: { name: "Ada Lovelace", email: "ada@example.com", plan: "pro" } },
   async run(ctx) {
     return { output: ctx.trigger ?? {} };
   },

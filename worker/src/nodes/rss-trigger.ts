@@ -44,6 +44,22 @@ export const rssTrigger = defineNode({
     .strict(),
   outputs: ["main"],
   trigger: "rss",
+  payload: {
+    schema: z.object({
+      title: z.string().nullable(),
+      link: z.string().nullable(),
+      guid: z.string().nullable(),
+      published: z.string().nullable(),
+      content: z.string().nullable(),
+    }),
+    sample: {
+      title: "Release 2.0",
+      link: "https://blog.example.com/release-2",
+      guid: "https://blog.example.com/?p=42",
+      published: "2026-01-10T09:30:00.000Z",
+      content: "<p>What is new in 2.0…</p>",
+    },
+  },
   async run(ctx) {
     if (isFeedPollFailure(ctx.trigger)) {
       const { url, message } = ctx.trigger.pollError;

@@ -9,7 +9,10 @@
  * event that does not move a node or execution forward changes nothing and is not broadcast.
  */
 import { DurableObject } from "cloudflare:workers";
+import { getDb } from "../storage/db";
+import { releaseSocketLeases, renewSocketLeases } from "../storage/live-sockets";
 import { isFinalStep, isFinishedExecution as isFinalExecution } from "../storage/statuses";
+import { LEASE_MS, MAX_SOCKETS_PER_ROOM, leaseOf, type SocketAttachment } from "./socket-leases";
 import {
   type ExecutionEvent,
   type LiveExecutionState,
@@ -104,8 +107,14 @@ export class RunRoom extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 426 });
     }
+    // The cap on sockets per room (socket-leases.ts): refused before anything is accepted.
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_ROOM) return new Response(null, { status: 429 });
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
+    const attachment: SocketAttachment = { lease: new URL(request.url).searchParams.get("lease") };
+    server.serializeAttachment(attachment);
+    if (attachment.lease && (await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + LEASE_MS / 2);
     server.send(
       JSON.stringify(
         new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot(),
@@ -119,7 +128,33 @@ export class RunRoom extends DurableObject<Env> {
     if (message === "snapshot") ws.send(JSON.stringify(this.snapshot()));
   }
 
+  /** Renews the user leases of the open sockets while any stay open (socket-leases.ts). */
+  override async alarm() {
+    const leases = this.openLeases();
+    if (leases.length === 0) return;
+    await renewSocketLeases(getDb(this.env.DB), leases, Date.now() + LEASE_MS);
+    await this.ctx.storage.setAlarm(Date.now() + LEASE_MS / 2);
+  }
+
+  private openLeases(): string[] {
+    return this.ctx
+      .getWebSockets()
+      .map(leaseOf)
+      .filter((lease) => lease !== null);
+  }
+
+  override async webSocketError(ws: WebSocket) {
+    await this.releaseLease(ws);
+  }
+
+  private async releaseLease(ws: WebSocket) {
+    const lease = leaseOf(ws);
+    if (lease) await releaseSocketLeases(getDb(this.env.DB), [lease]);
+  }
+
   override async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    // The socket's place under the user's cap is free again.
+    await this.releaseLease(ws);
     // 1005/1006 are reserved and may not be sent back.
     const echo = code === 1005 || code === 1006 ? 1000 : code;
     try {

@@ -389,6 +389,25 @@ export const rateLimit = sqliteTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Live sockets: one lease per open WebSocket (execution and workflow rooms), so a user's sockets can be
+// counted across every room (realtime/socket-leases.ts). A room deletes a lease when its socket closes and
+// renews the leases of its open sockets; a lease not renewed (a room that died with its sockets) expires.
+// ---------------------------------------------------------------------------------------------
+export const liveSocket = sqliteTable(
+  "live_socket",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** The Durable Object name of the room: the execution id, or `workflow:<id>`. */
+    room: text("room").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("live_socket_user_idx").on(t.userId, t.expiresAt), index("live_socket_room_idx").on(t.room)],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Loops (forEach): one row per element, and one step record per body node per element. Kept out of
 // `execution_step` (one row per node) so a 10,000-element run leaves the node-level records small.
 // `parentPath` places an element of a nested loop: "" at the top, "3" inside element 3 of the outer loop.
