@@ -1,7 +1,8 @@
 /**
  * Testing from the canvas with data (issue "The editor"): any trigger runs with a realistic sample payload
  * that the person may edit first ("Run with sample data"), a payload of the wrong shape is explained by
- * field; a workflow without a manual trigger opens that dialog from Run. Screenshots in test-artifacts/.
+ * field; a workflow without a manual trigger opens that dialog from Run; an expression's value is
+ * previewed against the node's latest input while it is typed. Screenshots in test-artifacts/.
  */
 import { expect, it } from "vitest";
 import { apiFetch } from "./support/accounts";
@@ -92,5 +93,52 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
     await dialog.getByRole("button", { name: "Last run's data" }).click();
     expect(JSON.parse(await payload.inputValue())).toMatchObject({ body: { total: 40 } });
     await dialog.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  it("previews an expression's value against the node's latest input while it is typed", async () => {
+    const { page, baseUrl } = b;
+    const created = await apiFetch<{ id: string }>(page, "/api/workflows", {
+      method: "POST",
+      body: {
+        name: "Preview",
+        nodes: [
+          { id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} },
+          {
+            id: "d",
+            type: "set",
+            name: "Double",
+            position: { x: 280, y: 0 },
+            parameters: { fields: { doubled: "{{ $json.n * 2 }}" } },
+          },
+        ],
+        edges: [{ id: "e1", source: "t", target: "d", sourceHandle: "main" }],
+      },
+    });
+    // Before any run only the syntax can be checked.
+    await page.goto(`${baseUrl}/workflows/${created.body.id}`);
+    await openNode(page, "d");
+    const preview = page.getByTestId("config-panel").getByTestId("expression-preview");
+    await expect.poll(() => preview.getAttribute("data-kind")).toBe("noData");
+
+    const started = await apiFetch<{ executionId: string }>(page, `/api/workflows/${created.body.id}/run`, {
+      method: "POST",
+      body: { n: 21, who: "Ada" },
+    });
+    expect(started.status).toBe(201);
+    await waitForStatus(page, "d", "success");
+    await expect.poll(() => preview.textContent()).toBe("Result 42");
+
+    const field = page.getByLabel("Fields value 1");
+    await field.fill('Hello {{ $json.who }}, {{ $json.n * 3 }} and {{ $node("Start").n }}');
+    await expect.poll(() => preview.textContent()).toBe("Result Hello Ada, 63 and 21");
+    await b.shot("editor-expression-preview.png");
+
+    await field.fill("{{ $json.n * }}");
+    await expect.poll(() => preview.getAttribute("data-kind")).toBe("error");
+    expect(await preview.textContent()).toMatch(/^Expression error \{\{ \$json\.n \* \}\}: \S/);
+    await b.shot("editor-expression-preview-error.png");
+
+    await field.fill('{{ $node("Nope").x }}');
+    await expect.poll(() => preview.textContent()).toContain("no finished node has that name");
   });
 });

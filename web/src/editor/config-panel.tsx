@@ -5,7 +5,7 @@
  * Dragged wide (or with "Expand"), the three sit side by side; narrow, they are three tabs.
  */
 import { nameProblem } from "../lib/names";
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import type { ExecutionStep } from "../api/executions";
 import { acceptedCredentialTypes, hasWebhookUrl, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowNode } from "../api/types";
@@ -13,6 +13,8 @@ import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
 import { useNodeOverlay } from "./node-overlay";
 import { NodeData } from "./node-data";
+import { ExpressionPreviewContext } from "./expression-input";
+import type { ExpressionScope } from "./expression-preview";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
 import { ListenForTestEvent } from "./listen-for-test-event";
@@ -33,6 +35,8 @@ interface ConfigPanelProps {
   latestExecutionId: string | null;
   /** No unsaved changes (the test URL runs the saved draft). */
   saved: boolean;
+  /** What this node's expressions are previewed against (its latest recorded input), if any. */
+  previewScope: ExpressionScope | null;
   /** Triggers: opens "Run with sample data" on this node. */
   onTestRun: () => void;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
@@ -63,6 +67,10 @@ export function ConfigPanel(props: ConfigPanelProps) {
     onPatch({ parameters }, `${node.id}:${path.join(".")}`);
   };
 
+  const preview = useMemo(
+    () => ({ scope: props.previewScope, nodeName: node.name }),
+    [props.previewScope, node.name],
+  );
   const panel = usePanelWidth();
   const [tab, setTab] = useState<DataTab>("parameters");
   const loop = { executionId: props.latestExecutionId, nodeId: node.id };
@@ -133,11 +141,13 @@ export function ConfigPanel(props: ConfigPanelProps) {
       <section className="config-section" aria-label="Parameters">
         <h3 className="config-section-title">Parameters</h3>
         {info && (
-          <SchemaForm
-            schema={info.parameters}
-            value={node.parameters ?? {}}
-            context={{ upstreamNames: props.upstreamNames, errors, onChange: setParameter }}
-          />
+          <ExpressionPreviewContext.Provider value={preview}>
+            <SchemaForm
+              schema={info.parameters}
+              value={node.parameters ?? {}}
+              context={{ upstreamNames: props.upstreamNames, errors, onChange: setParameter }}
+            />
+          </ExpressionPreviewContext.Provider>
         )}
         {credentialTypes.length > 0 && (
           <CredentialPicker

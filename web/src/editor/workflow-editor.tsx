@@ -22,6 +22,7 @@ import { toast } from "../components/toaster";
 import { ConfigPanel } from "./config-panel";
 import { HelpDialog } from "./dialogs";
 import { useTestRun } from "./test-run-dialog";
+import { previewScopeFor } from "./expression-preview";
 import { WorkflowSettingsDialog } from "./workflow-settings-dialog";
 import { uniqueId, uniqueName, upstreamNodeIds, wouldCreateCycle } from "./document";
 import {
@@ -264,8 +265,17 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
         .filter(Boolean),
       takenNames: new Set(state.nodes.filter((n) => n.id !== wf.id).map((n) => n.data.node.name.trim())),
       problems: problems.filter((p) => p.nodeId === wf.id),
+      previewScope: previewScopeFor(wf.id, {
+        executionId: live.execution?.id ?? null,
+        workflowId: workflow.id,
+        steps: live.steps,
+        edges: doc.edges,
+        triggerIds: new Set(
+          state.nodes.filter((n) => typeMap.get(n.data.node.type)?.trigger).map((n) => n.id),
+        ),
+      }),
     };
-  }, [panelNode, state.edges, state.nodes, problems]);
+  }, [panelNode, state.edges, state.nodes, problems, live.execution?.id, live.steps, workflow.id, typeMap]);
 
   const workflowProblems = problems.filter((p) => !p.nodeId);
 

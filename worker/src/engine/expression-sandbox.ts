@@ -168,12 +168,7 @@ function checkStepResult(
  * megabyte strings into arrays, and refused before it builds anything that would pass the memory budget.
  * `this` is JSONata's focus (its own extension point for native functions).
  */
-function boundedPad(
-  this: jsonata.Focus,
-  text: string,
-  width: number,
-  char?: string,
-): string | undefined {
+function boundedPad(this: jsonata.Focus, text: string, width: number, char?: string): string | undefined {
   if (text === undefined) return undefined;
   const target = Math.abs(width);
   if (target > MAX_STRING_LENGTH) {
