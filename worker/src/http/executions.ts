@@ -17,7 +17,6 @@ import {
   listExecutions,
   listChildExecutions,
   listStepStates,
-  listSteps,
   type ExecutionRow,
 } from "../storage/executions";
 import { toPage } from "../storage/pagination";
@@ -33,12 +32,26 @@ import {
   toSummary,
 } from "./execution-schemas";
 import { connectLive } from "./live-socket";
+import { MAX_STEPS_PAGE, readStepPage } from "./step-pages";
 import { enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
 export const executionsApp = new OpenAPIHono<AppEnv>();
 const tags = ["Executions"];
+
+const StepsQuery = z.object({
+  stepsLimit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_STEPS_PAGE)
+    .default(MAX_STEPS_PAGE)
+    .openapi({
+      description: `Most steps in this answer (max ${MAX_STEPS_PAGE}; fewer when their payloads pass ~4 MiB)`,
+    }),
+  stepsCursor: z.string().optional().openapi({ description: "`stepsNextCursor` of the previous answer" }),
+});
 
 /** `requireUser`, unless a middleware mounted on the same paths (workflows' `/workflows/*`) already ran it. */
 export const signedIn = createMiddleware<AppEnv>(async (c, next) =>
@@ -136,10 +149,12 @@ executionsApp.openapi(
   createRoute({
     method: "get",
     path: "/executions/{id}",
-    summary: "An execution with every step record",
+    summary: "An execution with its step records, in pages bounded by count and size",
+    description:
+      "Steps come in the order they ran, at most `stepsLimit` per answer and about 4 MiB of recorded input/output (at least one step). `stepsNextCursor` (null on the last page) is passed back as `stepsCursor` for the next steps; the execution fields are the same on every page.",
     tags,
     security,
-    request: { params: IdParam },
+    request: { params: IdParam, query: StepsQuery },
     responses: {
       200: json(Execution, "The execution"),
       ...authErrors,
@@ -149,12 +164,13 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    const [steps, progress, children] = await Promise.all([
-      listSteps(db, row.id),
+    const q = c.req.valid("query");
+    const [page, progress, children] = await Promise.all([
+      readStepPage(db, row.id, q.stepsCursor, q.stepsLimit),
       executionBodyProgress(db, row),
       listChildExecutions(db, row.id),
     ]);
-    return c.json(toDetail(row, steps, progress, children), 200);
+    return c.json(toDetail(row, page, progress, children), 200);
   },
 );
 
