@@ -35,7 +35,7 @@ import {
   toSummary,
 } from "./execution-schemas";
 import { enforceRateLimits } from "./rate-limit";
-import { requireUser } from "./require-user";
+import { backgroundOf, requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
 export const executionsApp = new OpenAPIHono<AppEnv>();
@@ -80,6 +80,7 @@ executionsApp.openapi(
       mode: "manual",
       triggerData: body ?? {},
       origin: new URL(c.req.url).origin,
+      keepAlive: backgroundOf(c),
     });
     return c.json({ executionId }, 201);
   },
