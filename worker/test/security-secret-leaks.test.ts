@@ -6,105 +6,26 @@
  * for every planted value.
  */
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { keyringFromEnv } from "../src/credentials/cipher";
 import { sealSecrets } from "../src/credentials/vault";
 import { getDb } from "../src/storage/db";
 import { getCredentialById, saveRefreshedCredential } from "../src/storage/credentials";
-import { createWorkflow, doc, runWorkflow, waitFor } from "./api-helpers-engine";
-import { fakeSession, type FakeResponse } from "./fakes/fake-http";
-import { call, signUp, type TestUser } from "./helpers";
+import { doc } from "./api-helpers-engine";
+import { fakeSession } from "./fakes/fake-http";
+import { call, signUp } from "./helpers";
+import {
+  captureLog,
+  credential,
+  dumpDatabase,
+  expectNowhere as expectNowhereIn,
+  failingRun,
+  quoting,
+} from "./secret-leaks";
 
-const once = { maxAttempts: 1, backoff: "constant", delayMs: 0 } as const;
-
-let logged: string[] = [];
-beforeEach(() => {
-  logged = [];
-  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : safeText(a))).join(" "));
-    });
-  }
-});
-afterEach(() => vi.restoreAllMocks());
-
-function safeText(value: unknown): string {
-  try {
-    return typeof value === "string" ? value : JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
-
-async function credential(user: TestUser, type: string, data: Record<string, unknown>) {
-  const res = await user.fetch("/api/credentials", { method: "POST", json: { name: type, type, data } });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json<{ id: string }>()).id;
-}
-
-/** Every row of every table, as text. */
-async function dumpDatabase(): Promise<string> {
-  const tables = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
-  ).all<{ name: string }>();
-  const dumps: string[] = [];
-  for (const { name } of tables.results) {
-    const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
-    dumps.push(`${name}: ${JSON.stringify(rows.results)}`);
-  }
-  return dumps.join("\n");
-}
-
-/** Runs manualTrigger → `node` (one attempt) and returns everything a person or an operator could see. */
-async function failingRun(user: TestUser, node: Record<string, unknown>) {
-  const workflowId = await createWorkflow(
-    user,
-    doc(
-      "Leak check",
-      [
-        { id: "t", type: "manualTrigger", name: "Start" },
-        { id: "n", name: "Node", retry: once, ...node } as never,
-      ],
-      [["t", "n"]],
-    ),
-  );
-  const executionId = await runWorkflow(user, workflowId);
-  const live = await user.fetch(`/api/executions/${executionId}/live`, { headers: { Upgrade: "websocket" } });
-  expect(live.status).toBe(101);
-  const messages: string[] = [];
-  live.webSocket!.addEventListener("message", (e) => messages.push(String(e.data)));
-  live.webSocket!.accept();
-  const execution = await waitFor(user, executionId);
-  expect(execution.status).toBe("error");
-  // A late joiner's snapshot as well as what the early socket saw.
-  const late = await user.fetch(`/api/executions/${executionId}/live`, { headers: { Upgrade: "websocket" } });
-  late.webSocket!.addEventListener("message", (e) => messages.push(String(e.data)));
-  late.webSocket!.accept();
-  const deadline = Date.now() + 10_000;
-  while (!messages.some((m) => m.includes('"error"')) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 20));
-  live.webSocket!.close(1000);
-  late.webSocket!.close(1000);
-  const api = await (await user.fetch(`/api/executions/${executionId}`)).text();
-  const list = await (await user.fetch(`/api/executions?workflowId=${workflowId}`)).text();
-  return {
-    error: JSON.stringify(execution.error) + JSON.stringify(execution.steps),
-    texts: [api, list, ...messages],
-  };
-}
-
-function expectNowhere(secrets: string[], texts: string[], database: string) {
-  for (const secret of secrets) {
-    for (const text of texts) expect(text, `a text holds "${secret}"`).not.toContain(secret);
-    expect(database, `D1 holds "${secret}"`).not.toContain(secret);
-    for (const line of logged) expect(line, `the log holds "${secret}"`).not.toContain(secret);
-  }
-}
-
-/** A provider that answers `status` with a body quoting `quote` (the secret, or part of it). */
-const quoting = (status: number, quote: string): FakeResponse[] => [
-  { status, body: { error: { message: `refused ${quote} (was: ${quote})` } } },
-];
+const log = captureLog();
+const expectNowhere = (secrets: string[], texts: string[], database: string) =>
+  expectNowhereIn(log, secrets, texts, database);
 
 describe("no planted secret survives a failure", { timeout: 60_000 }, () => {
   it("http*Auth: a server quoting the Authorization header or custom header back", async () => {

@@ -23,6 +23,8 @@ export interface NodeTypeInfo {
   dynamicOutputs?: unknown;
   /** Set on trigger nodes ("manual", "webhook", "schedule", ...). */
   trigger?: string | null;
+  /** Triggers: a realistic sample of what the trigger outputs ("Run with sample data" starts from it). */
+  samplePayload?: unknown;
 }
 
 let cached: Promise<NodeTypeInfo[]> | null = null;

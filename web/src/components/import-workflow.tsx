@@ -25,14 +25,9 @@ export function ImportWorkflowButton() {
       toast.error(`“${file.name}” is not a JSON file`);
       return;
     }
-    if (detectImportFormat(body) === "n8n") {
-      // The server does not convert n8n exports yet: say so rather than show a confusing 422.
-      toast.error(`“${file.name}” is an n8n export: importing n8n workflows is not available yet`);
-      return;
-    }
     setBusy(true);
     try {
-      setImported(await workflowsApi.importFile(body, "nodebase"));
+      setImported(await workflowsApi.importFile(body, detectImportFormat(body)));
     } catch (error) {
       toast.error(`Could not import “${file.name}”`, error);
     } finally {

@@ -5,16 +5,16 @@
  * Dragged wide (or with "Expand"), the three sit side by side; narrow, they are three tabs.
  */
 import { nameProblem } from "../lib/names";
-import { useId, useState, type ReactNode } from "react";
-import type { ConsoleLine, ExecutionStep } from "../api/executions";
+import { useId, useMemo, useState } from "react";
+import type { ExecutionStep } from "../api/executions";
 import { acceptedCredentialTypes, hasWebhookUrl, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowNode } from "../api/types";
-import { JsonViewer } from "../components/json-viewer";
 import { toast } from "../components/toaster";
 import { CredentialPicker } from "./credential-picker";
-import { useNodeOverlay, type NodeRunState } from "./node-overlay";
-import { ElementRecords } from "../components/element-records";
-import { STATUS_LABELS } from "../components/status-badge";
+import { useNodeOverlay } from "./node-overlay";
+import { NodeData } from "./node-data";
+import { ExpressionPreviewContext } from "./expression-input";
+import type { ExpressionScope } from "./expression-preview";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
 import { ListenForTestEvent } from "./listen-for-test-event";
@@ -35,6 +35,10 @@ interface ConfigPanelProps {
   latestExecutionId: string | null;
   /** No unsaved changes (the test URL runs the saved draft). */
   saved: boolean;
+  /** What this node's expressions are previewed against (its latest recorded input), if any. */
+  previewScope: ExpressionScope | null;
+  /** Triggers: opens "Run with sample data" on this node. */
+  onTestRun: () => void;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
   onClose: () => void;
 }
@@ -63,6 +67,10 @@ export function ConfigPanel(props: ConfigPanelProps) {
     onPatch({ parameters }, `${node.id}:${path.join(".")}`);
   };
 
+  const preview = useMemo(
+    () => ({ scope: props.previewScope, nodeName: node.name }),
+    [props.previewScope, node.name],
+  );
   const panel = usePanelWidth();
   const [tab, setTab] = useState<DataTab>("parameters");
   const loop = { executionId: props.latestExecutionId, nodeId: node.id };
@@ -108,6 +116,20 @@ export function ConfigPanel(props: ConfigPanelProps) {
         {errors.name && !nameError && <span className="field-error">{errors.name}</span>}
       </div>
 
+      {info?.trigger && (
+        <section className="config-section test-trigger" aria-label="Test this trigger">
+          <h3 className="config-section-title">Test this trigger</h3>
+          <button type="button" className="btn btn-secondary btn-sm" onClick={props.onTestRun}>
+            {info.trigger === "manual" ? "Test with input…" : "Run with sample data…"}
+          </button>
+          <p className="field-hint">
+            {info.trigger === "manual"
+              ? "Start a run from here with a JSON input you choose."
+              : "Start a run from here with data shaped like this trigger's real output (edit it first if you like)."}
+          </p>
+        </section>
+      )}
+
       {hasWebhookUrl(info) && (
         <WebhookUrls
           webhookId={node.webhookId}
@@ -119,11 +141,13 @@ export function ConfigPanel(props: ConfigPanelProps) {
       <section className="config-section" aria-label="Parameters">
         <h3 className="config-section-title">Parameters</h3>
         {info && (
-          <SchemaForm
-            schema={info.parameters}
-            value={node.parameters ?? {}}
-            context={{ upstreamNames: props.upstreamNames, errors, onChange: setParameter }}
-          />
+          <ExpressionPreviewContext.Provider value={preview}>
+            <SchemaForm
+              schema={info.parameters}
+              value={node.parameters ?? {}}
+              context={{ upstreamNames: props.upstreamNames, errors, onChange: setParameter }}
+            />
+          </ExpressionPreviewContext.Provider>
         )}
         {credentialTypes.length > 0 && (
           <CredentialPicker
@@ -365,77 +389,5 @@ function SettingsSection({
         </select>
       </label>
     </section>
-  );
-}
-
-/** The node's input or output in the latest run: the step record once it exists, else the live status. */
-function NodeData({
-  kind,
-  step,
-  run,
-  loop,
-}: {
-  kind: "input" | "output";
-  step: ExecutionStep | null;
-  run: NodeRunState | undefined;
-  /** For a loop body node: where its per-element records are. */
-  loop: { executionId: string | null; nodeId: string };
-}) {
-  const title = kind === "input" ? "Input" : "Output";
-  const status = step?.status ?? run?.status;
-  const error = step?.error ?? run?.error;
-  const progress = step?.items ?? run?.items;
-  let content: ReactNode;
-  if (progress && loop.executionId) {
-    // A body node ran once per element: pick one to see its input and output.
-    content =
-      kind === "output" ? (
-        <ElementRecords executionId={loop.executionId} nodeId={loop.nodeId} progress={progress} />
-      ) : (
-        <p className="muted">
-          This node runs once per loop element: pick an element under Output to see its input and output.
-        </p>
-      );
-  } else if (step) content = <JsonViewer value={kind === "input" ? step.input : step.output} label={title} />;
-  else if (run) content = <p className="muted">{title} appears when the run has recorded this step.</p>;
-  else
-    content = (
-      <p className="muted">
-        {kind === "input"
-          ? "No input yet. Run the workflow to see what reaches this node."
-          : "No output yet. Run the workflow to see what this node gives."}
-      </p>
-    );
-  return (
-    <section className="config-section run-data" aria-label={title} data-testid={`node-${kind}`}>
-      <h3 className="config-section-title">
-        {title}
-        {kind === "output" && status && (
-          <span className={`badge status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>
-        )}
-        {kind === "output" && step && step.attempts > 1 && (
-          <span className="muted"> · {step.attempts} attempts</span>
-        )}
-      </h3>
-      {kind === "output" && error && <div className="form-error">{error.message}</div>}
-      {content}
-      {kind === "output" && step?.logs && step.logs.length > 0 && <ConsoleOutput lines={step.logs} />}
-    </section>
-  );
-}
-
-/** A code node's console lines, in order, marked by level. */
-function ConsoleOutput({ lines }: { lines: ConsoleLine[] }) {
-  return (
-    <>
-      <h4 className="run-data-title">Console</h4>
-      <ol className="console-lines" aria-label="Console" data-testid="console-lines">
-        {lines.map((line, i) => (
-          <li key={i} className={`console-line console-${line.level}`}>
-            <span className="console-level">{line.level}</span> {line.message}
-          </li>
-        ))}
-      </ol>
-    </>
   );
 }

@@ -1,5 +1,5 @@
-/** The editor's two dialogs: keyboard shortcuts (?) and "Run with input" (a JSON body for the trigger). */
-import { useEffect, useRef, useState, type ReactNode } from "react";
+/** The editor's modal and its keyboard shortcuts dialog (?); the run dialog is test-run-dialog.tsx. */
+import { useEffect, useRef, type ReactNode } from "react";
 
 export function Modal({
   open,
@@ -75,61 +75,6 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
           Close
         </button>
       </div>
-    </Modal>
-  );
-}
-
-export function RunInputDialog({
-  open,
-  onClose,
-  onRun,
-}: {
-  open: boolean;
-  onClose: () => void;
-  onRun: (input: unknown) => void;
-}) {
-  const [text, setText] = useState("{\n  \n}");
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <Modal open={open} title="Run with input" onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          try {
-            const input = text.trim() ? JSON.parse(text) : {};
-            setError(null);
-            onRun(input);
-          } catch (err) {
-            setError(`Not valid JSON: ${(err as Error).message}`);
-          }
-        }}
-      >
-        <label className="field">
-          <span className="field-label">Input (JSON): the manual trigger's output and $trigger</span>
-          <textarea
-            className="input textarea mono"
-            rows={8}
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            aria-invalid={Boolean(error) || undefined}
-            autoFocus
-          />
-        </label>
-        {error && (
-          <div className="form-error" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary">
-            Run
-          </button>
-        </div>
-      </form>
     </Modal>
   );
 }

@@ -20,7 +20,9 @@ import type { Workflow, WorkflowNode } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { toast } from "../components/toaster";
 import { ConfigPanel } from "./config-panel";
-import { HelpDialog, RunInputDialog } from "./dialogs";
+import { HelpDialog } from "./dialogs";
+import { useTestRun } from "./test-run-dialog";
+import { previewScopeFor } from "./expression-preview";
 import { WorkflowSettingsDialog } from "./workflow-settings-dialog";
 import { uniqueId, uniqueName, upstreamNodeIds, wouldCreateCycle } from "./document";
 import {
@@ -61,7 +63,6 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<SaveProblem[]>([]);
   const [helpOpen, setHelpOpen] = useState(false);
-  const [runDialogOpen, setRunDialogOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 900);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -107,19 +108,14 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   }, [workflow.id, overlay, flow]);
 
   // ---- Running ------------------------------------------------------------------------------------
-  const run = useCallback(
-    async (input: unknown = {}) => {
-      setRunDialogOpen(false);
-      if (isDirty(stateRef.current) && !(await save())) return;
-      try {
-        const { executionId } = await executionsApi.run(workflow.id, input);
-        live.follow(executionId);
-      } catch (error) {
-        toast.error("Could not start the run", error);
-      }
-    },
-    [workflow.id, save, live],
-  );
+  const testRun = useTestRun({
+    workflowId: workflow.id,
+    stateRef,
+    typeMap,
+    steps: live.steps,
+    save,
+    follow: live.follow,
+  });
 
   const setActive = useCallback(
     async (active: boolean) => {
@@ -234,7 +230,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
 
   useEditorShortcuts({
     save: () => void save(),
-    run: () => void run(),
+    run: () => void testRun.run(),
     undo: () => dispatch({ type: "undo" }),
     redo: () => dispatch({ type: "redo" }),
     toggleHelp: () => setHelpOpen((open) => !open),
@@ -269,8 +265,17 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
         .filter(Boolean),
       takenNames: new Set(state.nodes.filter((n) => n.id !== wf.id).map((n) => n.data.node.name.trim())),
       problems: problems.filter((p) => p.nodeId === wf.id),
+      previewScope: previewScopeFor(wf.id, {
+        executionId: live.execution?.id ?? null,
+        workflowId: workflow.id,
+        steps: live.steps,
+        edges: doc.edges,
+        triggerIds: new Set(
+          state.nodes.filter((n) => typeMap.get(n.data.node.type)?.trigger).map((n) => n.id),
+        ),
+      }),
     };
-  }, [panelNode, state.edges, state.nodes, problems]);
+  }, [panelNode, state.edges, state.nodes, problems, live.execution?.id, live.steps, workflow.id, typeMap]);
 
   const workflowProblems = problems.filter((p) => !p.nodeId);
 
@@ -291,8 +296,8 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
             onUndo={() => dispatch({ type: "undo" })}
             onRedo={() => dispatch({ type: "redo" })}
             onSave={() => void save()}
-            onRun={() => void run()}
-            onRunWithInput={() => setRunDialogOpen(true)}
+            onRun={() => void testRun.run()}
+            onRunWithInput={() => testRun.openDialog(null)}
             onToggleActive={(active) => void setActive(active)}
             onHelp={() => setHelpOpen(true)}
             onSettings={() => setSettingsOpen(true)}
@@ -368,6 +373,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
                 step={live.steps.get(panelProps.node.id) ?? null}
                 latestExecutionId={live.execution?.id ?? null}
                 saved={!dirty}
+                onTestRun={() => testRun.openDialog(panelProps.node.id)}
                 onPatch={(patch, mergeKey) =>
                   dispatch({ type: "updateNode", id: panelProps.node.id, patch, mergeKey })
                 }
@@ -388,11 +394,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
           }}
         />
         <UnsavedChangesGuard dirty={dirty} save={save} />
-        <RunInputDialog
-          open={runDialogOpen}
-          onClose={() => setRunDialogOpen(false)}
-          onRun={(input) => void run(input)}
-        />
+        {testRun.element}
       </NodeOverlayContext.Provider>
     </NodeTypesContext.Provider>
   );

@@ -2,11 +2,12 @@
  * Debian's chromium driven by playwright-core (never a downloaded browser). Missing chromium skips the
  * browser tests with a warning locally, and fails them under CI=true so CI can never pass without them.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
-import { describe, it } from "vitest";
+import { join, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { signUp } from "./accounts";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const haveChromium = existsSync(chromiumPath);
@@ -57,5 +58,51 @@ export function missingChromium(suite: string) {
       console.warn(`\n⚠ Skipping "${suite}": ${message}.\n`);
       it.todo(`runs once chromium is installed (${chromiumPath})`);
     }
+  });
+}
+
+/** What a browser suite's tests drive: the dev server, one signed-in page, screenshots. */
+export interface BrowserSuite {
+  baseUrl: string;
+  /** The signed-in page (set before the first test). */
+  readonly page: Page;
+  /** Saves a screenshot of the page as test-artifacts/<name>. */
+  shot(name: string): Promise<void>;
+}
+
+export const artifactsDir = resolve(import.meta.dirname, "../../../test-artifacts");
+
+/**
+ * A browser suite: one chromium with a fresh profile, signed up as `person` through the real form, closed
+ * after the suite. Without chromium it becomes `missingChromium(suite)`.
+ */
+export function describeBrowser(suite: string, person: string, body: (browser: BrowserSuite) => void) {
+  if (!haveChromium) {
+    missingChromium(suite);
+    return;
+  }
+  describe(suite, () => {
+    let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+    let page: Page | undefined;
+    const context: BrowserSuite = {
+      baseUrl: inject("baseUrl"),
+      get page() {
+        if (!page) throw new Error("the browser has not started yet (use page inside a test)");
+        return page;
+      },
+      shot: async (name) => {
+        await context.page.screenshot({ path: join(artifactsDir, name) });
+      },
+    };
+    beforeAll(async () => {
+      mkdirSync(artifactsDir, { recursive: true });
+      launched = await launchBrowser();
+      page = launched.context.pages()[0] ?? (await launched.context.newPage());
+      await signUp(page, context.baseUrl, person);
+    });
+    afterAll(async () => {
+      await launched?.close();
+    });
+    body(context);
   });
 }

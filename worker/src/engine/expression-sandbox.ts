@@ -163,18 +163,54 @@ function checkStepResult(
   }
 }
 
-function boundedPad(text: string, width: number, char?: string): string | undefined {
+/**
+ * `$pad` as JSONata defines it (width in code points; negative pads on the left), built without spreading
+ * megabyte strings into arrays, and refused before it builds anything that would pass the memory budget.
+ * `this` is JSONata's focus (its own extension point for native functions).
+ */
+function boundedPad(this: jsonata.Focus, text: string, width: number, char?: string): string | undefined {
   if (text === undefined) return undefined;
   const target = Math.abs(width);
   if (target > MAX_STRING_LENGTH) {
     throw new SandboxError(`$pad width ${width} is larger than ${MAX_STRING_LENGTH}`);
   }
   const fill = char === undefined || char === "" ? " " : char;
-  const length = [...text].length;
+  const length = codePointLength(text);
   if (length >= target) return text;
-  const padding = fill.repeat(Math.ceil((target - length) / [...fill].length));
-  const cut = [...padding].slice(0, target - length).join("");
-  return width > 0 ? text + cut : cut + text;
+  const missing = target - length;
+  // The exit hook adds the result to the budget once it exists; this refuses to build what would not fit.
+  const base = (this?.environment as { base?: EvaluationBase } | undefined)?.base;
+  const allocated = base?.[ALLOCATED] ?? 0;
+  if (allocated + target > MAX_ALLOCATION_UNITS) {
+    throw new SandboxError(
+      `$pad to ${target} characters would pass ${MAX_ALLOCATION_UNITS} characters and list items in total (memory budget per evaluation)`,
+    );
+  }
+  const fillLength = codePointLength(fill);
+  let padding = fill.repeat(Math.ceil(missing / fillLength));
+  // Cut to `missing` code points; with a one-unit fill that is a plain slice.
+  padding = fillLength === fill.length ? padding.slice(0, missing) : cutCodePoints(padding, missing);
+  return width > 0 ? text + padding : padding + text;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function codePointLength(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+function cutCodePoints(text: string, count: number): string {
+  let units = 0;
+  let n = 0;
+  for (const point of text) {
+    if (n === count) break;
+    units += point.length;
+    n++;
+  }
+  return text.slice(0, units);
 }
 
 /** Runs a compiled expression against the scope; the result comes back as plain JSON-like data. */

@@ -196,6 +196,16 @@ describe("hostile expressions", () => {
     expect(deep.error).toMatch(/stack|depth|recursi/i);
   }, 60_000);
 
+  it("pads like JSONata's $pad: widths in code points, either side, multi-character fills", async () => {
+    expect(await resolve("{{ $pad('ab', 5, '-') }}")).toBe("ab---");
+    expect(await resolve("{{ $pad('ab', -5, 'xy') }}")).toBe("xyxab");
+    expect(await resolve("{{ $pad('ab', 4) }}")).toBe("ab  ");
+    expect(await resolve("{{ $pad('abcdef', 3) }}")).toBe("abcdef");
+    expect(await resolve("{{ $pad('😀', 3, '🎉') }}")).toBe("😀🎉🎉");
+    expect(await resolve("{{ $pad('a', -4, '😀x') }}")).toBe("😀x😀a");
+    expect(await resolve("{{ $length($pad('', 1999999, 'x')) }}")).toBe(1999999);
+  });
+
   it("refuses values too large to build", async () => {
     expect((await outcome('{{ $pad("", 100000000) }}')).error).toMatch(/\$pad width/);
     expect((await outcome("{{ [1..10000000] }}")).error).toMatch(/1000000|exceed/);
@@ -209,7 +219,10 @@ describe("hostile expressions", () => {
   // machine, so it gets more than the default 5 s.
   it("stops an expression whose values add up past the memory budget", { timeout: 60_000 }, async () => {
     const many = await outcome("{{ $count([1..400].$pad('', 1999999, 'x')) }}");
-    expect(many.error).toMatch(/memory budget per evaluation/);
+    // Refused by $pad itself, before it builds the string that would not fit (8 fit in 16 M units).
+    expect(many.error).toMatch(
+      /\$pad to 1999999 characters would pass 16000000 .*memory budget per evaluation/,
+    );
     expect((await outcome("{{ $count([1..3].$pad('', 1999999, 'x')) }}")).value).toBe(3);
     const objects = await outcome(
       "{{ $count([1..1000000].{ 'a': 1, 'b': 2, 'c': 3 }.[a, b, c, a, b, c, a, b, c]) }}",

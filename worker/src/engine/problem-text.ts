@@ -127,9 +127,11 @@ export function describeIssue(issue: Issue, schema: z.ZodType | undefined, data:
     case "invalid_value":
       return `${label} must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_format":
-      return issue.format === "url"
-        ? `${label} must be a full URL, like https://example.com/path`
-        : `${label} must be a valid ${issue.format}`;
+      if (issue.format === "url") return `${label} must be a full URL, like https://example.com/path`;
+      if (issue.format === "datetime") {
+        return `${label} must be an ISO date and time, like 2026-01-05T09:00:00.000Z`;
+      }
+      return `${label} must be a valid ${issue.format}`;
     case "unrecognized_keys":
       return `${label} has unknown ${issue.keys.length === 1 ? "field" : "fields"}: ${issue.keys.join(", ")}`;
     case "invalid_union":

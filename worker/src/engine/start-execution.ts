@@ -9,6 +9,7 @@ import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
 import { findRunTarget, finishExecution, insertExecutionWithSteps } from "../storage/executions";
 import { boundJson } from "./bounded-json";
+import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
 import { fastModeProblems } from "./fast-mode";
@@ -50,6 +51,11 @@ export interface StartExecutionRequest {
   parentExecutionId?: string;
   /** Origin (`https://host`) of the request behind this run, for the links it builds. */
   origin?: string | null;
+  /**
+   * A test run (`POST /api/workflows/:id/run?trigger=`): `triggerNodeId` must be a trigger node and
+   * `triggerData` must fit its type's payload schema, else `invalid_trigger` names the node and field.
+   */
+  checkTrigger?: boolean;
   /** nodeId → output recorded as already succeeded (retry `fromFailed`); those nodes do not run again. */
   reuse?: Record<string, unknown>;
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
@@ -72,8 +78,11 @@ export interface StartedExecution {
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
 export class ExecutionStartError extends Error {
   constructor(
-    readonly code: "workflow_not_found" | "version_not_found" | "no_trigger" | "start_failed",
+    readonly code:
+      "workflow_not_found" | "version_not_found" | "no_trigger" | "invalid_trigger" | "start_failed",
     message: string,
+    /** `invalid_trigger`: `[{ nodeId, nodeName, field, message }]`, as save problems are. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "ExecutionStartError";
@@ -123,6 +132,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     throw new ExecutionStartError("version_not_found", `Version ${version} of this workflow was not saved`);
   }
   const triggerNodeId = req.triggerNodeId ?? findTriggerNode(snapshot, req.mode);
+  if (req.checkTrigger) checkTriggerData(snapshot, triggerNodeId, req.triggerData);
   if (!triggerNodeId || !snapshot.nodes.some((n) => n.id === triggerNodeId)) {
     throw new ExecutionStartError(
       "no_trigger",
@@ -219,6 +229,37 @@ export async function derivedExecutionId(seed: string): Promise<string> {
 function inlineTrigger(data: unknown): { value: unknown } | undefined {
   const text = JSON.stringify(data ?? null) ?? "null";
   return text.length <= INLINE_TRIGGER_BYTES ? { value: JSON.parse(text) } : undefined;
+}
+
+/** Throws `invalid_trigger` unless the node is a trigger and the data fits its payload schema. */
+function checkTriggerData(snapshot: WorkflowSnapshot, nodeId: string | undefined, data: unknown): void {
+  const node = snapshot.nodes.find((n) => n.id === nodeId);
+  if (!node) {
+    throw new ExecutionStartError(
+      "invalid_trigger",
+      `This workflow (as saved) has no node with id "${nodeId}"`,
+    );
+  }
+  const type = getNodeType(node.type);
+  if (!type?.trigger) {
+    throw new ExecutionStartError(
+      "invalid_trigger",
+      `Node "${node.name}" is not a trigger: a run starts at a trigger`,
+    );
+  }
+  const parsed = type.payload?.schema.safeParse(data);
+  if (!parsed || parsed.success) return;
+  const details = parsed.error.issues.map((issue) => ({
+    nodeId,
+    nodeName: node.name,
+    field: ["payload", ...issue.path.map(String)].join("."),
+    message: `${node.name}: ${describeIssue(issue, type.payload!.schema, data)}`,
+  }));
+  throw new ExecutionStartError(
+    "invalid_trigger",
+    `The test data does not look like what "${node.name}" outputs: ${details[0].message}`,
+    details,
+  );
 }
 
 function findTriggerNode(snapshot: WorkflowSnapshot, mode: ExecutionMode): string | undefined {

@@ -18,6 +18,7 @@ import { executionsApp } from "./executions";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowDuplicateApp } from "./workflow-duplicate";
+import { workflowImportN8nApp } from "./workflow-import-n8n";
 import { workflowVersionsApp } from "./workflow-versions";
 import { workflowsApp } from "./workflows";
 import { ApiError, errorBody } from "./errors";
@@ -45,6 +46,8 @@ export function createApp() {
   );
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
+  // Before workflowsApp: it takes POST /workflows/import?format=n8n, whose body is not our document.
+  app.route("/api", workflowImportN8nApp);
   app.route("/api", workflowsApp);
   app.route("/api", workflowVersionsApp);
   app.route("/api", workflowDuplicateApp);

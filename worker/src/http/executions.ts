@@ -19,7 +19,6 @@ import {
   listExecutions,
   listChildExecutions,
   listStepStates,
-  listSteps,
   type ExecutionRow,
 } from "../storage/executions";
 import { toPage } from "../storage/pagination";
@@ -34,12 +33,27 @@ import {
   toDetail,
   toSummary,
 } from "./execution-schemas";
+import { connectLive } from "./live-socket";
+import { MAX_STEPS_PAGE, readStepPage } from "./step-pages";
 import { enforceRateLimits } from "./rate-limit";
 import { backgroundOf, requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
 export const executionsApp = new OpenAPIHono<AppEnv>();
 const tags = ["Executions"];
+
+const StepsQuery = z.object({
+  stepsLimit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_STEPS_PAGE)
+    .default(MAX_STEPS_PAGE)
+    .openapi({
+      description: `Most steps in this answer (max ${MAX_STEPS_PAGE}; fewer when their payloads pass ~4 MiB)`,
+    }),
+  stepsCursor: z.string().optional().openapi({ description: "`stepsNextCursor` of the previous answer" }),
+});
 
 /** `requireUser`, unless a middleware mounted on the same paths (workflows' `/workflows/*`) already ran it. */
 export const signedIn = createMiddleware<AppEnv>(async (c, next) =>
@@ -52,32 +66,49 @@ executionsApp.use("/workflows/:id/live", signedIn);
 
 // ---- Run a workflow ------------------------------------------------------------------------------------
 
+const RunQuery = z.object({
+  trigger: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "Test this trigger node (its id) with the body as its output" }),
+});
+
 executionsApp.openapi(
   createRoute({
     method: "post",
     path: "/workflows/{id}/run",
-    summary: "Run a workflow now from its manual trigger (the JSON body becomes the trigger's output)",
+    summary:
+      "Run a workflow now from its manual trigger, or test any trigger with a payload (the JSON body becomes the trigger's output)",
+    description:
+      "Without `trigger`, the run starts at the workflow's manual trigger and the body (any JSON, `{}` when empty) is its output. With `trigger=<nodeId>`, the run starts at that trigger node as a manual test run (pins honoured, production-only checks such as signatures skipped) and the body must have the shape that trigger outputs (`samplePayload` in GET /api/node-types); a body that does not answers 422 with `details: [{ nodeId, nodeName, field, message }]`.",
     tags,
     security,
     request: {
       params: IdParam,
+      query: RunQuery,
       body: { required: false, content: { "application/json": { schema: z.unknown() } } },
     },
     responses: {
       201: json(ExecutionStarted, "The run was queued; follow it with GET /api/executions/{executionId}"),
       ...authErrors,
       404: errorResponse("No such workflow"),
-      422: errorResponse("The workflow has no manual trigger"),
+      422: errorResponse(
+        "The workflow has no manual trigger; or `trigger` is not a trigger node, or the body does not fit its output",
+      ),
       429: errorResponse("Too many runs started by this user (`Retry-After` says when to try again)"),
     },
   }),
   async (c) => {
     await enforceRateLimits(c, [["runStart", c.var.userId]]);
     const body = await readOptionalJson(c.req);
+    const { trigger } = c.req.valid("query");
     const { executionId } = await start(c.env, {
       userId: c.var.userId,
       workflowId: c.req.valid("param").id,
       mode: "manual",
+      ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
       triggerData: body ?? {},
       origin: new URL(c.req.url).origin,
       keepAlive: backgroundOf(c),
@@ -121,10 +152,12 @@ executionsApp.openapi(
   createRoute({
     method: "get",
     path: "/executions/{id}",
-    summary: "An execution with every step record",
+    summary: "An execution with its step records, in pages bounded by count and size",
+    description:
+      "Steps come in the order they ran, at most `stepsLimit` per answer and about 4 MiB of recorded input/output (at least one step). `stepsNextCursor` (null on the last page) is passed back as `stepsCursor` for the next steps; the execution fields are the same on every page.",
     tags,
     security,
-    request: { params: IdParam },
+    request: { params: IdParam, query: StepsQuery },
     responses: {
       200: json(Execution, "The execution"),
       ...authErrors,
@@ -134,12 +167,13 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    const [steps, progress, children] = await Promise.all([
-      listSteps(db, row.id),
+    const q = c.req.valid("query");
+    const [page, progress, children] = await Promise.all([
+      readStepPage(db, row.id, q.stepsCursor, q.stepsLimit),
       executionBodyProgress(db, row),
       listChildExecutions(db, row.id),
     ]);
-    return c.json(toDetail(row, steps, progress, children), 200);
+    return c.json(toDetail(row, page, progress, children), 200);
   },
 );
 
@@ -154,10 +188,10 @@ executionsApp.get("/executions/:id/live", async (c) => {
   await markWorkflowWatched(db, row.workflowId, Date.now() + WATCH_MS);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
   // States only (listStepStates): a socket never makes the server load step inputs or outputs.
-  await room.seed(toLiveExecution(row), (await listStepStates(db, row.id)).map(toLiveNode));
-  return room.fetch(
-    new Request(`https://room/execution?watch=${encodeURIComponent(row.workflowId)}`, c.req.raw),
-  );
+  const seed = async () =>
+    room.seed(toLiveExecution(row), (await listStepStates(db, row.id)).map(toLiveNode));
+  const url = `https://room/execution?watch=${encodeURIComponent(row.workflowId)}`;
+  return connectLive(c, { name: row.id, stub: room, url }, seed);
 });
 
 executionsApp.get("/workflows/:id/live", async (c) => {
@@ -167,14 +201,13 @@ executionsApp.get("/workflows/:id/live", async (c) => {
   requireUpgrade(c.req.raw);
   const room = workflowRoom(c.env, workflow.id);
   await markWorkflowWatched(db, workflow.id, Date.now() + WATCH_MS);
-  const latest = await findLatestExecution(db, workflow.id);
-  if (latest) await room.seed(toLiveExecution(latest), []);
-  return room.fetch(
-    new Request(
-      `https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}&watch=${encodeURIComponent(workflow.id)}`,
-      c.req.raw,
-    ),
-  );
+  const seed = async () => {
+    const latest = await findLatestExecution(db, workflow.id);
+    if (latest) await room.seed(toLiveExecution(latest), []);
+  };
+  const id = encodeURIComponent(workflow.id);
+  const url = `https://room/workflow?workflowId=${id}&watch=${id}`;
+  return connectLive(c, { name: `workflow:${workflow.id}`, stub: room, url }, seed);
 });
 
 for (const [path, summary] of [
@@ -199,6 +232,9 @@ for (const [path, summary] of [
       ...authErrors,
       404: errorResponse("Not found (or not yours)"),
       426: errorResponse("Not a WebSocket upgrade request"),
+      429: errorResponse(
+        "Too many live sockets (`too_many_sockets`): 20 per execution or workflow room, 40 per user; `Retry-After` says when to retry",
+      ),
     },
   });
 }
@@ -218,7 +254,7 @@ export async function start(env: Env, req: StartExecutionRequest) {
     if (!(err instanceof ExecutionStartError)) throw err;
     if (err.code === "workflow_not_found") throw notFound("Workflow");
     if (err.code === "start_failed") throw new ApiError(503, "start_failed", err.message);
-    throw new ApiError(422, err.code, err.message);
+    throw new ApiError(422, err.code, err.message, err.details);
   }
 }
 

@@ -37,6 +37,10 @@ const NodeTypeInfo = z
       .optional()
       .openapi({ description: "True when outputs depend on the parameters (switch)" }),
     trigger: z.enum(TRIGGER_KINDS).optional(),
+    samplePayload: z.unknown().optional().openapi({
+      description:
+        "Triggers: a realistic sample of the trigger's output, for POST /api/workflows/{id}/run?trigger=<nodeId>",
+    }),
   })
   .openapi("NodeType");
 
@@ -59,6 +63,7 @@ export function describeNodeType(t: NodeType): z.infer<typeof NodeTypeInfo> {
     outputs: dynamic ? defaultOutputs(t) : [...(t.outputs as readonly string[])],
     ...(dynamic ? { dynamicOutputs: true } : {}),
     ...(t.trigger ? { trigger: t.trigger } : {}),
+    ...(t.payload ? { samplePayload: t.payload.sample } : {}),
   };
 }
 

@@ -73,6 +73,29 @@ export const Workflow = WorkflowSummary.extend({
   pinData: PinDataSchema.optional(),
   warnings: z.array(SaveWarning).optional().openapi({ description: "Only when the save changed something" }),
 }).openapi("Workflow");
+/** `?format=n8n`: the body is an n8n workflow export, converted by workflow-import-n8n.ts. */
+const ImportQuery = z.object({
+  format: z
+    .enum(["nodebase", "n8n"])
+    .optional()
+    .openapi({
+      description:
+        "n8n: the body is an n8n workflow export ({ name, nodes, connections, pinData?, settings? }), converted " +
+        "(see docs/n8n-import.md); a file that is not one answers 422 `invalid_n8n_workflow` saying why",
+    }),
+});
+const ImportedWorkflow = Workflow.extend({
+  importReport: z
+    .array(
+      z.object({
+        nodeName: z.string(),
+        status: z.enum(["converted", "approximated", "unsupported"]),
+        message: z.string(),
+      }),
+    )
+    .optional()
+    .openapi({ description: "format=n8n only: what became of each n8n node" }),
+}).openapi("ImportedWorkflow");
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
@@ -259,8 +282,12 @@ for (const [path, what] of [
       tags,
       summary: what,
       security,
-      request: { body: documentBody },
-      responses: { 201: json(Workflow, "Created"), ...saveErrors, ...authErrors },
+      request:
+        path === "/workflows/import" ? { body: documentBody, query: ImportQuery } : { body: documentBody },
+      responses:
+        path === "/workflows/import"
+          ? { 201: json(ImportedWorkflow, "Created"), ...saveErrors, ...authErrors }
+          : { 201: json(Workflow, "Created"), ...saveErrors, ...authErrors },
     }),
     async (c) => {
       const db = getDb(c.env.DB);

@@ -18,6 +18,24 @@ export const googleFormTrigger = defineNode({
   outputs: ["main"],
   pure: true,
   trigger: "googleForm",
+  payload: {
+    // triggers/google-form.ts `googleFormOutput`: respondent null when the form collects no e-mail.
+    schema: z.object({
+      responses: z.record(z.string(), z.unknown()),
+      respondent: z.string().nullable(),
+      submittedAt: z.iso.datetime({ offset: true }),
+    }),
+    sample: {
+      responses: {
+        "Your name": "Ada Lovelace",
+        "How did you hear about us?": "A friend",
+        "Which topics interest you?": ["Automation", "Webhooks"],
+        "How likely are you to recommend us? (1-10)": "9",
+      },
+      respondent: "ada@example.com",
+      submittedAt: "2026-01-05T09:12:44.000Z",
+    },
+  },
   async run(ctx) {
     return { output: ctx.trigger };
   },

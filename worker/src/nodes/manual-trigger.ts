@@ -13,6 +13,8 @@ export const manualTrigger = defineNode({
   outputs: ["main"],
   pure: true,
   trigger: "manual",
+  // Any JSON body is the output; the sample is what a form on a web page might send.
+  payload: { schema: z.unknown(), sample: { name: "Ada Lovelace", email: "ada@example.com", plan: "pro" } },
   async run(ctx) {
     return { output: ctx.trigger ?? {} };
   },

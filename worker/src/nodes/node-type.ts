@@ -84,6 +84,12 @@ export function logsOf(err: unknown): LogLine[] | undefined {
   return Array.isArray(logs) ? logs : undefined;
 }
 
+/** A trigger's output: its schema and a sample (see `NodeType.payload`). */
+export interface TriggerPayload {
+  schema: z.ZodType;
+  sample: unknown;
+}
+
 export interface NodeType<P extends z.ZodType = z.ZodType> {
   /** Stable machine id, part of the public contract (`httpRequest`), separate from the `title` people see. */
   type: string;
@@ -111,6 +117,13 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
    * Default true.
    */
   idempotent?: boolean;
+  /**
+   * Only for triggers: the shape of the trigger's output (what our intake, cron or caller produces) and a
+   * realistic sample of it. A test run started with `POST /api/workflows/:id/run?trigger=<nodeId>` is
+   * checked against `schema` (a 422 names the field); the editor's "Run with sample data" starts from
+   * `sample`, which a test compares with what the intake really produces.
+   */
+  payload?: TriggerPayload;
   /**
    * Top-level parameters taken exactly as written: the engine evaluates no `{{ }}` inside them (the `code`
    * node's JavaScript, whose own syntax may contain braces).

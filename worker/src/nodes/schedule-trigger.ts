@@ -21,6 +21,17 @@ function isValidCron(expr: string): boolean {
   }
 }
 
+/**
+ * The trigger's output (cron/scheduled.ts builds it): the minute slot it fired for (seconds 0) and when
+ * it really fired, both ISO times.
+ */
+export function scheduleOutput(
+  scheduledFor: string,
+  firedAt: string,
+): { scheduledFor: string; firedAt: string } {
+  return { scheduledFor, firedAt };
+}
+
 /** Started by the Worker's every-minute cron handler when its own cron expression is due. */
 export const scheduleTrigger = defineNode({
   type: "scheduleTrigger",
@@ -45,6 +56,10 @@ export const scheduleTrigger = defineNode({
   outputs: ["main"],
   pure: true,
   trigger: "schedule",
+  payload: {
+    schema: z.object({ scheduledFor: z.iso.datetime(), firedAt: z.iso.datetime() }),
+    sample: scheduleOutput("2026-01-05T09:00:00.000Z", "2026-01-05T09:00:00.412Z"),
+  },
   async run(ctx) {
     return { output: ctx.trigger };
   },

@@ -31,6 +31,26 @@ export const webhookTrigger = defineNode({
   outputs: ["main"],
   pure: true,
   trigger: "webhook",
+  payload: {
+    // triggers/intake.ts: headers and query as recorded (hop-by-hop headers dropped, secrets redacted).
+    schema: z.object({
+      method: z.string().min(1),
+      headers: z.record(z.string(), z.string()),
+      query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+      body: z.unknown(),
+    }),
+    sample: {
+      method: "POST",
+      headers: { accept: "*/*", "content-type": "application/json", "user-agent": "curl/8.5.0" },
+      query: { source: "website" },
+      body: {
+        orderId: "ord_1042",
+        customer: { name: "Ada Lovelace", email: "ada@example.com" },
+        items: [{ sku: "BOOK-7", quantity: 2, price: 12.5 }],
+        total: 25,
+      },
+    },
+  },
   async run(ctx) {
     return { output: ctx.trigger };
   },

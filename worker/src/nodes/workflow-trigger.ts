@@ -15,6 +15,8 @@ export const workflowTrigger = defineNode({
   parameters: z.object({}).strict(),
   outputs: ["main"],
   trigger: "subworkflow",
+  // The caller's `input`: any JSON; the sample is what a parent might hand over.
+  payload: { schema: z.unknown(), sample: { customerId: "cus_R4nD0mCu5t0m", email: "ada@example.com" } },
   async run(ctx) {
     return { output: ctx.trigger ?? {} };
   },

@@ -11,7 +11,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../storage/db";
 import { markWorkflowWatched } from "../storage/run-records";
+import { releaseSocketLeases, renewSocketLeases } from "../storage/live-sockets";
 import { isFinalStep, isFinishedExecution as isFinalExecution } from "../storage/statuses";
+import { LEASE_MS, MAX_SOCKETS_PER_ROOM, leaseOf, type SocketAttachment } from "./socket-leases";
 import {
   type ExecutionEvent,
   type LiveExecutionState,
@@ -35,6 +37,8 @@ const RECENT_KEPT = 50;
 
 /** How long a watch lasts in D1 after the room last renewed it (it renews at half that while sockets are open). */
 export const WATCH_MS = 10 * 60_000;
+/** How often an open room renews its watch and its sockets' leases. */
+const RENEW_MS = Math.min(WATCH_MS, LEASE_MS) / 2;
 
 export class RunRoom extends DurableObject<Env> {
   private state: RoomState = structuredClone(EMPTY);
@@ -146,9 +150,17 @@ export class RunRoom extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 426 });
     }
+    // The cap on sockets per room (socket-leases.ts): refused before anything is accepted.
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_ROOM) return new Response(null, { status: 429 });
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    await this.keepWatch(new URL(request.url).searchParams.get("watch"));
+    const url = new URL(request.url);
+    const attachment: SocketAttachment = { lease: url.searchParams.get("lease") };
+    server.serializeAttachment(attachment);
+    const workflowId = url.searchParams.get("watch");
+    if (workflowId) await this.ctx.storage.put("watch", workflowId);
+    if ((workflowId || attachment.lease) && (await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + RENEW_MS);
     server.send(
       JSON.stringify(
         new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot(),
@@ -157,29 +169,45 @@ export class RunRoom extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /**
-   * While sockets are open, renews the workflow's watch in D1 (the engine publishes only while it lasts):
-   * an alarm at half the watch time, re-armed as long as anyone is connected.
-   */
-  private async keepWatch(workflowId: string | null) {
-    if (workflowId) await this.ctx.storage.put("watch", workflowId);
-    if ((await this.ctx.storage.getAlarm()) === null)
-      await this.ctx.storage.setAlarm(Date.now() + WATCH_MS / 2);
-  }
-
-  override async alarm() {
-    const workflowId = await this.ctx.storage.get<string>("watch");
-    if (!workflowId || this.ctx.getWebSockets().length === 0) return;
-    await markWorkflowWatched(getDb(this.env.DB), workflowId, Date.now() + WATCH_MS);
-    await this.ctx.storage.setAlarm(Date.now() + WATCH_MS / 2);
-  }
-
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
     // Clients may ask for a fresh snapshot (e.g. after a gap in `seq`); anything else is ignored.
     if (message === "snapshot") ws.send(JSON.stringify(this.snapshot()));
   }
 
+  /**
+   * While sockets are open, renews what they hold in D1, at half the shorter of the two terms: the
+   * workflow's watch (the engine publishes only while it lasts) and the users' socket leases
+   * (socket-leases.ts). Re-armed as long as anyone is connected.
+   */
+  override async alarm() {
+    if (this.ctx.getWebSockets().length === 0) return;
+    const db = getDb(this.env.DB);
+    const workflowId = await this.ctx.storage.get<string>("watch");
+    if (workflowId) await markWorkflowWatched(db, workflowId, Date.now() + WATCH_MS);
+    const leases = this.openLeases();
+    if (leases.length > 0) await renewSocketLeases(db, leases, Date.now() + LEASE_MS);
+    await this.ctx.storage.setAlarm(Date.now() + RENEW_MS);
+  }
+
+  private openLeases(): string[] {
+    return this.ctx
+      .getWebSockets()
+      .map(leaseOf)
+      .filter((lease) => lease !== null);
+  }
+
+  override async webSocketError(ws: WebSocket) {
+    await this.releaseLease(ws);
+  }
+
+  private async releaseLease(ws: WebSocket) {
+    const lease = leaseOf(ws);
+    if (lease) await releaseSocketLeases(getDb(this.env.DB), [lease]);
+  }
+
   override async webSocketClose(ws: WebSocket, code: number, reason: string) {
+    // The socket's place under the user's cap is free again.
+    await this.releaseLease(ws);
     // 1005/1006 are reserved and may not be sent back.
     const echo = code === 1005 || code === 1006 ? 1000 : code;
     try {

@@ -4,6 +4,7 @@
  * canceled.
  */
 import { and, asc, desc, eq, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db";
 import { executionStep, workflow, workflowExecution, workflowVersion } from "./schema";
 import type { ExecutionStatus } from "./schema";
@@ -259,16 +260,46 @@ export async function cancelUnfinishedSteps(db: Db, executionId: string, at: Dat
 
 // ---- Steps -----------------------------------------------------------------------------------------
 
+/** Steps in the order they ran: by start (or end, for a step that never started), then node id. */
+const stepOrder = () => [
+  asc(sql`coalesce(${executionStep.startedAt}, ${executionStep.finishedAt})`),
+  asc(executionStep.finishedAt),
+  asc(executionStep.nodeId),
+];
+
 export async function listSteps(db: Db, executionId: string): Promise<StepRow[]> {
   return db
     .select()
     .from(executionStep)
     .where(eq(executionStep.executionId, executionId))
-    .orderBy(
-      asc(sql`coalesce(${executionStep.startedAt}, ${executionStep.finishedAt})`),
-      asc(executionStep.finishedAt),
-      asc(executionStep.nodeId),
-    );
+    .orderBy(...stepOrder());
+}
+
+/** A slice of `listSteps`: `limit` steps from position `offset`. */
+export async function listStepPage(db: Db, executionId: string, offset: number, limit: number) {
+  return db
+    .select()
+    .from(executionStep)
+    .where(eq(executionStep.executionId, executionId))
+    .orderBy(...stepOrder())
+    .limit(limit)
+    .offset(offset);
+}
+
+/**
+ * Each step's recorded payload in bytes (input, output, logs, error as stored), in `listSteps` order,
+ * without reading the payloads out of D1: what decides how many steps one page of the API can hold.
+ */
+export async function listStepSizes(db: Db, executionId: string): Promise<number[]> {
+  const bytes = (col: SQLiteColumn) => sql`coalesce(length(CAST(${col} AS BLOB)), 0)`;
+  const rows = await db
+    .select({
+      bytes: sql<number>`${bytes(executionStep.input)} + ${bytes(executionStep.output)} + ${bytes(executionStep.logs)} + ${bytes(executionStep.error)}`,
+    })
+    .from(executionStep)
+    .where(eq(executionStep.executionId, executionId))
+    .orderBy(...stepOrder());
+  return rows.map((r) => Number(r.bytes));
 }
 
 /** What the live view shows of a step: never its input or output (a big run's payloads stay in D1). */
@@ -294,11 +325,7 @@ export async function listStepStates(db: Db, executionId: string): Promise<StepS
     })
     .from(executionStep)
     .where(eq(executionStep.executionId, executionId))
-    .orderBy(
-      asc(sql`coalesce(${executionStep.startedAt}, ${executionStep.finishedAt})`),
-      asc(executionStep.finishedAt),
-      asc(executionStep.nodeId),
-    );
+    .orderBy(...stepOrder());
 }
 
 export async function findStep(db: Db, executionId: string, nodeId: string): Promise<StepRow | null> {

@@ -3,10 +3,11 @@
  * `workflow_version` snapshot of the whole document, which is what an execution runs.
  * Every write is ONE `db.batch` (a D1 transaction): a save never leaves half a graph behind.
  */
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { WorkflowDocument, WorkflowNode } from "../engine/workflow-document";
 import type { Db } from "./db";
+import { deleteInactiveFeedStates } from "./rss-feeds";
 import type { PageCursor } from "./pagination";
 import { afterCursor, encodeCursor } from "./pagination";
 import { edge, node, workflow, workflowVersion } from "./schema";
@@ -61,6 +62,23 @@ export async function listWorkflows(
   const nextCursor =
     rows.length > limit && last ? encodeCursor({ at: last.updatedAt.getTime(), id: last.id }) : null;
   return { items, nextCursor };
+}
+
+/** The ids of this user's workflows with these exact names (the newest edit wins when names repeat). */
+export async function workflowIdsByName(
+  db: Db,
+  userId: string,
+  names: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (names.length === 0) return found;
+  const rows = await db
+    .select({ id: workflow.id, name: workflow.name })
+    .from(workflow)
+    .where(and(eq(workflow.userId, userId), inArray(workflow.name, names.slice(0, D1_MAX_PARAMS - 1))))
+    .orderBy(workflow.updatedAt);
+  for (const row of rows) found.set(row.name, row.id);
+  return found;
 }
 
 export async function getWorkflowRow(db: Db, userId: string, id: string): Promise<WorkflowRow | undefined> {
@@ -284,10 +302,13 @@ export class UnknownCredential extends Error {
 }
 
 export async function setWorkflowActive(db: Db, userId: string, id: string, active: boolean) {
-  await db
+  const update = db
     .update(workflow)
     .set({ active, updatedAt: new Date() })
     .where(and(eq(workflow.id, id), eq(workflow.userId, userId)));
+  // Activation starts RSS triggers afresh: their first poll records what the feed has and starts nothing.
+  if (active) await db.batch([deleteInactiveFeedStates(db, userId, id), update]);
+  else await update;
 }
 
 /** True when a workflow of this user was deleted (nodes, edges, versions and executions cascade). */

@@ -1,0 +1,132 @@
+/**
+ * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
+ * postgres and githubWebhook. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
+ * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
+ * room and the log for every planted value and its encodings.
+ */
+import { describe, expect, inject, it } from "vitest";
+import { doc } from "./api-helpers-engine";
+import { fakeSession } from "./fakes/fake-http";
+import { call, signUp } from "./helpers";
+import { captureLog, credential, dumpDatabase, expectNowhere, failingRun } from "./secret-leaks";
+
+const log = captureLog();
+const postgresServer = inject("postgresServer");
+
+describe("no planted secret of an integration credential survives a failure", { timeout: 60_000 }, () => {
+  it("smtp: the server refuses the login, and an unreachable server", async () => {
+    const user = await signUp();
+    const smtp = inject("smtpServer");
+    const password = `smtp-${crypto.randomUUID()}`;
+    const texts: string[] = [];
+    for (const port of [smtp.port, 9]) {
+      const credentialId = await credential(user, "smtp", {
+        host: smtp.host,
+        port,
+        security: "none",
+        user: "mailer",
+        password,
+        from: "bot@nodebase.test",
+      });
+      const run = await failingRun(user, {
+        type: "email",
+        credentialId,
+        parameters: { to: "ann@example.test", subject: "Hi", text: "Hello" },
+      });
+      if (port === smtp.port) expect(run.error).toMatch(/535|[Aa]uthentication/);
+      texts.push(...run.texts);
+    }
+    // AUTH PLAIN and AUTH LOGIN send the password base64-encoded: neither form may surface.
+    const encodings = [password, btoa(`\0mailer\0${password}`), btoa(password)];
+    expectNowhere(log, encodings, texts, await dumpDatabase());
+  });
+
+  it("telegram: an API quoting the bot token and the URL that holds it", async () => {
+    const user = await signUp();
+    const botToken = `${Math.floor(Math.random() * 1e9)}:AAH-${crypto.randomUUID().replaceAll("-", "")}`;
+    const fake = await fakeSession([
+      {
+        status: 401,
+        body: { ok: false, error_code: 401, description: `Unauthorized {request.url} token ${botToken}` },
+      },
+    ]);
+    const credentialId = await credential(user, "telegram", { botToken, baseUrl: fake.baseUrl });
+    const run = await failingRun(user, {
+      type: "telegram",
+      credentialId,
+      parameters: { chatId: 42, text: "hi" },
+    });
+    expect(run.error).toContain("Unauthorized");
+    expect(run.error).toContain("token ***");
+    const [request] = await fake.requests();
+    expect(request.path).toBe(`/bot${botToken}/sendMessage`);
+    expectNowhere(log, [botToken, encodeURIComponent(botToken)], run.texts, await dumpDatabase());
+  });
+
+  it.skipIf(!postgresServer)("postgres: a wrong password, and an unreachable server", async () => {
+    const user = await signUp();
+    const password = `pg-${crypto.randomUUID()}`;
+    const texts: string[] = [];
+    for (const port of [postgresServer!.port, 9]) {
+      const credentialId = await credential(user, "postgres", {
+        ...postgresServer!,
+        port,
+        password,
+        ssl: false,
+      });
+      const run = await failingRun(user, {
+        type: "postgres",
+        credentialId,
+        parameters: { query: "SELECT 1", params: [] },
+      });
+      if (port === postgresServer!.port) expect(run.error).toContain("28P01");
+      texts.push(...run.texts);
+    }
+    expectNowhere(log, [password], texts, await dumpDatabase());
+  });
+
+  it("githubWebhook: deliveries with a wrong, missing or malformed signature", async () => {
+    const user = await signUp();
+    const secret = `gh-${crypto.randomUUID()}`;
+    const credentialId = await credential(user, "githubWebhook", { secret });
+    const res = await user.fetch("/api/workflows", {
+      method: "POST",
+      json: doc(
+        "GitHub",
+        [
+          {
+            id: "gh",
+            type: "githubTrigger",
+            name: "GitHub",
+            parameters: { events: ["push"] },
+            credentialId,
+          } as never,
+        ],
+        [],
+      ),
+    });
+    expect(res.status).toBe(201);
+    const saved = await res.json<{ nodes: { webhookId: string }[] }>();
+    const texts = [JSON.stringify(saved)];
+    for (const signature of [`sha256=${"0".repeat(64)}`, undefined, "sha1=abc"]) {
+      for (const prefix of ["/webhooks-test/", "/webhooks/"]) {
+        const answer = await call(`${prefix}${saved.nodes[0].webhookId}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "push",
+            "x-github-delivery": crypto.randomUUID(),
+            ...(signature && { "x-hub-signature-256": signature }),
+          },
+          body: '{"ref":"refs/heads/main"}',
+        });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        texts.push(await answer.text());
+      }
+    }
+    const list = await (await user.fetch("/api/executions")).json<{ items: unknown[] }>();
+    expect(list.items).toEqual([]);
+    expectNowhere(log, [secret], texts, await dumpDatabase());
+  });
+});
