@@ -27,6 +27,8 @@ export interface RunTicket {
   awaitEnd: boolean;
   /** The execution waiting for this one (a sub-workflow run), or null; undefined in an older ticket. */
   parentExecutionId?: string | null;
+  /** Started as a fast run (fast-run.ts), in-process: the reconciler hands it over only when it is old. */
+  fast?: boolean;
 }
 
 export interface RunParams {
