@@ -85,6 +85,8 @@ export interface ExecutionDetail extends ExecutionSummary {
   /** Sub-workflow executions this one started. */
   children?: { id: string; workflowId: string; status: ExecutionStatus }[];
   triggerData?: unknown;
+  /** The trigger node the run started at. */
+  triggerNodeId?: string | null;
 }
 
 export interface ExecutionFilter {
@@ -106,9 +108,10 @@ export const executionsApi = {
   retry: (id: string, mode: "fromFailed" | "latest") =>
     api.post<{ executionId: string }>(`${path(id)}/retry`, { mode }),
   /** A manual run; with `triggerNodeId`, a test run of that trigger with `input` as its output. */
-  run: (workflowId: string, input: unknown, triggerNodeId?: string) =>
+  /** `until`: run only the trigger and the nodes on the way to that node ("Run to here"). */
+  run: (workflowId: string, input: unknown, triggerNodeId?: string, until?: string) =>
     api.post<{ executionId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/run`, input ?? {}, {
-      query: { trigger: triggerNodeId },
+      query: { trigger: triggerNodeId, until },
     }),
 };
 

@@ -18,6 +18,7 @@ import type { ExpressionScope } from "./expression-preview";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
 import { ListenForTestEvent } from "./listen-for-test-event";
+import type { PinProps } from "./pin-data";
 
 export interface NodeProblem {
   field?: string;
@@ -40,6 +41,10 @@ interface ConfigPanelProps {
   /** Triggers: opens "Run with sample data" on this node. */
   onTestRun: () => void;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
+  /** The node's pinned data (undefined: not pinned) and the action that sets or clears it. */
+  pin: PinProps;
+  /** "Run to here": a manual run of the trigger and the nodes on the way to this node. */
+  onRunToHere?: () => void;
   onClose: () => void;
 }
 
@@ -75,7 +80,7 @@ export function ConfigPanel(props: ConfigPanelProps) {
   const [tab, setTab] = useState<DataTab>("parameters");
   const loop = { executionId: props.latestExecutionId, nodeId: node.id };
   const input = <NodeData kind="input" step={props.step} run={run} loop={loop} />;
-  const output = <NodeData kind="output" step={props.step} run={run} loop={loop} />;
+  const output = <NodeData kind="output" step={props.step} run={run} loop={loop} pin={props.pin} />;
 
   const parametersBody = (
     <>
@@ -191,6 +196,16 @@ export function ConfigPanel(props: ConfigPanelProps) {
           </p>
         </div>
         <div className="config-head-actions">
+          {props.onRunToHere && (
+            <button
+              type="button"
+              className="btn btn-secondary btn-sm"
+              onClick={props.onRunToHere}
+              title="Run the trigger and the nodes on the way to this node (pinned nodes do not run)"
+            >
+              Run to here
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-ghost btn-sm"

@@ -223,6 +223,17 @@ export function ExecutionDetailPage() {
           >
             Open workflow
           </Link>
+          {execution.triggerNodeId && (
+            <Link
+              to="/workflows/$workflowId"
+              params={{ workflowId: execution.workflowId }}
+              search={{ debug: executionId }}
+              className="btn btn-secondary btn-sm"
+              title="Opens the workflow with this run's trigger data pinned (not saved until you save), to replay and fix it"
+            >
+              Open in editor with this data
+            </Link>
+          )}
           {!terminal && (
             <button
               type="button"
