@@ -40,6 +40,8 @@ export interface ExecutionSummary {
   retryOf?: string | null;
   /** Mode `subworkflow`: the execution whose executeWorkflow node started this one. */
   parentExecutionId?: string | null;
+  /** "Run to here": the node the run stopped at. */
+  runUntil?: string | null;
   error?: { message: string; nodeId?: string } | null;
   createdAt?: string;
   startedAt: string | null;
@@ -56,6 +58,8 @@ export interface ExecutionStep {
   error: { message: string } | null;
   /** `console.*` lines of a code node; null for other nodes. */
   logs?: ConsoleLine[] | null;
+  /** The output is the node's pinned data: it did not run (manual and test runs). */
+  pinned?: boolean;
   startedAt: string | null;
   finishedAt: string | null;
   /** Loop body nodes: elements finished and failed, of the loop's total. */

@@ -57,6 +57,7 @@ export function NodeData({
         {kind === "output" && status && (
           <span className={`badge status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>
         )}
+        {kind === "output" && step?.pinned && <span className="badge badge-pinned">pinned in this run</span>}
         {kind === "output" && step && step.attempts > 1 && (
           <span className="muted"> · {step.attempts} attempts</span>
         )}
