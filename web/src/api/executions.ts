@@ -86,6 +86,8 @@ export interface ConsoleLine {
 
 export interface ExecutionDetail extends ExecutionSummary {
   steps: ExecutionStep[];
+  /** More steps follow (pass it back as `stepsCursor`); null on the last page. */
+  stepsNextCursor?: string | null;
   /** Sub-workflow executions this one started. */
   children?: { id: string; workflowId: string; status: ExecutionStatus }[];
   triggerData?: unknown;
@@ -105,7 +107,17 @@ const path = (id: string) => `/api/executions/${encodeURIComponent(id)}`;
 export const executionsApi = {
   list: (filter: ExecutionFilter, signal?: AbortSignal) =>
     api.get<Page<ExecutionSummary>>("/api/executions", { query: { limit: 50, ...filter }, signal }),
-  get: (id: string, signal?: AbortSignal) => api.get<ExecutionDetail>(path(id), { signal }),
+  /** The execution with all its steps: the API pages them (about 4 MiB per answer), so this follows the pages. */
+  get: async (id: string, signal?: AbortSignal): Promise<ExecutionDetail> => {
+    const first = await api.get<ExecutionDetail>(path(id), { signal });
+    const steps = [...first.steps];
+    for (let cursor = first.stepsNextCursor; cursor;) {
+      const page = await api.get<ExecutionDetail>(path(id), { query: { stepsCursor: cursor }, signal });
+      steps.push(...page.steps);
+      cursor = page.stepsNextCursor;
+    }
+    return { ...first, steps, stepsNextCursor: null };
+  },
   items: (id: string, filter: ItemFilter, signal?: AbortSignal) =>
     api.get<Page<ItemStep>>(`${path(id)}/items`, { query: { ...filter }, signal }),
   cancel: (id: string) => api.post<unknown>(`${path(id)}/cancel`, {}),

@@ -15,6 +15,7 @@ import {
   findExecution,
   findWorkflowVersionDocument,
   finishExecution,
+  listStepStates,
   listSteps,
   type ExecutionRow,
   type StepRow,
@@ -25,6 +26,7 @@ import { isFinishedExecution } from "../storage/statuses";
 import { Execution, ExecutionStarted, json, toDetail } from "./execution-schemas";
 import { ownExecution, readOptionalJson, signedIn, start } from "./executions";
 import { enforceRateLimits } from "./rate-limit";
+import { readStepPage } from "./step-pages";
 import { authErrors, errorResponse, IdParam, security } from "./schemas";
 
 export const executionControlApp = new OpenAPIHono<AppEnv>();
@@ -73,8 +75,12 @@ executionControlApp.openapi(
     }
     const canceledSteps = await cancelUnfinishedSteps(db, row.id, at);
     const canceled = (await findExecution(db, row.id))!;
-    const steps = await listSteps(db, row.id);
-    const byId = new Map(steps.map((s) => [s.nodeId, s]));
+    // States only for the room; the answer carries the first page of steps, like GET /executions/:id.
+    const [states, page] = await Promise.all([
+      listStepStates(db, row.id),
+      readStepPage(db, row.id, undefined),
+    ]);
+    const byId = new Map(states.map((s) => [s.nodeId, s]));
     await Promise.all([
       ...canceledSteps.map((s) => publishNode(c.env, row.id, toLiveNode(byId.get(s.nodeId)!), at.getTime())),
       publishExecutionRow(c.env, canceled, at.getTime()),
@@ -88,7 +94,7 @@ executionControlApp.openapi(
           })
         : undefined,
     ]);
-    return c.json(toDetail(canceled, steps), 200);
+    return c.json(toDetail(canceled, page), 200);
   },
 );
 

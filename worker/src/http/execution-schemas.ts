@@ -68,6 +68,9 @@ const ExecutionStep = z
 export const Execution = ExecutionSummary.extend({
   triggerData: z.unknown(),
   steps: z.array(ExecutionStep),
+  stepsNextCursor: z.string().nullable().openapi({
+    description: "More steps follow: pass this as `stepsCursor` (null: this page holds the last steps)",
+  }),
   children: z
     .array(z.object({ id: z.string(), workflowId: z.string(), status: z.enum(EXECUTION_STATUSES) }))
     .openapi({ description: "Sub-workflow executions this one started (executeWorkflow), oldest first" }),
@@ -102,7 +105,7 @@ export function toSummary(row: ExecutionRow) {
 
 export function toDetail(
   row: ExecutionRow,
-  steps: StepRow[],
+  { steps, stepsNextCursor }: { steps: StepRow[]; stepsNextCursor: string | null },
   progress?: ReadonlyMap<string, LoopProgress>,
   children: ExecutionRow[] = [],
 ) {
@@ -110,6 +113,7 @@ export function toDetail(
     ...toSummary(row),
     triggerData: row.triggerData ?? null,
     children: children.map((c) => ({ id: c.id, workflowId: c.workflowId, status: c.status })),
+    stepsNextCursor,
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       nodeName: s.nodeName,

@@ -9,6 +9,8 @@ import { startExecution, ExecutionStartError, type StartExecutionRequest } from 
 import { toLiveExecution, toLiveNode } from "../engine/live-state";
 import { executionBodyProgress } from "../engine/loop-progress";
 import { runRoom, workflowRoom } from "../realtime/publish";
+import { WATCH_MS } from "../realtime/run-room";
+import { markWorkflowWatched } from "../storage/run-records";
 import { getDb } from "../storage/db";
 import {
   findExecutionForUser,
@@ -17,7 +19,6 @@ import {
   listExecutions,
   listChildExecutions,
   listStepStates,
-  listSteps,
   type ExecutionRow,
 } from "../storage/executions";
 import { toPage } from "../storage/pagination";
@@ -33,12 +34,26 @@ import {
   toSummary,
 } from "./execution-schemas";
 import { connectLive } from "./live-socket";
+import { MAX_STEPS_PAGE, readStepPage } from "./step-pages";
 import { enforceRateLimits } from "./rate-limit";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
 export const executionsApp = new OpenAPIHono<AppEnv>();
 const tags = ["Executions"];
+
+const StepsQuery = z.object({
+  stepsLimit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_STEPS_PAGE)
+    .default(MAX_STEPS_PAGE)
+    .openapi({
+      description: `Most steps in this answer (max ${MAX_STEPS_PAGE}; fewer when their payloads pass ~4 MiB)`,
+    }),
+  stepsCursor: z.string().optional().openapi({ description: "`stepsNextCursor` of the previous answer" }),
+});
 
 /** `requireUser`, unless a middleware mounted on the same paths (workflows' `/workflows/*`) already ran it. */
 export const signedIn = createMiddleware<AppEnv>(async (c, next) =>
@@ -141,10 +156,12 @@ executionsApp.openapi(
   createRoute({
     method: "get",
     path: "/executions/{id}",
-    summary: "An execution with every step record",
+    summary: "An execution with its step records, in pages bounded by count and size",
+    description:
+      "Steps come in the order they ran, at most `stepsLimit` per answer and about 4 MiB of recorded input/output (at least one step). `stepsNextCursor` (null on the last page) is passed back as `stepsCursor` for the next steps; the execution fields are the same on every page.",
     tags,
     security,
-    request: { params: IdParam },
+    request: { params: IdParam, query: StepsQuery },
     responses: {
       200: json(Execution, "The execution"),
       ...authErrors,
@@ -154,12 +171,13 @@ executionsApp.openapi(
   async (c) => {
     const db = getDb(c.env.DB);
     const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    const [steps, progress, children] = await Promise.all([
-      listSteps(db, row.id),
+    const q = c.req.valid("query");
+    const [page, progress, children] = await Promise.all([
+      readStepPage(db, row.id, q.stepsCursor, q.stepsLimit),
       executionBodyProgress(db, row),
       listChildExecutions(db, row.id),
     ]);
-    return c.json(toDetail(row, steps, progress, children), 200);
+    return c.json(toDetail(row, page, progress, children), 200);
   },
 );
 
@@ -169,11 +187,15 @@ executionsApp.get("/executions/:id/live", async (c) => {
   const row = await ownExecution(c.env, c.var.userId, c.req.param("id"));
   requireUpgrade(c.req.raw);
   const room = runRoom(c.env, row.id);
+  const db = getDb(c.env.DB);
+  // From now on the engine publishes this workflow's runs (it reads the watch back with its writes).
+  await markWorkflowWatched(db, row.workflowId, Date.now() + WATCH_MS);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
   // States only (listStepStates): a socket never makes the server load step inputs or outputs.
   const seed = async () =>
-    room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
-  return connectLive(c, { name: row.id, stub: room, url: "https://room/execution" }, seed);
+    room.seed(toLiveExecution(row), (await listStepStates(db, row.id)).map(toLiveNode));
+  const url = `https://room/execution?watch=${encodeURIComponent(row.workflowId)}`;
+  return connectLive(c, { name: row.id, stub: room, url }, seed);
 });
 
 executionsApp.get("/workflows/:id/live", async (c) => {
@@ -182,11 +204,13 @@ executionsApp.get("/workflows/:id/live", async (c) => {
   if (!workflow) throw notFound("Workflow");
   requireUpgrade(c.req.raw);
   const room = workflowRoom(c.env, workflow.id);
+  await markWorkflowWatched(db, workflow.id, Date.now() + WATCH_MS);
   const seed = async () => {
     const latest = await findLatestExecution(db, workflow.id);
     if (latest) await room.seed(toLiveExecution(latest), []);
   };
-  const url = `https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`;
+  const id = encodeURIComponent(workflow.id);
+  const url = `https://room/workflow?workflowId=${id}&watch=${id}`;
   return connectLive(c, { name: `workflow:${workflow.id}`, stub: room, url }, seed);
 });
 
