@@ -58,14 +58,24 @@ export interface StartExecutionRequest {
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
-  workflow?: { liveUntil: number | null };
+  workflow?: { liveUntil: number | null; pinData?: Record<string, unknown> | null };
+  /** "Run to here" (`?until=`): only the trigger and the nodes on the way to this node run. */
+  until?: string;
 }
+
+/** The modes that use pinned data; production runs (and retries, sub-workflow and error runs) never do. */
+const PIN_MODES: ReadonlySet<ExecutionMode> = new Set(["manual", "webhookTest"]);
 
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
 export class ExecutionStartError extends Error {
   constructor(
     readonly code:
-      "workflow_not_found" | "version_not_found" | "no_trigger" | "invalid_trigger" | "start_failed",
+      | "workflow_not_found"
+      | "version_not_found"
+      | "no_trigger"
+      | "invalid_trigger"
+      | "invalid_until"
+      | "start_failed",
     message: string,
     /** `invalid_trigger`: `[{ nodeId, nodeName, field, message }]`, as save problems are. */
     readonly details?: unknown,
@@ -105,6 +115,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
           id: req.workflowId,
           version: req.version!,
           liveUntil: req.workflow.liveUntil,
+          pinData: req.workflow.pinData ?? null,
           document: null,
           pinned: req.version!,
         }
@@ -125,8 +136,21 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
+  if (req.until !== undefined && !snapshot.nodes.some((n) => n.id === req.until)) {
+    throw new ExecutionStartError(
+      "invalid_until",
+      `Run to here: this workflow (as saved) has no node with id "${req.until}"`,
+    );
+  }
+
   const executionId = req.executionId ?? crypto.randomUUID();
-  const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
+  const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
+  const reused = [
+    ...(req.reuse ? reusedSteps(snapshot, req.reuse, false) : []),
+    ...(pins
+      ? reusedSteps(snapshot, pins, true).filter((s) => !req.reuse || !Object.hasOwn(req.reuse, s.nodeId))
+      : []),
+  ];
   const ticket: RunTicket = {
     workflowId: target.id,
     userId: req.userId,
@@ -136,6 +160,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     liveUntil: target.liveUntil,
     awaitEnd: req.awaitEnd ?? false,
     parentExecutionId: req.parentExecutionId ?? null,
+    ...(req.until !== undefined ? { until: req.until } : {}),
   };
   const queued = await insertExecutionWithSteps(
     db,
@@ -151,6 +176,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
       retryOf: req.retryOf ?? null,
       parentExecutionId: req.parentExecutionId ?? null,
       origin: req.origin ?? null,
+      runUntil: req.until ?? null,
       // Kept for the reconciler: a woken instance must replay with the params it was created with.
       ticket: { ...ticket },
     },
@@ -240,7 +266,8 @@ function findTriggerNode(snapshot: WorkflowSnapshot, mode: ExecutionMode): strin
   return snapshot.nodes.find((n) => getNodeType(n.type)?.trigger === kind)?.id;
 }
 
-function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>) {
+/** Step rows recorded before the run: outputs a retry reuses, or pins (`pinned`); those nodes do not run. */
+function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>, pinned: boolean) {
   const now = new Date();
   return snapshot.nodes
     .filter((n) => Object.hasOwn(reuse, n.id))
@@ -253,7 +280,7 @@ function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>)
       output: boundJson(reuse[n.id]),
       error: null,
       logs: null,
-      pinned: false,
+      pinned,
       startedAt: now,
       finishedAt: now,
     }));

@@ -94,7 +94,11 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       triggerData: decision.triggerData,
       // The version this target was read from: with its snapshot cached, intake reads no document.
       version: target.workflow.version,
-      workflow: { liveUntil: target.workflow.liveUntil },
+      workflow: {
+        liveUntil: target.workflow.liveUntil,
+        // Only a test-URL run uses pins; a production run never carries them.
+        ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
+      },
       awaitEnd: decision.respond !== "immediately",
       origin: new URL(c.req.url).origin,
     }));
