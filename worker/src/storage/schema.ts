@@ -339,6 +339,36 @@ export const triggerClaim = sqliteTable(
 );
 
 /**
+ * What the RSS trigger (triggers/rss-poll.ts) remembers about the feed of one `rssTrigger` node: when it was
+ * last polled (the row is also the poll's lease), the validators for the next conditional GET, and whether
+ * the items already there were recorded (`primed`: the first poll after activation starts nothing).
+ * Which items were seen lives in `trigger_claim` (`rss:<guid|link|hash>`), like every once-only start.
+ */
+export const rssFeed = sqliteTable(
+  "rss_feed",
+  {
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    /** The URL this state is for: a node whose URL changes is primed again. */
+    url: text("url").notNull(),
+    primed: integer("primed", { mode: "boolean" }).notNull().default(false),
+    /** The minute slot of the last poll begun (ms). */
+    polledAt: integer("polled_at").notNull(),
+    etag: text("etag"),
+    lastModified: text("last_modified"),
+    /** The last poll's failure, null after a poll that worked. */
+    lastError: text("last_error"),
+    /** When a failed poll was last recorded as a failed execution (ms): the same failure at most hourly. */
+    errorRecordedAt: integer("error_recorded_at"),
+    /** When claims of items gone from the feed were last forgotten (ms). */
+    prunedAt: integer("pruned_at"),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId] })],
+);
+
+/**
  * Resume URLs used (`/webhooks/resume/<token>`): a token is bound to one execution and event, and the
  * primary key lets exactly one POST claim it, so a second click delivers nothing.
  */
