@@ -66,7 +66,8 @@ describeBrowser("browser: pinned data and run to here", "Barbara Liskov", (b) =>
     // Edit the pin: invalid JSON is explained and cannot be pinned; valid JSON is.
     await page.getByRole("button", { name: "Edit pinned data" }).click();
     const dialog = page.getByRole("dialog", { name: "Edit pinned data" });
-    const editor = dialog.getByRole("textbox", { name: "Pinned data (JSON)" });
+    // The CodeMirror editor (a plain text area stands in while it loads).
+    const editor = dialog.locator('.cm-content[aria-label="Pinned data (JSON)"]');
     await editor.waitFor();
     await editor.click();
     await page.keyboard.press("ControlOrMeta+a");

@@ -80,7 +80,15 @@ export function ConfigPanel(props: ConfigPanelProps) {
   const [tab, setTab] = useState<DataTab>("parameters");
   const loop = { executionId: props.latestExecutionId, nodeId: node.id };
   const input = <NodeData kind="input" step={props.step} run={run} loop={loop} />;
-  const output = <NodeData kind="output" step={props.step} run={run} loop={loop} pin={props.pin} />;
+  const output = (
+    <NodeData
+      kind="output"
+      step={props.step}
+      run={run}
+      loop={loop}
+      pin={{ ...props.pin, runToHere: props.onRunToHere }}
+    />
+  );
 
   const parametersBody = (
     <>
@@ -196,16 +204,6 @@ export function ConfigPanel(props: ConfigPanelProps) {
           </p>
         </div>
         <div className="config-head-actions">
-          {props.onRunToHere && (
-            <button
-              type="button"
-              className="btn btn-secondary btn-sm"
-              onClick={props.onRunToHere}
-              title="Run the trigger and the nodes on the way to this node (pinned nodes do not run)"
-            >
-              Run to here
-            </button>
-          )}
           <button
             type="button"
             className="btn btn-ghost btn-sm"

@@ -16,6 +16,8 @@ export interface PinProps {
   /** The node's pinned data; undefined when it is not pinned. */
   pinned: unknown;
   onPin: (value: unknown) => void;
+  /** "Run to here": run the trigger and the nodes on the way to this node (pinned ones do not run). */
+  runToHere?: () => void;
 }
 
 /** The bar above a node's output: pin state and the actions on it. */
@@ -27,13 +29,22 @@ export function PinBar({ pin, step }: { pin: PinProps; step: ExecutionStep | nul
     <div className={`pin-bar${pinned ? " is-pinned" : ""}`} data-testid="pin-bar">
       {pinned ? (
         <span className="pin-note">
-          <span aria-hidden="true">📌</span> Pinned: manual and test runs use this data instead of running the
-          node.
+          <strong>Pinned:</strong> manual and test runs use this data instead of running the node.
         </span>
       ) : (
         <span className="pin-note muted">Pin an output to test later nodes without running this one.</span>
       )}
       <span className="pin-actions">
+        {pin.runToHere && (
+          <button
+            type="button"
+            className="btn btn-secondary btn-sm"
+            onClick={pin.runToHere}
+            title="Run the trigger and the nodes on the way to this node (pinned nodes do not run)"
+          >
+            Run to here
+          </button>
+        )}
         {canPin && (
           <button type="button" className="btn btn-secondary btn-sm" onClick={() => pin.onPin(step.output)}>
             Pin output

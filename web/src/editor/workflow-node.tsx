@@ -62,13 +62,8 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
         )}
       </span>
       {pinned && (
-        <span
-          className="wf-node-pin"
-          role="img"
-          aria-label="Pinned data"
-          title="Pinned: manual and test runs use its pinned data"
-        >
-          📌
+        <span className="wf-node-pin" title="Pinned: manual and test runs use its pinned data">
+          pinned
         </span>
       )}
       {status !== "idle" && (
