@@ -29,6 +29,8 @@ export interface RunTicket {
   parentExecutionId?: string | null;
   /** "Run to here": only the trigger and the nodes on the way to this node run (run-until.ts). */
   until?: string | null;
+  /** Started as a fast run (fast-run.ts), in-process: the reconciler hands it over only when it is old. */
+  fast?: boolean;
 }
 
 export interface RunParams {

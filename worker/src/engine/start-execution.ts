@@ -12,6 +12,9 @@ import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
+import { fastModeProblems } from "./fast-mode";
+import type { RunOutcome } from "./run-workflow";
+import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
 
 export type ExecutionMode =
@@ -58,9 +61,20 @@ export interface StartExecutionRequest {
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
-  workflow?: { liveUntil: number | null; pinData?: Record<string, unknown> | null };
+  workflow?: { liveUntil: number | null; settings: unknown; pinData?: Record<string, unknown> | null };
   /** "Run to here" (`?until=`): only the trigger and the nodes on the way to this node run. */
   until?: string;
+  /**
+   * The invocation's `waitUntil`: a caller that passes it lets a `fast` workflow run here, in-process
+   * (fast-run.ts). Without it (a start from inside another run's step) every run is durable.
+   */
+  keepAlive?: (p: Promise<unknown>) => void;
+}
+
+export interface StartedExecution {
+  executionId: string;
+  /** A fast run's end (it runs in this invocation); absent for a durable run. */
+  fastEnd?: Promise<RunOutcome>;
 }
 
 /** The modes that use pinned data; production runs (and retries, sub-workflow and error runs) never do. */
@@ -105,7 +119,7 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
  * Throws `ExecutionStartError` for a missing workflow/version/trigger, or when the instance fails to start
  * (the row is then already marked `error`).
  */
-export async function startExecution(env: Env, req: StartExecutionRequest): Promise<{ executionId: string }> {
+export async function startExecution(env: Env, req: StartExecutionRequest): Promise<StartedExecution> {
   const db = getDb(env.DB);
   const cached = req.version !== undefined && hasSnapshot(req.workflowId, req.version);
   // A caller that has just read the workflow row (webhook intake) saves the second read when cached.
@@ -116,6 +130,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
           version: req.version!,
           liveUntil: req.workflow.liveUntil,
           pinData: req.workflow.pinData ?? null,
+          settings: req.workflow.settings,
           document: null,
           pinned: req.version!,
         }
@@ -144,6 +159,11 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
 
   const executionId = req.executionId ?? crypto.randomUUID();
+  const fast =
+    req.keepAlive !== undefined &&
+    (target.settings as WorkflowSettings | null)?.executionMode === "fast" &&
+    // A version saved before the workflow turned fast may still pause: that one runs durably.
+    fastModeProblems(snapshot.nodes).length === 0;
   const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
   const reused = [
     ...(req.reuse ? reusedSteps(snapshot, req.reuse, false) : []),
@@ -158,9 +178,11 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     triggerNodeId,
     reusedNodeIds: reused.map((s) => s.nodeId),
     liveUntil: target.liveUntil,
-    awaitEnd: req.awaitEnd ?? false,
+    // A fast run's caller awaits its promise; only a durable run signals its end through the room.
+    awaitEnd: !fast && (req.awaitEnd ?? false),
     parentExecutionId: req.parentExecutionId ?? null,
     ...(req.until !== undefined ? { until: req.until } : {}),
+    ...(fast && { fast: true }),
   };
   const queued = await insertExecutionWithSteps(
     db,
@@ -186,8 +208,14 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
 
+  const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
+  if (fast) {
+    if (watched && queued) await publishExecutionRow(env, queued);
+    // Loaded on first use: the engine's modules stay out of the graph of modules that only start runs.
+    const { startFastRun } = await import("./fast-run");
+    return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
+  }
   try {
-    const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
     await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     // A start with a fixed id that is asked again (a retried step) finds its instance already there.

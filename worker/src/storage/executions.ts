@@ -47,6 +47,7 @@ export async function findRunTarget(
       liveUntil: workflow.liveUntil,
       // Manual and test runs use the workflow's pins (they are not part of version snapshots).
       pinData: workflow.pinData,
+      settings: workflow.settings,
       document: withDocument ? workflowVersion.document : sql<null>`null`,
       pinned: workflowVersion.version,
     })

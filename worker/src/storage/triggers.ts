@@ -15,6 +15,8 @@ export interface WebhookTarget {
     liveUntil: number | null;
     /** The workflow's pins: a test-URL run uses them. */
     pinData: Record<string, unknown> | null;
+    /** The workflow's settings (its `executionMode` decides how the run is started). */
+    settings: Record<string, unknown> | null;
   };
   node: {
     id: string;
@@ -35,6 +37,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       version: workflow.version,
       liveUntil: workflow.liveUntil,
       pinData: workflow.pinData,
+      settings: workflow.settings,
       nodeId: node.id,
       name: node.name,
       type: node.type,
@@ -55,6 +58,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       version: row.version,
       liveUntil: row.liveUntil,
       pinData: row.pinData ?? null,
+      settings: row.settings,
     },
     node: {
       id: row.nodeId,
