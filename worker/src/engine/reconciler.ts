@@ -3,7 +3,8 @@
  * `running`, `waiting`) with their Workflow instances and repairs what a crash left behind:
  *
  *   instance missing          → create it (the row was recorded, then the process died before
- *                               `RUN_WORKFLOW.create`, or a create failed without saying so)
+ *                               `RUN_WORKFLOW.create`, or a create failed without saying so; or a fast
+ *                               run older than `FAST_HANDOFF_MS` was cut off: the durable engine takes it)
  *   instance alive            → locally, wake it (see below); on Cloudflare nothing to do
  *   instance ended (complete, → end the row `error` (or `canceled` for terminated) with a message saying
  *   errored, terminated)        why: its own last step never got to record the end
@@ -31,6 +32,7 @@ import {
 import { releaseClaim } from "../storage/triggers";
 import { publishExecution } from "../realtime/publish";
 import { toLiveExecution } from "./live-state";
+import type { RunTicket } from "./run-ticket";
 
 export const RECONCILE_BATCH = 200;
 /** A younger run may still be between its record and its instance's first step. */
@@ -42,6 +44,11 @@ const PARALLEL = 10;
 /** Claims younger than this may still be starting their run; older than the window are past retrying. */
 const CLAIM_GRACE_MS = 2 * 60_000;
 const CLAIM_WINDOW_MS = 60 * 60_000;
+/**
+ * A fast run's row (ticket `fast`, engine/fast-run.ts) younger than this belongs to the invocation running
+ * it; older, a crash cut it off and it is handed to the durable engine.
+ */
+export const FAST_HANDOFF_MS = 5 * 60_000;
 /** A queued run whose instance still does not exist after this long will not start: it ends `error`. */
 export const START_DEADLINE_MS = 60 * 60_000;
 
@@ -91,6 +98,8 @@ export async function reconcileExecutions(
 async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, report: ReconcileReport) {
   try {
     const state = await instanceState(env, row.id);
+    // A fast run has no instance while it runs in its own invocation; only an old one was cut off.
+    if (state === "missing" && row.ticket?.fast && now - row.createdAt.getTime() < FAST_HANDOFF_MS) return;
     if (state === "missing") {
       if (row.status === "queued" && now - row.createdAt.getTime() > START_DEADLINE_MS) {
         const message =
@@ -99,11 +108,11 @@ async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, re
         if (await endRow(env, row.id, "error", message)) report.ended++;
         return;
       }
-      await resumeInDurableEngine(env, row.id);
+      await resumeInDurableEngine(env, row.id, row.ticket);
       report.created++;
     } else if (state === "alive") {
       if (env.NODEBASE_ENV === "development") {
-        await resumeInDurableEngine(env, row.id);
+        await resumeInDurableEngine(env, row.id, row.ticket);
         report.woken++;
       }
     } else if (
@@ -130,9 +139,17 @@ async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, re
  * This is also the hand-over point for a run that was not started as an instance at all (a `fast` run
  * interrupted by a crash): the durable engine replays it from its recorded state, at least once.
  */
-export async function resumeInDurableEngine(env: Env, executionId: string): Promise<void> {
+export async function resumeInDurableEngine(
+  env: Env,
+  executionId: string,
+  ticket: Record<string, unknown> | null = null,
+): Promise<void> {
+  // Locally, waking replays `run()` with the params given here, not the ones the instance was created
+  // with: the stored ticket makes the replay take the same steps (without it, `execution:load` rebuilds one
+  // from D1, whose reused nodes would differ from a ticket that listed none).
+  const params = ticket ? { executionId, ticket: ticket as unknown as RunTicket } : { executionId };
   try {
-    await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
+    await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     if (!/already.?exists/i.test(String(err))) throw err;
   }

@@ -39,6 +39,10 @@ describe("webhookTrigger intake", () => {
           body: { n: 2 },
         },
         origin: "http://local.test",
+        // The version, watch state and settings (its execution mode) the run starts from, read once at intake.
+        version: 1,
+        workflow: { liveUntil: null, settings: expect.toSatisfy((s) => s === null || typeof s === "object") },
+        awaitEnd: false,
       },
     ]);
     expect(waited).toEqual([]);

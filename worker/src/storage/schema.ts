@@ -112,6 +112,11 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
+    /**
+     * Until when (ms) someone watches this workflow's runs live (an open editor or execution page, renewed
+     * by the room while its sockets stay open). The engine publishes live status only before this time.
+     */
+    liveUntil: integer("live_until"),
     /** The document's `tags` (list filter `?tag=`); also in every snapshot. */
     tags: text("tags", { mode: "json" }).notNull().default([]).$type<string[]>(),
     /**
@@ -273,6 +278,12 @@ export const workflowExecution = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     /** When the reconciler last compared this unfinished row with its Workflow instance. */
     checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
+    /**
+     * The run's ticket (engine/run-ticket.ts) without the trigger payload: the params its Workflow
+     * instance was created with. Locally a woken instance replays `run()` with the params it is woken
+     * with, so the reconciler wakes it with these, and the replay makes the same decisions.
+     */
+    ticket: text("ticket", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),

@@ -7,7 +7,15 @@ import type { Db } from "./db";
 import { node, triggerClaim, workflow, workflowExecution } from "./schema";
 
 export interface WebhookTarget {
-  workflow: { id: string; userId: string; active: boolean; version: number };
+  workflow: {
+    id: string;
+    userId: string;
+    active: boolean;
+    version: number;
+    liveUntil: number | null;
+    /** The workflow's settings (its `executionMode` decides how the run is started). */
+    settings: Record<string, unknown> | null;
+  };
   node: {
     id: string;
     name: string;
@@ -25,6 +33,8 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       userId: workflow.userId,
       active: workflow.active,
       version: workflow.version,
+      liveUntil: workflow.liveUntil,
+      settings: workflow.settings,
       nodeId: node.id,
       name: node.name,
       type: node.type,
@@ -38,7 +48,14 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
   const row = rows[0];
   if (!row) return null;
   return {
-    workflow: { id: row.workflowId, userId: row.userId, active: row.active, version: row.version },
+    workflow: {
+      id: row.workflowId,
+      userId: row.userId,
+      active: row.active,
+      version: row.version,
+      liveUntil: row.liveUntil,
+      settings: row.settings,
+    },
     node: {
       id: row.nodeId,
       name: row.name,
