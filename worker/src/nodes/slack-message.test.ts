@@ -75,7 +75,8 @@ describe("slackMessage node", () => {
     }
   });
 
-  it("a rate limit is left to the node's retry policy, after one call (a post is not repeated inside a step)", async () => {
+  it("a rate limit is left to the node's retry policy, after one call (idempotent: false)", async () => {
+    expect(slackMessage.idempotent).toBe(false);
     const token = newToken();
     const ctx = runContext(slackMessage, { channel: "C0BUSY", text: "hi" }, withToken(token));
     let calls = 0;

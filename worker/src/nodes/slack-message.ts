@@ -37,6 +37,8 @@ export const slackMessage = defineNode({
     .strict(),
   credential: { types: ["slackApi", "oauth2"], required: true },
   outputs: ["main"],
+  // A repeated call posts the message twice: one call per attempt, retried only by the node's policy.
+  idempotent: false,
   async run(ctx) {
     const { token, baseUrl } = slackToken(ctx.credential);
     const { channel, text, threadTs } = ctx.params;
@@ -52,7 +54,7 @@ export const slackMessage = defineNode({
       fetch: ctx.fetch,
       signal: ctx.signal,
       timeoutMs: 30_000,
-      // A repeated call posts the message twice: a 429 or 5xx goes to the node's own retry policy.
+      // See `idempotent`: a 429 or 5xx goes to the node's own retry policy, not a loop inside this call.
       maxAttempts: 1,
     });
     const { channel: posted, ts, message } = answer.body as { channel: string; ts: string; message: unknown };
