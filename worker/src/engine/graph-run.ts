@@ -36,6 +36,7 @@ import { loopGraphOf } from "./loop-progress";
 import type { LoopRuntime } from "./loop-body";
 import { runLoop } from "./loop-run";
 import type { RunTicket } from "./run-ticket";
+import { graphUntil } from "./run-until";
 import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import type { StepRunner } from "./step-runner";
@@ -83,8 +84,9 @@ export class GraphRun {
     snapshot: WorkflowSnapshot,
     private readonly ticket: RunTicket,
   ) {
+    const { nodes, edges } = ticket.until ? untilSnapshot(snapshot, ticket) : snapshot;
     // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
-    const graph = loopGraphOf(snapshot.nodes, snapshot.edges);
+    const graph = loopGraphOf(nodes, edges);
     this.plan = graph.topLevelPlan(ticket.triggerNodeId);
     this.nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
     this.loops = { ref, graph, nodes: this.nodes };
@@ -142,6 +144,8 @@ export class GraphRun {
       if (this.ticket.reusedNodeIds.includes(id)) {
         result = await this.steps.do(`node:${id}`, {}, () => loadReusedOutput(this.ref, node, markRunning));
         if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+        // A pinned If or Switch goes on through its first output (a retry reuses single-output nodes only).
+        else result = { ...result, branch: firstOutput(node) };
       } else if (this.loops.graph.isLoop(id)) {
         if (!this.steps.workflowStep)
           throw new Error(`Node "${node.name}": a loop runs only in the durable mode`);
@@ -295,4 +299,33 @@ export class GraphRun {
     }
     return sources.length > 0 ? (outputs.get(sources[0]) ?? null) : null;
   }
+}
+
+/**
+ * The graph of a run to `ticket.until` (run-until.ts): nodes and edges on the way, not upstream of a node
+ * whose output is recorded already (a pin), which the trigger feeds instead.
+ */
+function untilSnapshot(
+  snapshot: WorkflowSnapshot,
+  ticket: RunTicket,
+): Pick<WorkflowSnapshot, "nodes" | "edges"> {
+  const cut = graphUntil(
+    snapshot.edges,
+    ticket.triggerNodeId,
+    ticket.until!,
+    new Set(ticket.reusedNodeIds),
+    (id) => ({
+      id: `until:${id}`,
+      source: ticket.triggerNodeId,
+      target: id,
+      sourceHandle: "main",
+    }),
+  );
+  return { nodes: snapshot.nodes.filter((n) => cut.nodeIds.has(n.id)), edges: cut.edges };
+}
+
+function firstOutput(node: SnapshotNode): string {
+  const outputs = getNodeType(node.type)?.outputs;
+  const list = typeof outputs === "function" ? outputs(node.parameters as never) : outputs;
+  return list?.[0] ?? "main";
 }

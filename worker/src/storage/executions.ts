@@ -45,6 +45,8 @@ export async function findRunTarget(
       id: workflow.id,
       version: workflow.version,
       liveUntil: workflow.liveUntil,
+      // Manual and test runs use the workflow's pins (they are not part of version snapshots).
+      pinData: workflow.pinData,
       settings: workflow.settings,
       document: withDocument ? workflowVersion.document : sql<null>`null`,
       pinned: workflowVersion.version,
