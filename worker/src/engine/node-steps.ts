@@ -21,6 +21,7 @@ import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { readStepRecord, writeStepRecord } from "./step-records";
+import { isStorageBudgetMessage } from "./storage-budget";
 import { startSubWorkflow } from "./sub-workflow";
 
 /** One attempt of a node (the body of step `node:<id>`). Throws to fail the attempt. */
@@ -147,13 +148,13 @@ export async function recordNodeFailure(ref: RunRef, node: SnapshotNode, message
   const finishedAt = new Date();
   const previous = await readStepRecord(ref, node);
   const error = { message };
+  const failed = { status: "error" as const, error, finishedAt };
   await Promise.all([
-    writeStepRecord(ref, node, {
-      status: "error",
-      error,
-      finishedAt,
-      // With onError "continue"/"errorOutput" the node's output carries the error to its successors.
-      output,
+    // With onError "continue"/"errorOutput" the node's output carries the error to its successors; past
+    // the storage budget the failure is still recorded, without it.
+    writeStepRecord(ref, node, { ...failed, output }).catch((err: unknown) => {
+      if (!isStorageBudgetMessage(errorMessage(err))) throw err;
+      return writeStepRecord(ref, node, { ...failed, output: null });
     }),
     publishNode(
       ref.env,
