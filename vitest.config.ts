@@ -34,7 +34,8 @@ export default defineConfig({
           // OAuth2 provider (inject("oauthProviderUrl")), fakes of AI and chat providers (inject("fakeHttpUrl")),
           // a Telegram-shaped Bot API (inject("telegramUrl")),
           // a real SMTP server (inject("smtpServer")),
-          // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing).
+          // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing),
+          // a feed publisher that answers conditional GETs (inject("feedServerUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
@@ -42,6 +43,7 @@ export default defineConfig({
             "./worker/test/fakes/telegram.global.ts",
             "./worker/test/fakes/smtp.global.ts",
             "./worker/test/fakes/postgres.global.ts",
+            "./worker/test/fakes/feed-server.global.ts",
           ],
         },
       },

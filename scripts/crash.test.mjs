@@ -268,6 +268,18 @@ test("every run survives a SIGKILL of the whole npm run dev process group, and n
   // The body ran for every element (at least once each: an element's step cut by the crash runs again).
   const bodySteps = loop.steps.filter((s) => s.nodeId === "b" && s.status === "success");
   assert.ok(bodySteps.length >= 1, JSON.stringify(loop.steps.map((s) => [s.nodeId, s.status])));
+  // …and `done` handed on all 100 results, in element order.
+  const total = loop.steps.find((s) => s.nodeId === "t");
+  assert.equal(total?.status, "success", JSON.stringify(loop.steps.map((s) => [s.nodeId, s.status])));
+  assert.equal(total.output.count, 100);
+  // One success record per element of the body node, for every element.
+  const items = await api(`/api/executions/${loopRun}/items?nodeId=b&status=success&limit=500`);
+  assert.equal(items.status, 200, JSON.stringify(items.body));
+  assert.deepEqual(
+    items.body.items.map((s) => s.itemIndex).sort((a, b) => a - b),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.ok(items.body.items.every((s) => s.output.sq === s.itemIndex * s.itemIndex));
 
   // One execution per webhook call, each successful, none twice.
   const hookRuns = await until(

@@ -180,7 +180,7 @@ describe("engine: failures", { timeout: 30_000 }, () => {
     expect(execution.error?.message).toMatch(/^Invalid parameters for node "Pause": seconds/);
   });
 
-  it("truncates an output larger than the step limit with a marker", async () => {
+  it("fails a node whose output is over the stored-size limit, at once and naming it; nothing flows on", async () => {
     const big = "x".repeat(1_000_000);
     const { execution, steps } = await run(
       [
@@ -190,9 +190,28 @@ describe("engine: failures", { timeout: 30_000 }, () => {
       chain("t", "len"),
       { big },
     );
-    expect(execution.status).toBe("success");
-    expect(steps.t.output).toMatchObject({ __truncated: true, originalBytes: 1_000_010 });
-    expect((steps.t.output as { preview: string }).preview).toMatch(/^\{"big":"xxxx/);
-    expect(steps.len.output).toEqual({ seen: true });
+    expect(execution.status).toBe("error");
+    expect(execution.error).toMatchObject({ nodeId: "t" });
+    expect(execution.error?.message).toMatch(
+      /^Node "Start": its output is 977 KiB when stored, over the 900 KiB limit/,
+    );
+    // A NonRetryableError: one attempt, however many the policy allows.
+    expect(steps.t).toMatchObject({ status: "error", attempts: 1 });
+    expect(steps.len).toBeUndefined();
+  });
+
+  it("measures a string with one character above U+00FF at two bytes a character (its stored size)", async () => {
+    // 600,001 characters: 600 KB of UTF-8 (under the limit), but stored as UTF-16 (1.2 MB, over it).
+    const { execution, steps } = await run(
+      [
+        { id: "t", type: "manualTrigger", name: "Start" },
+        { id: "copy", type: "set", name: "Copy", parameters: { fields: { text: "{{ $json.text }}" } } },
+      ],
+      chain("t", "copy"),
+      { text: "x".repeat(600_000) + "\u20ac" },
+    );
+    expect(execution.status).toBe("error");
+    expect(execution.error?.message).toMatch(/^Node "Start": its output is 1\.1 MiB when stored/);
+    expect(steps.copy).toBeUndefined();
   });
 });

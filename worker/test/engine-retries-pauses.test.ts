@@ -27,7 +27,8 @@ describe("engine: retries", { timeout: 30_000 }, () => {
     await using introspector = await introspectWorkflow(env.RUN_WORKFLOW);
     await introspector.modifyAll(async (m) => {
       await m.disableRetryDelays();
-      await m.mockStepError({ name: "node:s" }, new Error("flaky upstream"), 2);
+      // The trigger and the set node after it are pure: they share the trigger's step, "node:t".
+      await m.mockStepError({ name: "node:t" }, new Error("flaky upstream"), 2);
     });
     const { executionId } = await start([
       trigger,
@@ -35,6 +36,7 @@ describe("engine: retries", { timeout: 30_000 }, () => {
     ]);
     const { execution, steps } = await finished(executionId);
     expect(execution.status).toBe("success");
+    expect(steps.t).toMatchObject({ status: "success", attempts: 3, error: null });
     expect(steps.s).toMatchObject({ status: "success", attempts: 3, output: { ok: true }, error: null });
   });
 
@@ -42,7 +44,7 @@ describe("engine: retries", { timeout: 30_000 }, () => {
     await using introspector = await introspectWorkflow(env.RUN_WORKFLOW);
     await introspector.modifyAll(async (m) => {
       await m.disableRetryDelays();
-      await m.mockStepError({ name: "node:s" }, new Error("upstream is down"));
+      await m.mockStepError({ name: "node:t" }, new Error("upstream is down"));
     });
     const { executionId } = await start([
       trigger,
@@ -50,8 +52,9 @@ describe("engine: retries", { timeout: 30_000 }, () => {
     ]);
     const { execution, steps } = await finished(executionId);
     expect(execution.status).toBe("error");
-    expect(execution.error).toEqual({ message: "upstream is down", nodeId: "s" });
-    expect(steps.s).toMatchObject({ status: "error", error: { message: "upstream is down" } });
+    expect(execution.error).toEqual({ message: "upstream is down", nodeId: "t" });
+    expect(steps.t).toMatchObject({ status: "error", error: { message: "upstream is down" } });
+    expect(steps.s).toBeUndefined();
     const [instance] = introspector.get();
     await instance.waitForStatus("errored");
   });

@@ -1,5 +1,6 @@
 /**
- * The every-minute cron handler: starts one run per active schedule whose cron is due in this minute slot.
+ * The every-minute cron handler: starts one run per active schedule whose cron is due in this minute slot,
+ * and polls the RSS triggers that are due (triggers/rss-poll.ts).
  *
  * Exactly once: before starting, a tick claims `trigger_claim(workflowId, nodeId, "schedule:<slot ISO>")`
  * with INSERT … ON CONFLICT DO NOTHING; only the tick whose insert wrote the row starts the run, so a
@@ -27,6 +28,7 @@ import {
   type ActiveSchedule,
   type ClaimKey,
 } from "../storage/triggers";
+import { runFeedPolls } from "../triggers/rss-poll";
 import type { TriggerServices } from "../triggers/services";
 
 const MINUTE_MS = 60_000;
@@ -56,6 +58,8 @@ export interface ScheduleFiring {
 export function createScheduledHandler(services: TriggerServices) {
   return async (controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> => {
     ctx.waitUntil(runScheduleTick(env, services, controller.scheduledTime));
+    // RSS triggers whose pollMinutes have passed (triggers/rss-poll.ts); a failing feed fails only its own poll.
+    ctx.waitUntil(runFeedPolls(env, services, controller.scheduledTime));
     // Recovery and retention run on every tick; each is one cheap query when there is nothing to do.
     ctx.waitUntil(reconcileExecutions(env, Date.now()));
     ctx.waitUntil(pruneExecutions(env, Date.now()));

@@ -1,18 +1,25 @@
 /**
- * The bodies of a node's durable steps: run one attempt, prepare a pause, record a failure, a skip or a
- * reused output. Everything here runs inside `step.do`, so its side effects happen once per attempt, never
+ * The bodies of a node's durable steps: run one attempt of a node that calls the outside world, prepare
+ * a pause, record a failure, a skip, a reused output or a late record. Pure nodes run in groups
+ * (pure-group.ts). Everything here runs inside a step, so its side effects happen once per attempt, never
  * on a replay. The parts each body uses have their own modules: parameters (node-parameters.ts),
- * credentials (node-credential.ts), masking (masking.ts), records (step-records.ts), live state
- * (live-state.ts) and error text (node-errors.ts).
+ * credentials (node-credential.ts), masking (masking.ts), records (storage/run-records.ts), live state
+ * (run-live.ts, live-state.ts) and error text (node-errors.ts).
+ *
+ * Bookkeeping never repeats a side effect: a failed "running" write is logged (the node's work goes on),
+ * and a failed final write is handed to its own step (`node:<id>:record`) instead of failing the attempt,
+ * which would make Workflows run the node again.
  */
 import { logsOf, type NodePause } from "../nodes/node-type";
-import { nodePublisher, publishNode } from "../realtime/publish";
+import type { LogLine } from "../sandbox/console-lines";
 import { getDb } from "../storage/db";
-import { findExecution, markExecutionRunning, markExecutionWaiting } from "../storage/executions";
-import { boundJson } from "./bounded-json";
+import { findExecution, findStep } from "../storage/executions";
+import { writeRunBatch, type ExecutionChange, type StepRecordWrite } from "../storage/run-records";
+import { boundedOutput, boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
-import { liveNode, publishExecutionRow } from "./live-state";
-import { maskedOutput, maskErrorInPlace } from "./masking";
+import { liveNode } from "./live-state";
+import { maskErrorInPlace } from "./masking";
+import { maskSecrets } from "../credentials/for-step";
 import { credentialForStep } from "./node-credential";
 import { errorMessage, requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
@@ -20,11 +27,35 @@ import { createOutboundConnect } from "./outbound-connect";
 import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
-import { readStepRecord, writeStepRecord } from "./step-records";
-import { isStorageBudgetMessage } from "./storage-budget";
+import { NODE_STEP_TIMEOUT_MS } from "./step-config";
+import { isStorageBudgetMessage, withinBudget } from "./storage-budget";
 import { startSubWorkflow } from "./sub-workflow";
 
-/** One attempt of a node (the body of step `node:<id>`). Throws to fail the attempt. */
+/** Writes the records (and status change) of one step in one batch; the watch time goes to `ref.live`. */
+export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
+  // A record past the execution's storage budget fails the batch: named after the node that produced it.
+  const producer = records.findLast((r) => r.fields.output !== undefined) ?? records[records.length - 1];
+  const result = await withinBudget(
+    ref,
+    producer?.nodeName ?? "?",
+    writeRunBatch(getDb(ref.env.DB), ref, records, change),
+  );
+  ref.live.update(result.liveUntil);
+  return result;
+}
+
+const record = (
+  node: SnapshotNode,
+  fields: StepRecordWrite["fields"],
+  unlessFinal = false,
+): StepRecordWrite => ({
+  nodeId: node.id,
+  nodeName: node.name,
+  fields,
+  unlessFinal,
+});
+
+/** One attempt of a node that is not pure (the body of step `node:<id>`). Throws to fail the attempt. */
 export async function runNodeAttempt(
   ref: RunRef,
   node: SnapshotNode,
@@ -32,41 +63,43 @@ export async function runNodeAttempt(
     input: unknown;
     scope: ExpressionScope;
     attempt: number;
+    /** The trigger's payload when this node is the trigger (read from D1 when undefined). */
+    trigger?: { value: unknown };
     isTrigger: boolean;
     /** The payload of the event that resumed a `waitForEvent`-like node. */
     event?: unknown;
-    /** True after a pause: the execution goes back from `waiting` to `running`. */
-    resumed: boolean;
+    /** The execution goes (back) to `running`: its first node, or the node after a pause. */
+    markRunning: boolean;
   },
 ): Promise<NodeStepResult> {
   const startedAt = new Date();
   const input = boundJson(args.input);
   const attemptFields = { attempts: args.attempt, input, startedAt };
-  const publish = nodePublisher(ref.env, ref.executionId);
-  // The "running" record and publish overlap the node's work instead of preceding it (one round trip
-  // per step instead of two). Neither can undo the attempt's end: the D1 write skips a row that is
-  // already final (the final write carries the same attempt fields), and both publishes go through one
-  // room stub, which delivers them in order. Everything is awaited before the attempt returns or throws.
-  const started = settled(
-    Promise.all([
-      writeStepRecord(ref, node, { status: "running", ...attemptFields }, { unlessFinal: true }),
-      publish(liveNode(node, "running", args.attempt, { startedAt })),
-      args.resumed ? resumeExecution(ref) : undefined,
-    ]),
-  );
-  // Values of the node's credential: masked out of everything this attempt records, returns or throws.
+  // The "running" record and publish overlap the node's work instead of preceding it. Neither can undo the
+  // attempt's end: the write skips a record that is already final or of a newer attempt, and publishes go
+  // through one room stub in order. A failure here is logged: the node's work must not be repeated for it.
+  const started = writeStep(
+    ref,
+    [record(node, { status: "running", ...attemptFields }, true)],
+    args.markRunning ? { kind: "running", at: startedAt } : undefined,
+  )
+    .then((r) => ref.live.publish([liveNode(node, "running", args.attempt, { startedAt })], r.execution))
+    .catch((err: unknown) => console.error("engine: recording the start of", node.id, "failed", err));
+  // Aborted when the step times out, so a late attempt stops calling out (nodes pass it to fetch).
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error("The node's step timed out")), NODE_STEP_TIMEOUT_MS);
   let secretValues: readonly string[] = [];
+  let result;
+  let logs: LogLine[] | null = null;
+  let trigger: unknown;
   try {
     const nodeType = requireNodeType(node);
-    // The trigger's own payload is only read here, inside its step, so it never rides in `run()` state.
-    const trigger = args.isTrigger
-      ? ((await findExecution(getDb(ref.env.DB), ref.executionId))?.triggerData ?? null)
-      : args.scope.trigger;
+    trigger = args.isTrigger ? await triggerPayload(ref, args.trigger) : args.scope.trigger;
     const params = await resolveNodeParameters(nodeType, node, { ...args.scope, trigger });
     const outboundFetch = createOutboundFetch(ref.env);
     const credential = await credentialForStep(ref, node, nodeType, outboundFetch);
     secretValues = credential?.secretValues ?? [];
-    const result = await nodeType.run({
+    result = await nodeType.run({
       params,
       input: args.input,
       node: { id: node.id, name: node.name, type: node.type },
@@ -74,41 +107,91 @@ export async function runNodeAttempt(
       trigger,
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
+      signal: abort.signal,
       connect: createOutboundConnect(ref.env),
       event: args.event,
       nodes: args.scope.nodes,
       item: args.scope.item,
     });
-    // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret.
-    const output = maskedOutput(result.output, secretValues);
-    const finishedAt = new Date();
-    const [startError] = await Promise.all([
-      started,
-      writeStepRecord(ref, node, {
-        status: "success",
-        ...attemptFields,
-        output,
-        error: null,
-        logs: result.logs ?? null,
-        finishedAt,
-      }),
-      publish(liveNode(node, "success", args.attempt, { startedAt, finishedAt })),
-    ]);
-    if (startError) throw startError;
-    return { output, branch: result.branch ?? "main" };
+    // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret,
+    // never over the stored-size limit (that fails the node without a retry).
+    const output = boundedOutput(maskSecrets(result.output, secretValues), node.name);
+    logs = result.logs ?? null;
+    result = { output, branch: result.branch ?? "main" };
   } catch (err) {
+    clearTimeout(timer);
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
     maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
-    const logs = logsOf(err) ?? null;
-    // Rare path: let the "running" write land first, then record the error over it.
+    const errorLogs = logsOf(err) ?? null;
     await started;
-    await Promise.all([
-      writeStepRecord(ref, node, { status: "running", ...attemptFields, error, logs }, { unlessFinal: true }),
-      publish(liveNode(node, "running", args.attempt, { startedAt, error })),
-    ]);
+    try {
+      await writeStep(ref, [
+        record(node, { status: "running", ...attemptFields, error, logs: errorLogs }, true),
+      ]);
+      await ref.live.publish([liveNode(node, "running", args.attempt, { startedAt, error })]);
+    } catch (writeErr) {
+      console.error("engine: recording the failed attempt of", node.id, "failed", writeErr);
+    }
     throw err;
   }
+  clearTimeout(timer);
+  const finishedAt = new Date();
+  // Idempotent: the same values on any repeat; attempt-guarded against a newer attempt's record. It may
+  // land before the "running" write, which then changes nothing (that one is `unlessFinal`).
+  const recorded = writeStep(ref, [
+    record(node, {
+      status: "success",
+      ...attemptFields,
+      output: result.output,
+      error: null,
+      logs,
+      finishedAt,
+    }),
+  ]).then(
+    () =>
+      ref.live.publish([liveNode(node, "success", args.attempt, { startedAt, finishedAt })]).then(() => true),
+    (err: unknown) => {
+      console.error("engine: recording the success of", node.id, "failed; recorded by its own step", err);
+      return false;
+    },
+  );
+  const [, ok] = await Promise.all([started, recorded]);
+  if (ok) return result;
+  return {
+    ...result,
+    unrecorded: { startedAt: startedAt.getTime(), finishedAt: finishedAt.getTime(), attempts: args.attempt },
+  };
+}
+
+/** The body of step `node:<id>:record`: the success record an attempt could not write itself. */
+export async function recordLateSuccess(
+  ref: RunRef,
+  node: SnapshotNode,
+  input: unknown,
+  result: NodeStepResult,
+) {
+  const late = result.unrecorded!;
+  const startedAt = new Date(late.startedAt);
+  const finishedAt = new Date(late.finishedAt);
+  await writeStep(ref, [
+    record(node, {
+      status: "success",
+      attempts: late.attempts,
+      input: boundJson(input),
+      startedAt,
+      output: result.output,
+      error: null,
+      finishedAt,
+    }),
+  ]);
+  await ref.live.publish([liveNode(node, "success", late.attempts, { startedAt, finishedAt })]);
+}
+
+/** The trigger's payload: from the run's ticket when it rode along, else from the execution row. */
+export async function triggerPayload(ref: RunRef, inline: { value: unknown } | undefined): Promise<unknown> {
+  if (inline) return inline.value;
+  return (await findExecution(getDb(ref.env.DB), ref.executionId))?.triggerData ?? null;
 }
 
 /**
@@ -132,11 +215,12 @@ export async function prepareNodePause(
         : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
   if (recorded.kind === "none") return recorded;
   const startedAt = new Date();
-  await Promise.all([
-    writeStepRecord(ref, node, { status: "waiting", input: boundJson(scope.json), startedAt }),
-    publishNode(ref.env, ref.executionId, liveNode(node, "waiting", 0, { startedAt })),
-    markExecutionWaiting(getDb(ref.env.DB), ref.executionId).then((row) => publishExecutionRow(ref.env, row)),
-  ]);
+  const { execution } = await writeStep(
+    ref,
+    [record(node, { status: "waiting", input: boundJson(scope.json), startedAt })],
+    { kind: "waiting" },
+  );
+  await ref.live.publish([liveNode(node, "waiting", 0, { startedAt })], execution);
   return recorded;
 }
 
@@ -146,60 +230,47 @@ export async function prepareNodePause(
  */
 export async function recordNodeFailure(ref: RunRef, node: SnapshotNode, message: string, output: unknown) {
   const finishedAt = new Date();
-  const previous = await readStepRecord(ref, node);
+  const previous = await findStep(getDb(ref.env.DB), ref.executionId, node.id);
   const error = { message };
   const failed = { status: "error" as const, error, finishedAt };
-  await Promise.all([
-    // With onError "continue"/"errorOutput" the node's output carries the error to its successors; past
-    // the storage budget the failure is still recorded, without it.
-    writeStepRecord(ref, node, { ...failed, output }).catch((err: unknown) => {
-      if (!isStorageBudgetMessage(errorMessage(err))) throw err;
-      return writeStepRecord(ref, node, { ...failed, output: null });
+  // With onError "continue"/"errorOutput" the node's output carries the error to its successors; past
+  // the storage budget the failure is still recorded, without it.
+  await writeStep(ref, [record(node, { ...failed, output })]).catch((err: unknown) => {
+    if (!isStorageBudgetMessage(errorMessage(err))) throw err;
+    return writeStep(ref, [record(node, { ...failed, output: null })]);
+  });
+  await ref.live.publish([
+    liveNode(node, "error", previous?.attempts ?? 0, {
+      startedAt: previous?.startedAt ?? null,
+      finishedAt,
+      error,
     }),
-    publishNode(
-      ref.env,
-      ref.executionId,
-      liveNode(node, "error", previous?.attempts ?? 0, {
-        startedAt: previous?.startedAt ?? null,
-        finishedAt,
-        error,
-      }),
-    ),
   ]);
 }
 
 /** The body of a skipped node's step `node:<id>`: it sits on a branch that was not taken. */
 export async function recordNodeSkipped(ref: RunRef, node: SnapshotNode) {
   const finishedAt = new Date();
-  await Promise.all([
-    writeStepRecord(ref, node, { status: "skipped", finishedAt }),
-    publishNode(ref.env, ref.executionId, liveNode(node, "skipped", 0, { finishedAt })),
-  ]);
+  await writeStep(ref, [record(node, { status: "skipped", finishedAt })]);
+  await ref.live.publish([liveNode(node, "skipped", 0, { finishedAt })]);
   return { skipped: true };
 }
 
 /** The body of a reused node's step (retry `fromFailed`): the output recorded before the run started. */
-export async function loadReusedOutput(ref: RunRef, node: SnapshotNode): Promise<NodeStepResult> {
-  const row = await readStepRecord(ref, node);
+export async function loadReusedOutput(
+  ref: RunRef,
+  node: SnapshotNode,
+  markRunning: boolean,
+): Promise<NodeStepResult> {
+  const row = await findStep(getDb(ref.env.DB), ref.executionId, node.id);
   if (!row || row.status !== "success")
     throw new Error(`No reusable output recorded for node "${node.name}"`);
-  await publishNode(
-    ref.env,
-    ref.executionId,
-    liveNode(node, "success", row.attempts, { startedAt: row.startedAt, finishedAt: row.finishedAt }),
+  const { execution } = markRunning
+    ? await writeStep(ref, [], { kind: "running", at: new Date() })
+    : { execution: null };
+  await ref.live.publish(
+    [liveNode(node, "success", row.attempts, { startedAt: row.startedAt, finishedAt: row.finishedAt })],
+    execution,
   );
   return { output: row.output ?? null, branch: "main" };
-}
-
-async function resumeExecution(ref: RunRef) {
-  const row = await markExecutionRunning(getDb(ref.env.DB), ref.executionId, new Date());
-  await publishExecutionRow(ref.env, row);
-}
-
-/** Resolves to the promise's error (or null), so it can wait, unobserved, while other work runs. */
-function settled(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (err: unknown) => err ?? new Error("Recording the attempt's start failed"),
-  );
 }

@@ -31,6 +31,7 @@ import {
 import { releaseClaim } from "../storage/triggers";
 import { publishExecution } from "../realtime/publish";
 import { toLiveExecution } from "./live-state";
+import type { RunTicket } from "./run-ticket";
 
 export const RECONCILE_BATCH = 200;
 /** A younger run may still be between its record and its instance's first step. */
@@ -99,11 +100,11 @@ async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, re
         if (await endRow(env, row.id, "error", message)) report.ended++;
         return;
       }
-      await resumeInDurableEngine(env, row.id);
+      await resumeInDurableEngine(env, row.id, row.ticket);
       report.created++;
     } else if (state === "alive") {
       if (env.NODEBASE_ENV === "development") {
-        await resumeInDurableEngine(env, row.id);
+        await resumeInDurableEngine(env, row.id, row.ticket);
         report.woken++;
       }
     } else if (
@@ -130,9 +131,17 @@ async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, re
  * This is also the hand-over point for a run that was not started as an instance at all (a `fast` run
  * interrupted by a crash): the durable engine replays it from its recorded state, at least once.
  */
-export async function resumeInDurableEngine(env: Env, executionId: string): Promise<void> {
+export async function resumeInDurableEngine(
+  env: Env,
+  executionId: string,
+  ticket: Record<string, unknown> | null = null,
+): Promise<void> {
+  // Locally, waking replays `run()` with the params given here, not the ones the instance was created
+  // with: the stored ticket makes the replay take the same steps (without it, `execution:load` rebuilds one
+  // from D1, whose reused nodes would differ from a ticket that listed none).
+  const params = ticket ? { executionId, ticket: ticket as unknown as RunTicket } : { executionId };
   try {
-    await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
+    await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     if (!/already.?exists/i.test(String(err))) throw err;
   }

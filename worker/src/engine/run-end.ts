@@ -3,7 +3,7 @@
  * repeats none of it and a failed attempt is retried): start the error workflow of a failed run, and tell
  * the parent of a sub-workflow run (which waits for it) how it ended.
  */
-import type { WorkflowStep } from "cloudflare:workers";
+import type { StepRunner } from "./step-runner";
 import { startErrorWorkflow } from "./error-workflow";
 import { notifyParent } from "./sub-workflow";
 
@@ -11,7 +11,7 @@ const FOLLOW_UP_RETRIES = { retries: { limit: 5, delay: 1000, backoff: "exponent
 
 export async function runEndSteps(
   env: Env,
-  step: WorkflowStep,
+  step: StepRunner,
   executionId: string,
   run: {
     failed: boolean;

@@ -87,6 +87,11 @@ export class RunPlan {
     return sources;
   }
 
+  /** Every source of an incoming edge into `nodeId` (taken or not), without repeats. */
+  sourcesOf(nodeId: string): string[] {
+    return [...new Set((this.incoming.get(nodeId) ?? []).map((e) => e.source))];
+  }
+
   includes(nodeId: string): boolean {
     return this.incoming.has(nodeId);
   }

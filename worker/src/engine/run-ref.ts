@@ -1,4 +1,5 @@
 /** The small values every step body of a run shares (no graph, no outputs: those are passed per call). */
+import type { RunLive } from "./run-live";
 
 /** What every node step knows about its run. */
 export interface RunRef {
@@ -6,12 +7,16 @@ export interface RunRef {
   executionId: string;
   workflowId: string;
   userId: string;
+  /** Live status of this run (publishes only while someone watches). */
+  live: RunLive;
 }
 
 /** A node's step result: its bounded output and the handle it took. */
 export interface NodeStepResult {
   output: unknown;
   branch: string;
+  /** The node ran but its final record could not be written: step `node:<id>:record` writes it. */
+  unrecorded?: { startedAt: number; finishedAt: number; attempts: number };
 }
 
 /** A pause, as recorded by the `node:<id>:pause` step (plain data, so the step result replays). */

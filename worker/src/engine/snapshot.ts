@@ -47,3 +47,32 @@ export function parseSnapshot(document: unknown): WorkflowSnapshot {
   }
   return parsed.data;
 }
+
+const SNAPSHOTS_KEPT = 128;
+const snapshots = new Map<string, WorkflowSnapshot>();
+
+/**
+ * The snapshot of a saved version, parsed once per isolate: versions never change once saved, so intake
+ * and the engine share it and neither reads nor parses the document again. `load` reads the document
+ * (null when the version is missing) and is called only on a miss.
+ */
+export async function snapshotOf(
+  workflowId: string,
+  version: number,
+  load: () => Promise<unknown>,
+): Promise<WorkflowSnapshot | null> {
+  const key = `${workflowId}:${version}`;
+  const cached = snapshots.get(key);
+  if (cached) return cached;
+  const document = await load();
+  if (document === null || document === undefined) return null;
+  const snapshot = parseSnapshot(document);
+  if (snapshots.size >= SNAPSHOTS_KEPT) snapshots.delete(snapshots.keys().next().value!);
+  snapshots.set(key, snapshot);
+  return snapshot;
+}
+
+/** Whether the snapshot is in this isolate's cache (intake then skips reading the document). */
+export function hasSnapshot(workflowId: string, version: number): boolean {
+  return snapshots.has(`${workflowId}:${version}`);
+}

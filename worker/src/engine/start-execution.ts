@@ -8,17 +8,12 @@ import { getNodeType } from "../nodes/registry";
 import { executionStorageLimit } from "./storage-budget";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
-import {
-  findWorkflowForRun,
-  findWorkflowVersionDocument,
-  finishExecution,
-  insertExecution,
-  insertReusedSteps,
-} from "../storage/executions";
+import { findRunTarget, finishExecution, insertExecutionWithSteps } from "../storage/executions";
 import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
-import { parseSnapshot } from "./snapshot";
+import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
+import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
 
 export type ExecutionMode =
   | "manual"
@@ -61,6 +56,10 @@ export interface StartExecutionRequest {
   checkTrigger?: boolean;
   /** nodeId → output recorded as already succeeded (retry `fromFailed`); those nodes do not run again. */
   reuse?: Record<string, unknown>;
+  /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
+  awaitEnd?: boolean;
+  /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
+  workflow?: { liveUntil: number | null };
 }
 
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
@@ -91,22 +90,36 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
 };
 
 /**
- * Records a queued execution and creates its Workflow instance (instance id = execution id).
+ * Records a queued execution and creates its Workflow instance (instance id = execution id), handing the
+ * engine its ticket (run-ticket.ts) so it reads nothing before its first node. One D1 round trip for the
+ * workflow and version (none for the document when its snapshot is cached), one for the insert.
  * Throws `ExecutionStartError` for a missing workflow/version/trigger, or when the instance fails to start
  * (the row is then already marked `error`).
  */
 export async function startExecution(env: Env, req: StartExecutionRequest): Promise<{ executionId: string }> {
   const db = getDb(env.DB);
-  const workflow = await findWorkflowForRun(db, req.userId, req.workflowId);
-  if (!workflow) throw new ExecutionStartError("workflow_not_found", "Workflow not found");
-  const version = req.version ?? workflow.version;
-  const document = await findWorkflowVersionDocument(db, workflow.id, version);
-  if (document === null) {
+  const cached = req.version !== undefined && hasSnapshot(req.workflowId, req.version);
+  // A caller that has just read the workflow row (webhook intake) saves the second read when cached.
+  const target =
+    cached && req.workflow
+      ? {
+          id: req.workflowId,
+          version: req.version!,
+          liveUntil: req.workflow.liveUntil,
+          document: null,
+          pinned: req.version!,
+        }
+      : await findRunTarget(db, req.userId, req.workflowId, req.version, !cached);
+  if (!target) throw new ExecutionStartError("workflow_not_found", "Workflow not found");
+  const version = req.version ?? target.version;
+  const snapshot =
+    target.pinned === null ? null : await snapshotOf(target.id, version, async () => target.document);
+  if (!snapshot) {
     throw new ExecutionStartError("version_not_found", `Version ${version} of this workflow was not saved`);
   }
-  const triggerNodeId = req.triggerNodeId ?? findTriggerNode(document, req.mode);
-  if (req.checkTrigger) checkTriggerData(document, triggerNodeId, req.triggerData);
-  if (!triggerNodeId || !parseSnapshot(document).nodes.some((n) => n.id === triggerNodeId)) {
+  const triggerNodeId = req.triggerNodeId ?? findTriggerNode(snapshot, req.mode);
+  if (req.checkTrigger) checkTriggerData(snapshot, triggerNodeId, req.triggerData);
+  if (!triggerNodeId || !snapshot.nodes.some((n) => n.id === triggerNodeId)) {
     throw new ExecutionStartError(
       "no_trigger",
       `This workflow has no trigger that can start a ${req.mode} run`,
@@ -114,26 +127,44 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
 
   const executionId = req.executionId ?? crypto.randomUUID();
-  const queued = await insertExecution(db, {
-    id: executionId,
-    workflowId: workflow.id,
+  const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
+  const ticket: RunTicket = {
+    workflowId: target.id,
     userId: req.userId,
-    storageLimit: executionStorageLimit(env),
     version,
-    status: "queued",
-    mode: req.mode,
     triggerNodeId,
-    triggerData: req.triggerData ?? null,
-    retryOf: req.retryOf ?? null,
+    reusedNodeIds: reused.map((s) => s.nodeId),
+    liveUntil: target.liveUntil,
+    awaitEnd: req.awaitEnd ?? false,
     parentExecutionId: req.parentExecutionId ?? null,
-    origin: req.origin ?? null,
-  });
-  if (req.reuse && queued) await recordReusedOutputs(db, executionId, document, req.reuse);
+  };
+  const queued = await insertExecutionWithSteps(
+    db,
+    {
+      id: executionId,
+      workflowId: target.id,
+      userId: req.userId,
+      storageLimit: executionStorageLimit(env),
+      version,
+      status: "queued",
+      mode: req.mode,
+      triggerNodeId,
+      triggerData: req.triggerData ?? null,
+      retryOf: req.retryOf ?? null,
+      parentExecutionId: req.parentExecutionId ?? null,
+      origin: req.origin ?? null,
+      // Kept for the reconciler: a woken instance must replay with the params it was created with.
+      ticket: { ...ticket },
+    },
+    reused,
+  );
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
+  const watched = target.liveUntil !== null && target.liveUntil > Date.now();
 
   try {
-    await env.RUN_WORKFLOW.create({ id: executionId, params: { executionId } });
+    const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
+    await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     // A start with a fixed id that is asked again (a retried step) finds its instance already there.
     if (req.executionId && (await instanceExists(env, executionId))) return { executionId };
@@ -144,8 +175,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     await publishExecutionRow(env, await finishExecution(db, executionId, "error", { message }, new Date()));
     throw new ExecutionStartError("start_failed", message);
   }
-  // Tells the workflow's room (and so any open editor) that this execution exists.
-  if (queued) await publishExecutionRow(env, queued);
+  // Tells the workflow's room (and so any open editor) that this execution exists; nobody to tell otherwise.
+  if (watched && queued) await publishExecutionRow(env, queued);
   return { executionId };
 }
 
@@ -168,9 +199,15 @@ export async function derivedExecutionId(seed: string): Promise<string> {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The trigger payload as it rides in the ticket, when small enough; otherwise the engine reads it. */
+function inlineTrigger(data: unknown): { value: unknown } | undefined {
+  const text = JSON.stringify(data ?? null) ?? "null";
+  return text.length <= INLINE_TRIGGER_BYTES ? { value: JSON.parse(text) } : undefined;
+}
+
 /** Throws `invalid_trigger` unless the node is a trigger and the data fits its payload schema. */
-function checkTriggerData(document: unknown, nodeId: string | undefined, data: unknown): void {
-  const node = parseSnapshot(document).nodes.find((n) => n.id === nodeId);
+function checkTriggerData(snapshot: WorkflowSnapshot, nodeId: string | undefined, data: unknown): void {
+  const node = snapshot.nodes.find((n) => n.id === nodeId);
   if (!node) {
     throw new ExecutionStartError(
       "invalid_trigger",
@@ -199,24 +236,17 @@ function checkTriggerData(document: unknown, nodeId: string | undefined, data: u
   );
 }
 
-function findTriggerNode(document: unknown, mode: ExecutionMode): string | undefined {
+function findTriggerNode(snapshot: WorkflowSnapshot, mode: ExecutionMode): string | undefined {
   const kind = TRIGGER_FOR_MODE[mode];
   if (!kind) return undefined;
-  return parseSnapshot(document).nodes.find((n) => getNodeType(n.type)?.trigger === kind)?.id;
+  return snapshot.nodes.find((n) => getNodeType(n.type)?.trigger === kind)?.id;
 }
 
-async function recordReusedOutputs(
-  db: ReturnType<typeof getDb>,
-  executionId: string,
-  document: unknown,
-  reuse: Record<string, unknown>,
-) {
+function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>) {
   const now = new Date();
-  const nodes = parseSnapshot(document).nodes.filter((n) => Object.hasOwn(reuse, n.id));
-  await insertReusedSteps(
-    db,
-    executionId,
-    nodes.map((n) => ({
+  return snapshot.nodes
+    .filter((n) => Object.hasOwn(reuse, n.id))
+    .map((n) => ({
       nodeId: n.id,
       nodeName: n.name,
       status: "success" as const,
@@ -224,8 +254,9 @@ async function recordReusedOutputs(
       input: null,
       output: boundJson(reuse[n.id]),
       error: null,
+      logs: null,
+      pinned: false,
       startedAt: now,
       finishedAt: now,
-    })),
-  );
+    }));
 }

@@ -6,6 +6,8 @@ import type { SnapshotNode } from "./snapshot";
 export const DEFAULT_RETRY: NodeRetryPolicy = { maxAttempts: 3, backoff: "exponential", delayMs: 1000 };
 /** Generous: AI calls can take minutes. httpRequest bounds its own requests with `timeoutMs`. */
 export const NODE_STEP_TIMEOUT = "10 minutes";
+/** The node's `signal` aborts a little before the step times out, so a late attempt stops calling out. */
+export const NODE_STEP_TIMEOUT_MS = 10 * 60_000 - 5_000;
 
 /** The `step.do` config of a node: its retry policy (or the default) and the step timeout. */
 export function nodeStepConfig(node: SnapshotNode): WorkflowStepConfig {

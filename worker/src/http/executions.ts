@@ -9,6 +9,8 @@ import { startExecution, ExecutionStartError, type StartExecutionRequest } from 
 import { toLiveExecution, toLiveNode } from "../engine/live-state";
 import { executionBodyProgress } from "../engine/loop-progress";
 import { runRoom, workflowRoom } from "../realtime/publish";
+import { WATCH_MS } from "../realtime/run-room";
+import { markWorkflowWatched } from "../storage/run-records";
 import { getDb } from "../storage/db";
 import {
   findExecutionForUser,
@@ -180,11 +182,15 @@ executionsApp.get("/executions/:id/live", async (c) => {
   const row = await ownExecution(c.env, c.var.userId, c.req.param("id"));
   requireUpgrade(c.req.raw);
   const room = runRoom(c.env, row.id);
+  const db = getDb(c.env.DB);
+  // From now on the engine publishes this workflow's runs (it reads the watch back with its writes).
+  await markWorkflowWatched(db, row.workflowId, Date.now() + WATCH_MS);
   // Seed from D1 so a viewer sees the truth even if a publish was lost or the room is new.
   // States only (listStepStates): a socket never makes the server load step inputs or outputs.
   const seed = async () =>
-    room.seed(toLiveExecution(row), (await listStepStates(getDb(c.env.DB), row.id)).map(toLiveNode));
-  return connectLive(c, { name: row.id, stub: room, url: "https://room/execution" }, seed);
+    room.seed(toLiveExecution(row), (await listStepStates(db, row.id)).map(toLiveNode));
+  const url = `https://room/execution?watch=${encodeURIComponent(row.workflowId)}`;
+  return connectLive(c, { name: row.id, stub: room, url }, seed);
 });
 
 executionsApp.get("/workflows/:id/live", async (c) => {
@@ -193,11 +199,13 @@ executionsApp.get("/workflows/:id/live", async (c) => {
   if (!workflow) throw notFound("Workflow");
   requireUpgrade(c.req.raw);
   const room = workflowRoom(c.env, workflow.id);
+  await markWorkflowWatched(db, workflow.id, Date.now() + WATCH_MS);
   const seed = async () => {
     const latest = await findLatestExecution(db, workflow.id);
     if (latest) await room.seed(toLiveExecution(latest), []);
   };
-  const url = `https://room/workflow?workflowId=${encodeURIComponent(workflow.id)}`;
+  const id = encodeURIComponent(workflow.id);
+  const url = `https://room/workflow?workflowId=${id}&watch=${id}`;
   return connectLive(c, { name: `workflow:${workflow.id}`, stub: room, url }, seed);
 });
 

@@ -58,6 +58,10 @@ describe("stripeTrigger intake", () => {
         triggerNodeId: "trigger",
         triggerData: event("evt_good"),
         origin: "http://local.test",
+        // The version and watch state the run starts from (read once at intake, passed in the ticket).
+        version: 1,
+        workflow: { liveUntil: null },
+        awaitEnd: false,
       },
     ]);
   });

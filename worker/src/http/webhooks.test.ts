@@ -39,6 +39,10 @@ describe("webhookTrigger intake", () => {
           body: { n: 2 },
         },
         origin: "http://local.test",
+        // The version and watch state the run starts from (read once at intake, passed in the ticket).
+        version: 1,
+        workflow: { liveUntil: null },
+        awaitEnd: false,
       },
     ]);
     expect(waited).toEqual([]);

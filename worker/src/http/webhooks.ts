@@ -92,6 +92,10 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       mode: decision.mode,
       triggerNodeId: target.node.id,
       triggerData: decision.triggerData,
+      // The version this target was read from: with its snapshot cached, intake reads no document.
+      version: target.workflow.version,
+      workflow: { liveUntil: target.workflow.liveUntil },
+      awaitEnd: decision.respond !== "immediately",
       origin: new URL(c.req.url).origin,
     }));
   } catch (err) {

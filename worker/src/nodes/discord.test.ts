@@ -36,7 +36,8 @@ describe("discord node", () => {
     expect(JSON.parse(request.body)).toEqual({ content: "hi" });
   });
 
-  it("waits out a 429 with Retry-After, and surfaces Discord's message on a lasting error", async () => {
+  it("makes one call per attempt (idempotent: false): a 429 goes to the node's retry policy", async () => {
+    expect(discord.idempotent).toBe(false);
     const fake = await fakeSession([
       {
         status: 429,
@@ -52,8 +53,8 @@ describe("discord node", () => {
         { credential: { type: "discordWebhook", data: { url: fake.baseUrl } } },
       ),
     );
-    await expect(run).rejects.toThrow("Discord answered 404: Unknown Webhook");
-    expect(await fake.requests()).toHaveLength(2);
+    await expect(run).rejects.toThrow("Discord answered 429: You are being rate limited.");
+    expect(await fake.requests()).toHaveLength(1);
   });
 
   it("refuses a credential without a URL", async () => {

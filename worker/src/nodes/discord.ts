@@ -23,6 +23,8 @@ export const discord = defineNode({
     .strict(),
   credential: { types: ["discordWebhook"], required: true },
   outputs: ["main"],
+  // A repeated call posts the message twice: one call per attempt, retried only by the node's policy.
+  idempotent: false,
   async run(ctx) {
     const url = webhookUrlFrom(ctx.credential, "Discord");
     const { content, username } = ctx.params;
@@ -35,6 +37,7 @@ export const discord = defineNode({
       fetch: ctx.fetch,
       signal: ctx.signal,
       timeoutMs: 30_000,
+      maxAttempts: 1,
     });
     return { output: { ok: true, status: answer.status } };
   },

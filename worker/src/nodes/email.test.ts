@@ -1,6 +1,7 @@
 import { NonRetryableError } from "cloudflare:workflows";
 import { describe, expect, inject, it } from "vitest";
 import { runContext } from "../../test/fakes/run-context";
+import { createOutboundConnect } from "../engine/outbound-connect";
 import { email } from "./email";
 
 /** Tests talk to the real SMTP server the globalSetup runs (worker/test/fakes/smtp.global.ts). */
@@ -153,6 +154,19 @@ describe("email node (against a real SMTP server)", () => {
     );
     expect(error.message).toMatch(/^SMTP connect failed: /);
     expect(error.retryable).toBe(true);
+  });
+
+  it("in production refuses private and loopback hosts through the one SSRF rule, without retries", async () => {
+    const production = { connect: createOutboundConnect({ NODEBASE_ENV: "production" }) };
+    const id = unique();
+    for (const host of [server.host, "localhost", "10.1.2.3", "169.254.169.254", "::ffff:127.0.0.1"]) {
+      const params = { to: `ssrf-${id}@example.test`, subject: "s", text: "t" };
+      const ctx = { ...runContext(email, params, credential({ host })), ...production };
+      const error = await email.run(ctx).catch((e) => e);
+      expect(error, host).toBeInstanceOf(NonRetryableError);
+      expect(error.message).toMatch(/^SMTP connect failed: Connection to .+ refused: .*(private|localhost)/);
+    }
+    expect(await inboxOf(`ssrf-${id}@example.test`)).toEqual([]);
   });
 
   it("refuses addresses that are not addresses and header lines that would inject headers", () => {

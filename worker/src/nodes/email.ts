@@ -61,6 +61,8 @@ export const email = defineNode({
     .strict(),
   credential: { types: ["smtp"], required: true },
   outputs: ["main"],
+  // A repeated call sends the email twice: retried only by the node's own policy.
+  idempotent: false,
   async run(ctx) {
     const smtp = readCredential(
       ctx.credential,

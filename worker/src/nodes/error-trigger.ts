@@ -18,6 +18,7 @@ export const errorTrigger = defineNode({
   icon: "alert",
   parameters: z.object({}).strict(),
   outputs: ["main"],
+  pure: true,
   trigger: "error",
   payload: {
     // engine/error-workflow.ts builds it from the failed execution.

@@ -27,6 +27,7 @@ export const githubTrigger = defineNode({
     .strict(),
   credential: { types: ["githubWebhook"], required: true },
   outputs: ["main"],
+  pure: true,
   trigger: "github",
   payload: {
     // triggers/github.ts: X-GitHub-Event, X-GitHub-Delivery and the JSON GitHub sent (here a push, trimmed).

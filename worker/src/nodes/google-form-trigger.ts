@@ -16,6 +16,7 @@ export const googleFormTrigger = defineNode({
   parameters: z.object({}).strict(),
   credential: { types: ["googleForm"], required: true },
   outputs: ["main"],
+  pure: true,
   trigger: "googleForm",
   payload: {
     // triggers/google-form.ts `googleFormOutput`: respondent null when the form collects no e-mail.

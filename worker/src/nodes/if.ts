@@ -21,6 +21,7 @@ export const ifNode = defineNode({
     })
     .strict(),
   outputs: ["true", "false"],
+  pure: true,
   async run(ctx) {
     return { output: ctx.input, branch: conditionIsTrue(ctx.params.condition) ? "true" : "false" };
   },

@@ -11,6 +11,7 @@ export const manualTrigger = defineNode({
   icon: "play",
   parameters: z.object({}).strict(),
   outputs: ["main"],
+  pure: true,
   trigger: "manual",
   // Any JSON body is the output; the sample is what a form on a web page might send.
   payload: { schema: z.unknown(), sample: { name: "Ada Lovelace", email: "ada@example.com", plan: "pro" } },

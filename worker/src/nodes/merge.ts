@@ -15,6 +15,7 @@ export const merge = defineNode({
   icon: "merge",
   parameters: z.object({}).strict(),
   outputs: ["main"],
+  pure: true,
   async run(ctx) {
     return { output: ctx.input };
   },

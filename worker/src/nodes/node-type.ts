@@ -106,6 +106,18 @@ export interface NodeType<P extends z.ZodType = z.ZodType> {
   outputs: readonly string[] | ((params: z.infer<P>) => string[]);
   trigger?: TriggerKind;
   /**
+   * True for a node that only computes from its input and parameters (no I/O, no credential, no clock that
+   * matters): consecutive pure nodes run in one durable step with their records written together, and a
+   * pure node may run again on a retry of that step without anyone noticing (docs/engine.md).
+   */
+  pure?: boolean;
+  /**
+   * False for a node whose call must not be repeated casually (a chat post, an email): it makes one call
+   * per attempt (no retry loop inside the call); only the node's own retry policy runs it again.
+   * Default true.
+   */
+  idempotent?: boolean;
+  /**
    * Only for triggers: the shape of the trigger's output (what our intake, cron or caller produces) and a
    * realistic sample of it. A test run started with `POST /api/workflows/:id/run?trigger=<nodeId>` is
    * checked against `schema` (a 422 names the field); the editor's "Run with sample data" starts from

@@ -1,6 +1,7 @@
 import { NonRetryableError } from "cloudflare:workflows";
 import { describe, expect, inject, it } from "vitest";
 import { runContext } from "../../test/fakes/run-context";
+import { createOutboundConnect } from "../engine/outbound-connect";
 import { postgres } from "./postgres";
 
 /** A throw-away cluster started by worker/test/fakes/postgres.global.ts; null when the binaries are missing. */
@@ -77,6 +78,22 @@ describe.skipIf(!server)("postgres node (against a real PostgreSQL)", () => {
 });
 
 describe("postgres node parameters", () => {
+  it("in production refuses private and loopback hosts through the one SSRF rule, without retries", async () => {
+    const production = { connect: createOutboundConnect({ NODEBASE_ENV: "production" }) };
+    for (const host of ["127.0.0.1", "localhost", "192.168.1.20", "::1"]) {
+      const data = { host, port: 5432, database: "d", user: "u", password: "p", ssl: false };
+      const ctx = {
+        ...runContext(postgres, { query: "SELECT 1" }, { credential: { type: "postgres", data } }),
+        ...production,
+      };
+      const error = await postgres.run(ctx).catch((e) => e);
+      expect(error, host).toBeInstanceOf(NonRetryableError);
+      expect(error.message).toMatch(
+        /^PostgreSQL connection failed: Connection to .+ refused: .*(private|localhost)/,
+      );
+    }
+  });
+
   it("takes only scalar params and needs a query", () => {
     expect(postgres.parameters.safeParse({ query: "" }).success).toBe(false);
     expect(postgres.parameters.safeParse({ query: "SELECT $1", params: [{ a: 1 }] }).success).toBe(false);

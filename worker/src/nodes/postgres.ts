@@ -3,6 +3,7 @@ import postgresClient from "postgres";
 import { openPostgresSocket } from "./lib/postgres-socket";
 import { z } from "zod";
 import { maskSecrets } from "../credentials/mask";
+import { OutboundConnectionRefused } from "../engine/outbound-connect";
 import { defineNode } from "./node-type";
 import { readCredential } from "./lib/credential";
 
@@ -96,6 +97,10 @@ function nodeError(err: unknown, secrets: string[]): Error {
     return RETRYABLE_CLASSES.has(sqlState.slice(0, 2))
       ? new Error(message)
       : new NonRetryableError(message, "PostgresError");
+  }
+  // The private-network rule (production) refused the host: no retry can change that.
+  if (err instanceof OutboundConnectionRefused) {
+    return new NonRetryableError(`PostgreSQL connection failed: ${text}`, "OutboundConnectionRefused");
   }
   return new Error(`PostgreSQL connection failed: ${text}`);
 }

@@ -25,6 +25,7 @@ import { telegram } from "./telegram";
 import { githubTrigger } from "./github-trigger";
 import { email } from "./email";
 import { postgres } from "./postgres";
+import { rssTrigger } from "./rss-trigger";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -54,6 +55,7 @@ export const nodeTypes = {
   githubTrigger,
   email,
   postgres,
+  rssTrigger,
   forEach,
   stopAndError,
   errorTrigger,

@@ -54,6 +54,7 @@ export const scheduleTrigger = defineNode({
     })
     .strict(),
   outputs: ["main"],
+  pure: true,
   trigger: "schedule",
   payload: {
     schema: z.object({ scheduledFor: z.iso.datetime(), firedAt: z.iso.datetime() }),

@@ -30,6 +30,7 @@ export const set = defineNode({
     })
     .strict(),
   outputs: ["main"],
+  pure: true,
   async run(ctx) {
     const { fields, keepInput, dotNotation } = ctx.params;
     const output = keepInput && isPlainObject(ctx.input) ? structuredClone(ctx.input) : {};

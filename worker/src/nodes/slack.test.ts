@@ -23,20 +23,22 @@ describe("slack node", () => {
     expect(result.output).toEqual({ ok: true, status: 200 });
   });
 
-  it("waits out a 429 with Retry-After and posts again", async () => {
+  it("makes one call per attempt (idempotent: false): a 429 goes to the node's retry policy", async () => {
+    expect(slack.idempotent).toBe(false);
     const fake = await fakeSession([
       { status: 429, headers: { "retry-after": "0" }, body: "rate_limited" },
       { status: 200, body: "ok" },
     ]);
-    const result = await slack.run(
+    const run = slack.run(
       runContext(
         slack,
         { content: "hi" },
         { credential: { type: "slackWebhook", data: { url: fake.baseUrl } } },
       ),
     );
-    expect(result.output).toEqual({ ok: true, status: 200 });
-    expect(await fake.requests()).toHaveLength(2);
+    // Retryable (not a NonRetryableError): the step's policy runs the node again, durably.
+    await expect(run).rejects.toMatchObject({ status: 429, retryable: true });
+    expect(await fake.requests()).toHaveLength(1);
   });
 
   it("fails with Slack's own error text", async () => {

@@ -16,6 +16,8 @@ export const slack = defineNode({
     .strict(),
   credential: { types: ["slackWebhook"], required: true },
   outputs: ["main"],
+  // A repeated call posts the message twice: one call per attempt, retried only by the node's policy.
+  idempotent: false,
   async run(ctx) {
     const url = webhookUrlFrom(ctx.credential, "Slack");
     const answer = await callJsonApi({
@@ -27,6 +29,7 @@ export const slack = defineNode({
       fetch: ctx.fetch,
       signal: ctx.signal,
       timeoutMs: 30_000,
+      maxAttempts: 1,
     });
     return { output: { ok: true, status: answer.status } };
   },

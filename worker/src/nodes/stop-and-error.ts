@@ -25,6 +25,7 @@ export const stopAndError = defineNode({
     })
     .strict(),
   outputs: ["main"],
+  pure: true,
   async run(ctx) {
     // NonRetryableError: the node's retry policy does not run it again.
     throw new NonRetryableError(ctx.params.message);

@@ -23,6 +23,7 @@ export const stripeTrigger = defineNode({
     .strict(),
   credential: { types: ["stripeWebhook"], required: true },
   outputs: ["main"],
+  pure: true,
   trigger: "stripe",
   payload: {
     // The verified event as Stripe sends it (triggers/intake.ts passes it on unchanged).

@@ -52,6 +52,7 @@ export const switchNode = defineNode({
   parameters,
   // The editor calls this with the saved parameters to draw one handle per rule.
   outputs: (params) => [...(params.rules ?? []).map((rule) => rule.output), params.fallback ?? "fallback"],
+  pure: true,
   async run(ctx) {
     const match = ctx.params.rules.find((rule) => conditionIsTrue(rule.when));
     return { output: ctx.input, branch: match ? match.output : ctx.params.fallback };

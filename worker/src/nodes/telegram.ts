@@ -34,6 +34,8 @@ export const telegram = defineNode({
     .strict(),
   credential: { types: ["telegram"], required: true },
   outputs: ["main"],
+  // A repeated call posts the message twice: one call per attempt, retried only by the node's policy.
+  idempotent: false,
   async run(ctx) {
     const { botToken, baseUrl } = readCredential(
       ctx.credential,
@@ -52,6 +54,7 @@ export const telegram = defineNode({
       fetch: ctx.fetch,
       signal: ctx.signal,
       timeoutMs: 30_000,
+      maxAttempts: 1,
     });
     return { output: (answer.body as { result?: unknown } | null)?.result ?? null };
   },

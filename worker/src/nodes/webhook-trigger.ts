@@ -29,6 +29,7 @@ export const webhookTrigger = defineNode({
     .strict(),
   credential: { types: ["webhookAuth"], required: false },
   outputs: ["main"],
+  pure: true,
   trigger: "webhook",
   payload: {
     // triggers/intake.ts: headers and query as recorded (hop-by-hop headers dropped, secrets redacted).

@@ -50,6 +50,19 @@ export interface ExecutionEvent {
   type: "execution";
   execution: LiveExecutionState;
   at: number;
+  /** With the final status, for a caller waiting on the run (`respond: "lastNode"`): what it answers. */
+  result?: RunResult;
+}
+
+/** What a finished run hands a caller that waits for it: the node that finished last, and its output. */
+export interface RunResult {
+  lastNode: { nodeId: string; nodeName: string; output: unknown } | null;
+}
+
+/** How a run ended, as `RunRoom.awaitEnd` answers; `result` is null when the room no longer holds it. */
+export interface RunEnd {
+  execution: LiveExecutionState;
+  result: RunResult | null;
 }
 
 export type RunEvent = NodeEvent | ExecutionEvent;

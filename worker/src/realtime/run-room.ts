@@ -10,6 +10,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../storage/db";
+import { markWorkflowWatched } from "../storage/run-records";
 import { releaseSocketLeases, renewSocketLeases } from "../storage/live-sockets";
 import { isFinalStep, isFinishedExecution as isFinalExecution } from "../storage/statuses";
 import { LEASE_MS, MAX_SOCKETS_PER_ROOM, leaseOf, type SocketAttachment } from "./socket-leases";
@@ -17,6 +18,7 @@ import {
   type ExecutionEvent,
   type LiveExecutionState,
   type LiveNodeState,
+  type RunEnd,
   type RunEvent,
   type SnapshotMessage,
   type WorkflowSnapshotMessage,
@@ -33,8 +35,16 @@ interface RoomState {
 const EMPTY: RoomState = { seq: 0, execution: null, nodes: {}, recent: {} };
 const RECENT_KEPT = 50;
 
+/** How long a watch lasts in D1 after the room last renewed it (it renews at half that while sockets are open). */
+export const WATCH_MS = 10 * 60_000;
+/** How often an open room renews its watch and its sockets' leases. */
+const RENEW_MS = Math.min(WATCH_MS, LEASE_MS) / 2;
+
 export class RunRoom extends DurableObject<Env> {
   private state: RoomState = structuredClone(EMPTY);
+  /** The end of the run with its result, in memory only (a result can be large; D1 holds the truth). */
+  private end: RunEnd | null = null;
+  private readonly waiters = new Set<(end: RunEnd | null) => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -47,8 +57,33 @@ export class RunRoom extends DurableObject<Env> {
     });
   }
 
+  /** Applies events of this execution in order (one call for everything a step changed). */
+  async publishMany(events: RunEvent[]): Promise<void> {
+    for (const event of events) await this.publish(event);
+  }
+
+  /**
+   * Resolves when the run ends (at once if it has), or with null after `timeoutMs`: a caller that answers
+   * with the run's result (`respond: "lastNode"`) waits here instead of polling D1.
+   */
+  async awaitEnd(timeoutMs: number): Promise<RunEnd | null> {
+    if (this.end) return this.end;
+    const execution = stripAt(this.state.execution);
+    if (execution && isFinalExecution(execution.status)) return { execution, result: null };
+    return new Promise((resolve) => {
+      const done = (end: RunEnd | null) => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve(end);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.waiters.add(done);
+    });
+  }
+
   /** Applies an event of this execution; broadcasts it if it moved the state forward. */
   async publish(event: RunEvent): Promise<boolean> {
+    if (event.type === "execution" && isFinalExecution(event.execution.status)) this.ended(event);
     if (event.type === "node") {
       if (!this.applyNode(event.node, event.at)) return false;
       this.broadcast({ type: "node", seq: this.nextSeq(), executionId: event.executionId, ...event.node });
@@ -59,6 +94,14 @@ export class RunRoom extends DurableObject<Env> {
       this.save();
     }
     return true;
+  }
+
+  private ended(event: Extract<RunEvent, { type: "execution" }>) {
+    const cur = this.state.execution;
+    // A run ends once: a later, different final status (a late engine write after a cancel) changes nothing.
+    if (this.end || (cur && isFinalExecution(cur.status) && cur.status !== event.execution.status)) return;
+    this.end = { execution: event.execution, result: event.result ?? null };
+    for (const waiter of [...this.waiters]) waiter(this.end);
   }
 
   /** Workflow room: an execution of this workflow started or changed. */
@@ -111,10 +154,13 @@ export class RunRoom extends DurableObject<Env> {
     if (this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_ROOM) return new Response(null, { status: 429 });
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    const attachment: SocketAttachment = { lease: new URL(request.url).searchParams.get("lease") };
+    const url = new URL(request.url);
+    const attachment: SocketAttachment = { lease: url.searchParams.get("lease") };
     server.serializeAttachment(attachment);
-    if (attachment.lease && (await this.ctx.storage.getAlarm()) === null)
-      await this.ctx.storage.setAlarm(Date.now() + LEASE_MS / 2);
+    const workflowId = url.searchParams.get("watch");
+    if (workflowId) await this.ctx.storage.put("watch", workflowId);
+    if ((workflowId || attachment.lease) && (await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + RENEW_MS);
     server.send(
       JSON.stringify(
         new URL(request.url).pathname === "/workflow" ? this.workflowSnapshot(request) : this.snapshot(),
@@ -128,12 +174,19 @@ export class RunRoom extends DurableObject<Env> {
     if (message === "snapshot") ws.send(JSON.stringify(this.snapshot()));
   }
 
-  /** Renews the user leases of the open sockets while any stay open (socket-leases.ts). */
+  /**
+   * While sockets are open, renews what they hold in D1, at half the shorter of the two terms: the
+   * workflow's watch (the engine publishes only while it lasts) and the users' socket leases
+   * (socket-leases.ts). Re-armed as long as anyone is connected.
+   */
   override async alarm() {
+    if (this.ctx.getWebSockets().length === 0) return;
+    const db = getDb(this.env.DB);
+    const workflowId = await this.ctx.storage.get<string>("watch");
+    if (workflowId) await markWorkflowWatched(db, workflowId, Date.now() + WATCH_MS);
     const leases = this.openLeases();
-    if (leases.length === 0) return;
-    await renewSocketLeases(getDb(this.env.DB), leases, Date.now() + LEASE_MS);
-    await this.ctx.storage.setAlarm(Date.now() + LEASE_MS / 2);
+    if (leases.length > 0) await renewSocketLeases(db, leases, Date.now() + LEASE_MS);
+    await this.ctx.storage.setAlarm(Date.now() + RENEW_MS);
   }
 
   private openLeases(): string[] {

@@ -3,7 +3,7 @@
  * late write can never move a row backwards: a finished execution stays finished, a canceled step stays
  * canceled.
  */
-import { and, asc, desc, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db";
 import { executionStep, workflow, workflowExecution, workflowVersion } from "./schema";
@@ -27,6 +27,57 @@ export async function findWorkflowForRun(db: Db, userId: string, workflowId: str
     .where(and(eq(workflow.id, workflowId), eq(workflow.userId, userId)))
     .limit(1);
   return rows[0] ?? null;
+}
+
+/**
+ * The workflow (owner-checked), the version to run (`version`, or its current one) and, unless
+ * `withDocument` is false, that version's document: one round trip for a run's intake.
+ */
+export async function findRunTarget(
+  db: Db,
+  userId: string,
+  workflowId: string,
+  version: number | undefined,
+  withDocument: boolean,
+) {
+  const rows = await db
+    .select({
+      id: workflow.id,
+      version: workflow.version,
+      liveUntil: workflow.liveUntil,
+      document: withDocument ? workflowVersion.document : sql<null>`null`,
+      pinned: workflowVersion.version,
+    })
+    .from(workflow)
+    .leftJoin(
+      workflowVersion,
+      and(
+        eq(workflowVersion.workflowId, workflow.id),
+        eq(workflowVersion.version, version ?? workflow.version),
+      ),
+    )
+    .where(and(eq(workflow.id, workflowId), eq(workflow.userId, userId)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Inserts a queued execution and the step records it starts with (reused outputs) in one batch. */
+export async function insertExecutionWithSteps(
+  db: Db,
+  row: typeof workflowExecution.$inferInsert,
+  steps: Omit<StepRow, "executionId">[],
+): Promise<ExecutionRow | null> {
+  // A fixed id asked again (a retried step) inserts nothing and returns null.
+  const insert = db
+    .insert(workflowExecution)
+    .values(row)
+    .onConflictDoNothing({ target: workflowExecution.id })
+    .returning();
+  if (steps.length === 0) return (await insert)[0] ?? null;
+  // D1 caps bound parameters per statement, so one row per statement, all in the execution's batch.
+  const rest = steps.map((s) => db.insert(executionStep).values({ ...s, executionId: row.id }));
+  const [inserted] = await db.batch([insert, ...rest]);
+  return inserted[0] ?? null;
 }
 
 export async function findWorkflowVersionDocument(db: Db, workflowId: string, version: number) {
@@ -131,22 +182,32 @@ export async function markExecutionRunning(
   executionId: string,
   at: Date,
 ): Promise<ExecutionRow | null> {
-  const res = await db
+  const res = await executionRunningUpdate(db, executionId, at);
+  return res[0] ?? null;
+}
+
+/** The statement of `markExecutionRunning`, for a batch. */
+export function executionRunningUpdate(db: Db, executionId: string, at: Date) {
+  return db
     .update(workflowExecution)
     .set({ status: "running", startedAt: sql`coalesce(${workflowExecution.startedAt}, ${at.getTime()})` })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
     .returning();
-  return res[0] ?? null;
 }
 
 /** → waiting; the updated row, or null when the execution already finished. */
 export async function markExecutionWaiting(db: Db, executionId: string): Promise<ExecutionRow | null> {
-  const res = await db
+  const res = await executionWaitingUpdate(db, executionId);
+  return res[0] ?? null;
+}
+
+/** The statement of `markExecutionWaiting`, for a batch. */
+export function executionWaitingUpdate(db: Db, executionId: string) {
+  return db
     .update(workflowExecution)
     .set({ status: "waiting" })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
     .returning();
-  return res[0] ?? null;
 }
 
 /** Ends an unfinished execution and returns the row; a no-op (null) if it already ended (e.g. canceled). */
@@ -157,12 +218,30 @@ export async function finishExecution(
   error: { message: string; nodeId?: string } | null,
   at: Date,
 ): Promise<ExecutionRow | null> {
-  const res = await db
+  const res = await executionFinishUpdate(db, executionId, status, error, at);
+  return res[0] ?? null;
+}
+
+/**
+ * The statement of `finishExecution`, for a batch. `startedAt` is kept when set; given, it fills in a run
+ * that ends in the same batch that started it (queued → success).
+ */
+export function executionFinishUpdate(
+  db: Db,
+  executionId: string,
+  status: "success" | "error" | "canceled",
+  error: { message: string; nodeId?: string } | null,
+  at: Date,
+  startedAt?: Date,
+) {
+  const started = startedAt
+    ? { startedAt: sql`coalesce(${workflowExecution.startedAt}, ${startedAt.getTime()})` }
+    : {};
+  return db
     .update(workflowExecution)
-    .set({ status, error, finishedAt: at })
+    .set({ status, error, finishedAt: at, ...started })
     .where(and(eq(workflowExecution.id, executionId), notInArray(workflowExecution.status, FINISHED)))
     .returning();
-  return res[0] ?? null;
 }
 
 /** Marks unfinished steps canceled (after the execution itself was canceled). */
@@ -267,23 +346,37 @@ type StepKey = { executionId: string; nodeId: string; nodeName: string };
 export async function upsertStep(
   db: Db,
   key: StepKey,
-  fields: Partial<Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">>,
+  fields: StepFields,
   opts: { unlessFinal?: boolean } = {},
 ) {
+  await stepUpsert(db, key, fields, opts);
+}
+
+export type StepFields = Partial<
+  Omit<typeof executionStep.$inferInsert, "executionId" | "nodeId" | "nodeName">
+>;
+
+/**
+ * The statement of `upsertStep`, for a batch. A write that carries `attempts` is attempt-guarded: it never
+ * overwrites the record of a newer attempt, so a late, timed-out attempt cannot undo its retry's record.
+ */
+export function stepUpsert(db: Db, key: StepKey, fields: StepFields, opts: { unlessFinal?: boolean } = {}) {
   const values = { ...key, status: "queued" as const, ...fields };
   const set: Record<string, unknown> = { ...fields };
   if (fields.startedAt !== undefined) {
     set.startedAt = sql`coalesce(${executionStep.startedAt}, ${fields.startedAt?.getTime() ?? null})`;
   }
-  await db
+  const status = opts.unlessFinal
+    ? notInArray(executionStep.status, FINAL_STEP)
+    : sql`${executionStep.status} <> 'canceled'`;
+  const attempt = fields.attempts === undefined ? undefined : lte(executionStep.attempts, fields.attempts);
+  return db
     .insert(executionStep)
     .values(values)
     .onConflictDoUpdate({
       target: [executionStep.executionId, executionStep.nodeId],
       set,
-      setWhere: opts.unlessFinal
-        ? notInArray(executionStep.status, FINAL_STEP)
-        : sql`${executionStep.status} <> 'canceled'`,
+      setWhere: attempt ? and(status, attempt) : status,
     });
 }
 

@@ -16,6 +16,8 @@ export interface ExecutionToReconcile {
   id: string;
   status: ExecutionStatus;
   createdAt: Date;
+  /** The params' ticket the run's instance was created with (null for rows older than that column). */
+  ticket: Record<string, unknown> | null;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function listExecutionsToReconcile(
 ): Promise<ExecutionToReconcile[]> {
   const t = workflowExecution;
   return db
-    .select({ id: t.id, status: t.status, createdAt: t.createdAt })
+    .select({ id: t.id, status: t.status, createdAt: t.createdAt, ticket: t.ticket })
     .from(t)
     .where(
       and(

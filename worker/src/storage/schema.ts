@@ -112,6 +112,11 @@ export const workflow = sqliteTable(
     name: text("name").notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
+    /**
+     * Until when (ms) someone watches this workflow's runs live (an open editor or execution page, renewed
+     * by the room while its sockets stay open). The engine publishes live status only before this time.
+     */
+    liveUntil: integer("live_until"),
     /** The document's `tags` (list filter `?tag=`); also in every snapshot. */
     tags: text("tags", { mode: "json" }).notNull().default([]).$type<string[]>(),
     /**
@@ -274,8 +279,14 @@ export const workflowExecution = sqliteTable(
     /** When the reconciler last compared this unfinished row with its Workflow instance. */
     checkedAt: integer("checked_at", { mode: "timestamp_ms" }),
     /**
+     * The run's ticket (engine/run-ticket.ts) without the trigger payload: the params its Workflow
+     * instance was created with. Locally a woken instance replays `run()` with the params it is woken
+     * with, so the reconciler wakes it with these, and the replay makes the same decisions.
+     */
+    ticket: text("ticket", { mode: "json" }).$type<Record<string, unknown>>(),
+    /**
      * Bytes of payload its step records hold now (execution_step, item_step, loop_item: inputs, outputs,
-     * logs, errors), kept exact by triggers in D1 (migration 0009) on every insert, update and delete.
+     * logs, errors), kept exact by triggers in D1 (migration 0011) on every insert, update and delete.
      */
     storedBytes: integer("stored_bytes").notNull().default(0),
     /**
@@ -335,6 +346,36 @@ export const triggerClaim = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.nodeId, t.claimKey] })],
+);
+
+/**
+ * What the RSS trigger (triggers/rss-poll.ts) remembers about the feed of one `rssTrigger` node: when it was
+ * last polled (the row is also the poll's lease), the validators for the next conditional GET, and whether
+ * the items already there were recorded (`primed`: the first poll after activation starts nothing).
+ * Which items were seen lives in `trigger_claim` (`rss:<guid|link|hash>`), like every once-only start.
+ */
+export const rssFeed = sqliteTable(
+  "rss_feed",
+  {
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflow.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    /** The URL this state is for: a node whose URL changes is primed again. */
+    url: text("url").notNull(),
+    primed: integer("primed", { mode: "boolean" }).notNull().default(false),
+    /** The minute slot of the last poll begun (ms). */
+    polledAt: integer("polled_at").notNull(),
+    etag: text("etag"),
+    lastModified: text("last_modified"),
+    /** The last poll's failure, null after a poll that worked. */
+    lastError: text("last_error"),
+    /** When a failed poll was last recorded as a failed execution (ms): the same failure at most hourly. */
+    errorRecordedAt: integer("error_recorded_at"),
+    /** When claims of items gone from the feed were last forgotten (ms). */
+    prunedAt: integer("pruned_at"),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.nodeId] })],
 );
 
 /**

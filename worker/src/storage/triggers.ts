@@ -7,7 +7,7 @@ import type { Db } from "./db";
 import { node, triggerClaim, workflow, workflowExecution } from "./schema";
 
 export interface WebhookTarget {
-  workflow: { id: string; userId: string; active: boolean; version: number };
+  workflow: { id: string; userId: string; active: boolean; version: number; liveUntil: number | null };
   node: {
     id: string;
     name: string;
@@ -25,6 +25,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       userId: workflow.userId,
       active: workflow.active,
       version: workflow.version,
+      liveUntil: workflow.liveUntil,
       nodeId: node.id,
       name: node.name,
       type: node.type,
@@ -38,7 +39,13 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
   const row = rows[0];
   if (!row) return null;
   return {
-    workflow: { id: row.workflowId, userId: row.userId, active: row.active, version: row.version },
+    workflow: {
+      id: row.workflowId,
+      userId: row.userId,
+      active: row.active,
+      version: row.version,
+      liveUntil: row.liveUntil,
+    },
     node: {
       id: row.nodeId,
       name: row.name,

@@ -7,6 +7,7 @@ import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { WorkflowDocument, WorkflowNode } from "../engine/workflow-document";
 import type { Db } from "./db";
+import { deleteInactiveFeedStates } from "./rss-feeds";
 import type { PageCursor } from "./pagination";
 import { afterCursor, encodeCursor } from "./pagination";
 import { edge, node, workflow, workflowVersion } from "./schema";
@@ -301,10 +302,13 @@ export class UnknownCredential extends Error {
 }
 
 export async function setWorkflowActive(db: Db, userId: string, id: string, active: boolean) {
-  await db
+  const update = db
     .update(workflow)
     .set({ active, updatedAt: new Date() })
     .where(and(eq(workflow.id, id), eq(workflow.userId, userId)));
+  // Activation starts RSS triggers afresh: their first poll records what the feed has and starts nothing.
+  if (active) await db.batch([deleteInactiveFeedStates(db, userId, id), update]);
+  else await update;
 }
 
 /** True when a workflow of this user was deleted (nodes, edges, versions and executions cascade). */

@@ -9,7 +9,9 @@ import {
   loadCredentialForStep,
 } from "../credentials/for-step";
 import { ExecutionStartError, startExecution } from "../engine/start-execution";
-import { waitForExecution } from "../engine/wait-for-execution";
+import { waitForExecution, type FinishedExecution } from "../engine/wait-for-execution";
+import type { RunEnd } from "../realtime/events";
+import { runRoom } from "../realtime/publish";
 import { ApiError } from "../http/errors";
 import type { TriggerServices } from "./services";
 
@@ -24,13 +26,24 @@ export const realTriggerServices: TriggerServices = {
   },
 
   async waitForExecution(env, executionId, timeoutMs) {
-    const finished = await waitForExecution(env, executionId, timeoutMs);
-    if (!finished) return null;
-    return {
-      status: finished.execution.status,
-      output: finished.lastNode?.output ?? null,
-      error: finished.execution.error ?? null,
-    };
+    // The run's room resolves the wait when the engine signals the end (started with `awaitEnd`).
+    let end;
+    try {
+      end = (await runRoom(env, executionId).awaitEnd(timeoutMs)) as RunEnd | null;
+    } catch (err) {
+      console.error("webhook: waiting through the run's room failed; reading the records", executionId, err);
+      return fromRecords(await waitForExecution(env, executionId, timeoutMs));
+    }
+    if (!end) return null;
+    if (end.result) {
+      return {
+        status: end.execution.status,
+        output: end.result.lastNode?.output ?? null,
+        error: end.execution.error ?? null,
+      };
+    }
+    // Ended without the answer in the room (a cancel, or the room was evicted): the records have it.
+    return fromRecords(await waitForExecution(env, executionId, 0));
   },
 
   async loadCredential(env, request) {
@@ -49,3 +62,12 @@ export const realTriggerServices: TriggerServices = {
     }
   },
 };
+
+function fromRecords(finished: FinishedExecution | null) {
+  if (!finished) return null;
+  return {
+    status: finished.execution.status,
+    output: finished.lastNode?.output ?? null,
+    error: finished.execution.error ?? null,
+  };
+}

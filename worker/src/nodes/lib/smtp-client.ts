@@ -14,7 +14,7 @@
  * retryable; 5xx replies are permanent (`NonRetryableError`). No error text contains the password.
  */
 import { NonRetryableError } from "cloudflare:workflows";
-import type { OutboundConnect } from "../../engine/outbound-connect";
+import { OutboundConnectionRefused, type OutboundConnect } from "../../engine/outbound-connect";
 
 export interface SmtpSettings {
   host: string;
@@ -97,6 +97,10 @@ export async function sendSmtp(
       },
     );
   } catch (err) {
+    // The private-network rule (production) refused the host: no retry can change that.
+    if (err instanceof OutboundConnectionRefused) {
+      throw new NonRetryableError(`SMTP connect failed: ${err.message}`, "OutboundConnectionRefused");
+    }
     throw new SmtpError(0, "connect", `${settings.host}:${settings.port}: ${messageOf(err)}`);
   }
   let session = new SmtpSession(socket, timeoutMs);

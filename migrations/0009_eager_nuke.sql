@@ -1,0 +1,2 @@
+ALTER TABLE `workflow` ADD `live_until` integer;--> statement-breakpoint
+ALTER TABLE `workflow_execution` ADD `ticket` text;

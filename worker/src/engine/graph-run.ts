@@ -1,0 +1,261 @@
+/**
+ * GraphRun: walks a run's graph on a `StepRunner` (Workflows, or in-process for the fast mode). Starts
+ * every node as soon as its inputs are settled, independent branches at once. Steps, all with
+ * deterministic names because Workflows replays `run()`:
+ *
+ *   node:<id>               a pure node and the pure nodes that follow it (pure-group.ts), or a node that
+ *                           calls out, with its own retry policy; also records a skipped node
+ *   node:<id>:record        (rare) the success record a node's attempt could not write itself
+ *   node:<id>:pause         (wait-like nodes) compute what to wait for, mark waiting
+ *   node:<id>:sleep|event   step.sleepUntil / step.waitForEvent
+ *   node:<id>:failed        the node failed for good (retries spent or a pause timed out)
+ *
+ * Code outside steps only computes (the plan, inputs, scopes) from step results, so a replay makes the
+ * same decisions and repeats no side effect.
+ */
+import { getNodeType } from "../nodes/registry";
+import type { RunResult } from "../realtime/events";
+import type { ExpressionScope } from "./expressions";
+import { errorMessage } from "./node-errors";
+import {
+  loadReusedOutput,
+  prepareNodePause,
+  recordLateSuccess,
+  recordNodeFailure,
+  recordNodeSkipped,
+  runNodeAttempt,
+  triggerPayload,
+} from "./node-steps";
+import { isPureType, runPureGroup, type GroupView } from "./pure-group";
+import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
+import type { NodeOutcome, RunPlan } from "./run-plan";
+import { failureResult } from "./failure-result";
+import { loopGraphOf } from "./loop-progress";
+import type { LoopRuntime } from "./loop-body";
+import { runLoop } from "./loop-run";
+import type { RunTicket } from "./run-ticket";
+import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
+import { nodeStepConfig } from "./step-config";
+import type { StepRunner } from "./step-runner";
+
+/** The type whose input is `{ [nodeName]: output }` of every incoming branch that ran. */
+const MERGE_NODE_TYPE = "merge";
+
+export interface RunFailure {
+  nodeId?: string;
+  message: string;
+}
+
+export interface GraphOutcome {
+  failure: RunFailure | null;
+  /** A node's step already wrote the run's final status (no `execution:finish` needed). */
+  ended: boolean;
+  /** The execution ended from outside (canceled) while it ran: nothing more to record. */
+  canceled: boolean;
+  /** What a caller waiting on the run answers with. */
+  result: RunResult;
+}
+
+export class GraphRun {
+  private readonly plan: RunPlan;
+  private readonly loops: LoopRuntime;
+  private readonly nodes: Map<string, SnapshotNode>;
+  private readonly outcomes = new Map<string, NodeOutcome>();
+  private readonly outputs = new Map<string, unknown>();
+  private readonly started = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private failure: RunFailure | null = null;
+  private ended = false;
+  private canceled = false;
+  /** The execution was marked running (by the run's first step). */
+  private marked = false;
+  private lastNode: RunResult["lastNode"] = null;
+
+  constructor(
+    private readonly ref: RunRef,
+    private readonly steps: StepRunner,
+    snapshot: WorkflowSnapshot,
+    private readonly ticket: RunTicket,
+  ) {
+    // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
+    const graph = loopGraphOf(snapshot.nodes, snapshot.edges);
+    this.plan = graph.topLevelPlan(ticket.triggerNodeId);
+    this.nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
+    this.loops = { ref, graph, nodes: this.nodes };
+  }
+
+  async run(): Promise<GraphOutcome> {
+    for (;;) {
+      // After a failure nothing new starts; nodes already running finish and are recorded.
+      if (!this.failure && !this.canceled && !this.ended) {
+        const { run, skip } = this.plan.next(this.outcomes, this.started);
+        for (const id of skip) this.launch(id, () => this.skipNode(id));
+        for (const id of run) this.launch(id, () => this.runNode(id));
+      }
+      if (this.inFlight.size === 0) break;
+      await Promise.race(this.inFlight.values());
+    }
+    return {
+      failure: this.failure,
+      ended: this.ended,
+      canceled: this.canceled,
+      result: { lastNode: this.lastNode },
+    };
+  }
+
+  private launch(id: string, task: () => Promise<void>) {
+    this.started.add(id);
+    this.inFlight.set(
+      id,
+      task().finally(() => this.inFlight.delete(id)),
+    );
+  }
+
+  private async skipNode(id: string) {
+    const node = this.nodes.get(id)!;
+    await this.steps.do(`node:${id}`, {}, () => recordNodeSkipped(this.ref, node));
+    this.outcomes.set(id, { kind: "skipped" });
+  }
+
+  private async runNode(id: string) {
+    const node = this.nodes.get(id)!;
+    const isTrigger = id === this.ticket.triggerNodeId;
+    const input = isTrigger ? null : this.inputOf(node, this.outcomes, this.outputs);
+    const markRunning = !this.marked;
+    this.marked = true;
+    let result: NodeStepResult;
+    let pause: RecordedPause | undefined;
+    let waitingForEvent = false;
+    try {
+      if (this.ticket.reusedNodeIds.includes(id)) {
+        result = await this.steps.do(`node:${id}`, {}, () => loadReusedOutput(this.ref, node, markRunning));
+        if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+      } else if (this.loops.graph.isLoop(id)) {
+        if (!this.steps.workflowStep)
+          throw new Error(`Node "${node.name}": a loop runs only in the durable mode`);
+        result = await runLoop(this.loops, this.steps.workflowStep, node, input, this.scopeFor(input), "");
+      } else if (isPureType(node.type)) {
+        return await this.runGroup(node, markRunning);
+      } else {
+        const scope = this.scopeFor(input);
+        let event: unknown;
+        if (getNodeType(node.type)?.pause) {
+          pause = await this.steps.do(`node:${id}:pause`, {}, () => prepareNodePause(this.ref, node, scope));
+          if (pause.kind === "none") {
+            event = pause.value;
+          } else if (pause.kind === "sleep") {
+            // A replay after a local restart can come after the end: the local engine refuses a past time.
+            if (pause.untilMs > Date.now()) await this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+          } else {
+            waitingForEvent = true;
+            const received = await this.steps.waitForEvent(`node:${id}:event`, {
+              type: pause.event,
+              timeout: pause.timeoutMs,
+            });
+            event = received.payload;
+            waitingForEvent = false;
+          }
+        }
+        const trigger = isTrigger ? this.ticket.triggerData : undefined;
+        result = await this.steps.do(`node:${id}`, nodeStepConfig(node), (ctx) =>
+          runNodeAttempt(this.ref, node, {
+            input,
+            scope,
+            attempt: ctx.attempt,
+            isTrigger,
+            trigger,
+            event,
+            markRunning: markRunning || pause !== undefined,
+          }),
+        );
+        if (result.unrecorded) {
+          const late = result;
+          await this.steps.do(`node:${id}:record`, {}, () => recordLateSuccess(this.ref, node, input, late));
+        }
+      }
+    } catch (err) {
+      return this.fail(node, input, err, waitingForEvent && pause?.kind === "event" ? pause : undefined);
+    }
+    this.done(node, result);
+  }
+
+  /** A pure head and its group, in one step (pure-group.ts); the members' outcomes apply at once. */
+  private async runGroup(head: SnapshotNode, firstStep: boolean) {
+    const view: GroupView = {
+      plan: this.plan,
+      nodes: this.nodes,
+      outcomes: this.outcomes,
+      outputs: this.outputs,
+      started: this.started,
+      triggerNodeId: this.ticket.triggerNodeId,
+      trigger: () => triggerPayload(this.ref, this.ticket.triggerData),
+      joinable: (id) => isPureType(this.nodes.get(id)!.type) && !this.ticket.reusedNodeIds.includes(id),
+      inputOf: (node, outcomes, outputs) => this.inputOf(node, outcomes, outputs),
+      aloneAndHealthy: () => !this.failure && [...this.inFlight.keys()].every((k) => k === head.id),
+      firstStep,
+    };
+    let group;
+    try {
+      group = await this.steps.do(`node:${head.id}`, nodeStepConfig(head), (ctx) =>
+        runPureGroup(this.ref, view, head.id, ctx.attempt),
+      );
+    } catch (err) {
+      const input =
+        head.id === this.ticket.triggerNodeId ? null : this.inputOf(head, this.outcomes, this.outputs);
+      return this.fail(head, input, err);
+    }
+    for (const member of group.members) {
+      this.started.add(member.id);
+      if ("skipped" in member) this.outcomes.set(member.id, { kind: "skipped" });
+      else this.done(this.nodes.get(member.id)!, member);
+    }
+    if (group.ended) this.ended = true;
+    if (group.canceled) this.canceled = true;
+  }
+
+  private done(node: SnapshotNode, result: NodeStepResult) {
+    this.outputs.set(node.id, result.output);
+    this.outcomes.set(node.id, { kind: "done", branch: result.branch });
+    this.lastNode = { nodeId: node.id, nodeName: node.name, output: result.output };
+  }
+
+  private async fail(node: SnapshotNode, input: unknown, err: unknown, timedOutPause?: RecordedPause) {
+    const message =
+      timedOutPause?.kind === "event"
+        ? `Timed out after ${Math.round(timedOutPause.timeoutMs / 1000)}s waiting for event "${timedOutPause.event}"`
+        : errorMessage(err);
+    const handled = failureResult(node, message, input);
+    await this.steps.do(`node:${node.id}:failed`, {}, () =>
+      recordNodeFailure(this.ref, node, message, handled?.output ?? null),
+    );
+    if (!handled) {
+      this.failure ??= { nodeId: node.id, message };
+      return;
+    }
+    this.done(node, handled);
+  }
+
+  private scopeFor(input: unknown): ExpressionScope {
+    const nodes: Record<string, unknown> = {};
+    for (const [id, output] of this.outputs) nodes[this.nodes.get(id)!.name] = output;
+    return {
+      json: input,
+      nodes,
+      trigger: this.outputs.get(this.ticket.triggerNodeId) ?? null,
+      execution: { id: this.ref.executionId, workflowId: this.ref.workflowId },
+    };
+  }
+
+  /** `$json`: the output of the node that led here; for `merge`, `{ [nodeName]: output }` of every branch. */
+  private inputOf(
+    node: SnapshotNode,
+    outcomes: ReadonlyMap<string, NodeOutcome>,
+    outputs: ReadonlyMap<string, unknown>,
+  ): unknown {
+    const sources = this.plan.takenSources(node.id, outcomes);
+    if (node.type === MERGE_NODE_TYPE) {
+      return Object.fromEntries(sources.map((s) => [this.nodes.get(s)!.name, outputs.get(s) ?? null]));
+    }
+    return sources.length > 0 ? (outputs.get(sources[0]) ?? null) : null;
+  }
+}

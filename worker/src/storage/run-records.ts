@@ -1,0 +1,87 @@
+/**
+ * The engine's write path: everything one step changes in D1 (its nodes' records, the execution's status)
+ * in ONE batch, i.e. one round trip, which also reads back whether anyone watches the workflow live (so
+ * the step after it knows whether to publish). D1 runs a batch as one transaction, in order.
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "./db";
+import {
+  executionFinishUpdate,
+  executionRunningUpdate,
+  executionWaitingUpdate,
+  stepUpsert,
+  type ExecutionRow,
+  type StepFields,
+} from "./executions";
+import { workflow } from "./schema";
+
+export interface StepRecordWrite {
+  nodeId: string;
+  nodeName: string;
+  fields: StepFields;
+  /** Only while the record is not final yet (a write that may race the step's final write). */
+  unlessFinal?: boolean;
+}
+
+/** The execution's change in the same batch: `running` (first step), or its end. */
+export type ExecutionChange =
+  | { kind: "running"; at: Date }
+  | { kind: "waiting" }
+  | {
+      kind: "finish";
+      status: "success" | "error";
+      error: { message: string; nodeId?: string } | null;
+      at: Date;
+      startedAt?: Date;
+    };
+
+export interface RunBatchResult {
+  /** The execution row as the status change returned it; null without a change or when it had ended. */
+  execution: ExecutionRow | null;
+  /** The workflow's `liveUntil` (ms): someone watches while it is in the future. */
+  liveUntil: number | null;
+}
+
+export async function writeRunBatch(
+  db: Db,
+  run: { executionId: string; workflowId: string },
+  steps: readonly StepRecordWrite[],
+  change?: ExecutionChange,
+): Promise<RunBatchResult> {
+  const records = steps.map((s) =>
+    stepUpsert(db, { executionId: run.executionId, nodeId: s.nodeId, nodeName: s.nodeName }, s.fields, {
+      unlessFinal: s.unlessFinal,
+    }),
+  );
+  const status = !change
+    ? undefined
+    : change.kind === "running"
+      ? executionRunningUpdate(db, run.executionId, change.at)
+      : change.kind === "waiting"
+        ? executionWaitingUpdate(db, run.executionId)
+        : executionFinishUpdate(
+            db,
+            run.executionId,
+            change.status,
+            change.error,
+            change.at,
+            change.startedAt,
+          );
+  const watch = db
+    .select({ liveUntil: workflow.liveUntil })
+    .from(workflow)
+    .where(eq(workflow.id, run.workflowId))
+    .limit(1);
+  const statements = [...records, ...(status ? [status] : []), watch];
+  const results = (await db.batch(
+    statements as unknown as Parameters<Db["batch"]>[0],
+  )) as unknown as unknown[];
+  const watched = results.at(-1) as { liveUntil: number | null }[];
+  const changed = status ? (results.at(-2) as ExecutionRow[]) : [];
+  return { execution: changed[0] ?? null, liveUntil: watched[0]?.liveUntil ?? null };
+}
+
+/** Someone watches the workflow's runs until `until` (an open live socket; renewed while it stays open). */
+export async function markWorkflowWatched(db: Db, workflowId: string, until: number) {
+  await db.update(workflow).set({ liveUntil: until }).where(eq(workflow.id, workflowId));
+}
