@@ -38,6 +38,12 @@ import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import type { StepRunner } from "./step-runner";
 
+/**
+ * Most nodes of one run working at once (issue 13, fairness): 499 parallel branches start 16 at a time
+ * instead of all together, so one run cannot take every step slot and connection of the isolate.
+ */
+export const MAX_PARALLEL_NODES = 16;
+
 /** The type whose input is `{ [nodeName]: output }` of every incoming branch that ran. */
 const MERGE_NODE_TYPE = "merge";
 
@@ -64,6 +70,8 @@ export class GraphRun {
   private readonly outputs = new Map<string, unknown>();
   private readonly started = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** In-flight nodes inside a durable sleep or event wait. */
+  private readonly paused = new Set<string>();
   private failure: RunFailure | null = null;
   private ended = false;
   private canceled = false;
@@ -90,7 +98,12 @@ export class GraphRun {
       if (!this.failure && !this.canceled && !this.ended) {
         const { run, skip } = this.plan.next(this.outcomes, this.started);
         for (const id of skip) this.launch(id, () => this.skipNode(id));
-        for (const id of run) this.launch(id, () => this.runNode(id));
+        // Parallel branches are bounded: the rest start as running nodes finish (`plan.next` offers them
+        // again, since they are not `started`). A node that waits (sleep, event) holds no place.
+        for (const id of run) {
+          if (this.working() >= MAX_PARALLEL_NODES) break;
+          this.launch(id, () => this.runNode(id));
+        }
       }
       if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight.values());
@@ -101,6 +114,11 @@ export class GraphRun {
       canceled: this.canceled,
       result: { lastNode: this.lastNode },
     };
+  }
+
+  /** Nodes in flight that are working, not waiting on a sleep or an event. */
+  private working(): number {
+    return this.inFlight.size - this.paused.size;
   }
 
   private launch(id: string, task: () => Promise<void>) {
@@ -145,13 +163,15 @@ export class GraphRun {
             event = pause.value;
           } else if (pause.kind === "sleep") {
             // A replay after a local restart can come after the end: the local engine refuses a past time.
-            if (pause.untilMs > Date.now()) await this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+            const untilMs = pause.untilMs;
+            if (untilMs > Date.now())
+              await this.whilePaused(id, () => this.steps.sleepUntil(`node:${id}:sleep`, untilMs));
           } else {
             waitingForEvent = true;
-            const received = await this.steps.waitForEvent(`node:${id}:event`, {
-              type: pause.event,
-              timeout: pause.timeoutMs,
-            });
+            const wanted = { type: pause.event, timeout: pause.timeoutMs };
+            const received = await this.whilePaused(id, () =>
+              this.steps.waitForEvent(`node:${id}:event`, wanted),
+            );
             event = received.payload;
             waitingForEvent = false;
           }
@@ -177,6 +197,16 @@ export class GraphRun {
       return this.fail(node, input, err, waitingForEvent && pause?.kind === "event" ? pause : undefined);
     }
     this.done(node, result);
+  }
+
+  /** Runs a durable wait without holding a place among the parallel nodes. */
+  private async whilePaused<T>(id: string, wait: () => Promise<T>): Promise<T> {
+    this.paused.add(id);
+    try {
+      return await wait();
+    } finally {
+      this.paused.delete(id);
+    }
   }
 
   /** A pure head and its group, in one step (pure-group.ts); the members' outcomes apply at once. */
