@@ -9,6 +9,7 @@
  *   node:<id>:pause         (wait-like nodes) compute what to wait for, mark waiting
  *   node:<id>:sleep|event   step.sleepUntil / step.waitForEvent
  *   node:<id>:failed        the node failed for good (retries spent or a pause timed out)
+ *   node:<id>:abandoned     a pause another branch's failure ended: nothing else could still run
  *
  * Code outside steps only computes (the plan, inputs, scopes) from step results, so a replay makes the
  * same decisions and repeats no side effect.
@@ -23,6 +24,7 @@ import {
   recordLateSuccess,
   recordNodeFailure,
   recordNodeSkipped,
+  recordPauseAbandoned,
   runNodeAttempt,
   triggerPayload,
 } from "./node-steps";
@@ -34,6 +36,7 @@ import { loopGraphOf } from "./loop-progress";
 import type { LoopRuntime } from "./loop-body";
 import { runLoop } from "./loop-run";
 import type { RunTicket } from "./run-ticket";
+import { graphUntil } from "./run-until";
 import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import type { StepRunner } from "./step-runner";
@@ -70,8 +73,10 @@ export class GraphRun {
   private readonly outputs = new Map<string, unknown>();
   private readonly started = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** In-flight nodes inside a durable sleep or event wait. */
-  private readonly paused = new Set<string>();
+  /** Nodes now in a durable sleep or wait: a failure elsewhere does not wait for them. */
+  private readonly pausing = new Set<string>();
+  /** Wakes the walk when a node starts pausing (which settles no task). */
+  private wake: (() => void) | null = null;
   private failure: RunFailure | null = null;
   private ended = false;
   private canceled = false;
@@ -85,8 +90,9 @@ export class GraphRun {
     snapshot: WorkflowSnapshot,
     private readonly ticket: RunTicket,
   ) {
+    const { nodes, edges } = ticket.until ? untilSnapshot(snapshot, ticket) : snapshot;
     // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
-    const graph = loopGraphOf(snapshot.nodes, snapshot.edges);
+    const graph = loopGraphOf(nodes, edges);
     this.plan = graph.topLevelPlan(ticket.triggerNodeId);
     this.nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
     this.loops = { ref, graph, nodes: this.nodes };
@@ -106,7 +112,13 @@ export class GraphRun {
         }
       }
       if (this.inFlight.size === 0) break;
-      await Promise.race(this.inFlight.values());
+      // A failed run does not stay open for a pause in another branch (a waitForEvent may last a year).
+      if (this.failure && [...this.inFlight.keys()].every((id) => this.pausing.has(id))) {
+        await this.abandonPauses();
+        break;
+      }
+      await Promise.race([...this.inFlight.values(), new Promise<void>((r) => (this.wake = r))]);
+      this.wake = null;
     }
     return {
       failure: this.failure,
@@ -118,7 +130,7 @@ export class GraphRun {
 
   /** Nodes in flight that are working, not waiting on a sleep or an event. */
   private working(): number {
-    return this.inFlight.size - this.paused.size;
+    return this.inFlight.size - this.pausing.size;
   }
 
   private launch(id: string, task: () => Promise<void>) {
@@ -148,6 +160,8 @@ export class GraphRun {
       if (this.ticket.reusedNodeIds.includes(id)) {
         result = await this.steps.do(`node:${id}`, {}, () => loadReusedOutput(this.ref, node, markRunning));
         if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+        // A pinned If or Switch goes on through its first output (a retry reuses single-output nodes only).
+        else result = { ...result, branch: firstOutput(node) };
       } else if (this.loops.graph.isLoop(id)) {
         if (!this.steps.workflowStep)
           throw new Error(`Node "${node.name}": a loop runs only in the durable mode`);
@@ -163,14 +177,15 @@ export class GraphRun {
             event = pause.value;
           } else if (pause.kind === "sleep") {
             // A replay after a local restart can come after the end: the local engine refuses a past time.
-            const untilMs = pause.untilMs;
-            if (untilMs > Date.now())
-              await this.whilePaused(id, () => this.steps.sleepUntil(`node:${id}:sleep`, untilMs));
+            if (pause.untilMs > Date.now()) {
+              const sleeping = this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+              await this.whilePausing(id, sleeping);
+            }
           } else {
             waitingForEvent = true;
-            const wanted = { type: pause.event, timeout: pause.timeoutMs };
-            const received = await this.whilePaused(id, () =>
-              this.steps.waitForEvent(`node:${id}:event`, wanted),
+            const received = await this.whilePausing(
+              id,
+              this.steps.waitForEvent(`node:${id}:event`, { type: pause.event, timeout: pause.timeoutMs }),
             );
             event = received.payload;
             waitingForEvent = false;
@@ -199,13 +214,21 @@ export class GraphRun {
     this.done(node, result);
   }
 
-  /** Runs a durable wait without holding a place among the parallel nodes. */
-  private async whilePaused<T>(id: string, wait: () => Promise<T>): Promise<T> {
-    this.paused.add(id);
+  private async whilePausing<T>(id: string, pause: Promise<T>): Promise<T> {
+    this.pausing.add(id);
+    this.wake?.();
     try {
-      return await wait();
+      return await pause;
     } finally {
-      this.paused.delete(id);
+      this.pausing.delete(id);
+    }
+  }
+
+  /** Records the pauses still open when the run failed as canceled; their steps are left unawaited. */
+  private async abandonPauses() {
+    for (const id of [...this.inFlight.keys()]) {
+      const node = this.nodes.get(id)!;
+      await this.steps.do(`node:${id}:abandoned`, {}, () => recordPauseAbandoned(this.ref, node));
     }
   }
 
@@ -288,4 +311,33 @@ export class GraphRun {
     }
     return sources.length > 0 ? (outputs.get(sources[0]) ?? null) : null;
   }
+}
+
+/**
+ * The graph of a run to `ticket.until` (run-until.ts): nodes and edges on the way, not upstream of a node
+ * whose output is recorded already (a pin), which the trigger feeds instead.
+ */
+function untilSnapshot(
+  snapshot: WorkflowSnapshot,
+  ticket: RunTicket,
+): Pick<WorkflowSnapshot, "nodes" | "edges"> {
+  const cut = graphUntil(
+    snapshot.edges,
+    ticket.triggerNodeId,
+    ticket.until!,
+    new Set(ticket.reusedNodeIds),
+    (id) => ({
+      id: `until:${id}`,
+      source: ticket.triggerNodeId,
+      target: id,
+      sourceHandle: "main",
+    }),
+  );
+  return { nodes: snapshot.nodes.filter((n) => cut.nodeIds.has(n.id)), edges: cut.edges };
+}
+
+function firstOutput(node: SnapshotNode): string {
+  const outputs = getNodeType(node.type)?.outputs;
+  const list = typeof outputs === "function" ? outputs(node.parameters as never) : outputs;
+  return list?.[0] ?? "main";
 }

@@ -18,6 +18,7 @@ import { writeRunBatch, type ExecutionChange, type StepRecordWrite } from "../st
 import { boundedOutput, boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
 import { liveNode } from "./live-state";
+import { hydrateScope } from "./loop-results";
 import { maskErrorInPlace } from "./masking";
 import { maskSecrets } from "../credentials/for-step";
 import { credentialForStep } from "./node-credential";
@@ -94,14 +95,16 @@ export async function runNodeAttempt(
   let trigger: unknown;
   try {
     const nodeType = requireNodeType(node);
-    trigger = args.isTrigger ? await triggerPayload(ref, args.trigger) : args.scope.trigger;
-    const params = await resolveNodeParameters(nodeType, node, { ...args.scope, trigger });
+    // A large loop output arrives as a reference: the node gets the whole value (loop-results.ts).
+    const { input, scope } = await hydrateScope(ref, args.input, args.scope);
+    trigger = args.isTrigger ? await triggerPayload(ref, args.trigger) : scope.trigger;
+    const params = await resolveNodeParameters(nodeType, node, { ...scope, trigger });
     const outboundFetch = createOutboundFetch(ref.env);
     const credential = await credentialForStep(ref, node, nodeType, outboundFetch);
     secretValues = credential?.secretValues ?? [];
     result = await nodeType.run({
       params,
-      input: args.input,
+      input,
       node: { id: node.id, name: node.name, type: node.type },
       execution: { id: ref.executionId, workflowId: ref.workflowId },
       trigger,
@@ -110,8 +113,8 @@ export async function runNodeAttempt(
       signal: abort.signal,
       connect: createOutboundConnect(ref.env),
       event: args.event,
-      nodes: args.scope.nodes,
-      item: args.scope.item,
+      nodes: scope.nodes,
+      item: scope.item,
     });
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret,
     // never over the stored-size limit (that fails the node without a retry).
@@ -202,8 +205,9 @@ export async function triggerPayload(ref: RunRef, inline: { value: unknown } | u
 export async function prepareNodePause(
   ref: RunRef,
   node: SnapshotNode,
-  scope: ExpressionScope,
+  recordedScope: ExpressionScope,
 ): Promise<RecordedPause> {
+  const { scope } = await hydrateScope(ref, recordedScope.json, recordedScope);
   const nodeType = requireNodeType(node);
   const params = await resolveNodeParameters(nodeType, node, scope);
   const pause: NodePause = nodeType.pause!(params);
@@ -254,6 +258,14 @@ export async function recordNodeSkipped(ref: RunRef, node: SnapshotNode) {
   await writeStep(ref, [record(node, { status: "skipped", finishedAt })]);
   await ref.live.publish([liveNode(node, "skipped", 0, { finishedAt })]);
   return { skipped: true };
+}
+
+/** A pause left open when another branch failed the run: canceled, so the run can end now. */
+export async function recordPauseAbandoned(ref: RunRef, node: SnapshotNode) {
+  const finishedAt = new Date();
+  await writeStep(ref, [record(node, { status: "canceled", finishedAt })]);
+  await ref.live.publish([liveNode(node, "canceled", 0, { finishedAt })]);
+  return { abandoned: true };
 }
 
 /** The body of a reused node's step (retry `fromFailed`): the output recorded before the run started. */

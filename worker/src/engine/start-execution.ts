@@ -13,6 +13,9 @@ import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
+import { fastModeProblems } from "./fast-mode";
+import type { RunOutcome } from "./run-workflow";
+import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
 
 export type ExecutionMode =
@@ -59,14 +62,35 @@ export interface StartExecutionRequest {
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
-  workflow?: { liveUntil: number | null };
+  workflow?: { liveUntil: number | null; settings: unknown; pinData?: Record<string, unknown> | null };
+  /** "Run to here" (`?until=`): only the trigger and the nodes on the way to this node run. */
+  until?: string;
+  /**
+   * The invocation's `waitUntil`: a caller that passes it lets a `fast` workflow run here, in-process
+   * (fast-run.ts). Without it (a start from inside another run's step) every run is durable.
+   */
+  keepAlive?: (p: Promise<unknown>) => void;
 }
+
+export interface StartedExecution {
+  executionId: string;
+  /** A fast run's end (it runs in this invocation); absent for a durable run. */
+  fastEnd?: Promise<RunOutcome>;
+}
+
+/** The modes that use pinned data; production runs (and retries, sub-workflow and error runs) never do. */
+const PIN_MODES: ReadonlySet<ExecutionMode> = new Set(["manual", "webhookTest"]);
 
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
 export class ExecutionStartError extends Error {
   constructor(
     readonly code:
-      "workflow_not_found" | "version_not_found" | "no_trigger" | "invalid_trigger" | "start_failed",
+      | "workflow_not_found"
+      | "version_not_found"
+      | "no_trigger"
+      | "invalid_trigger"
+      | "invalid_until"
+      | "start_failed",
     message: string,
     /** `invalid_trigger`: `[{ nodeId, nodeName, field, message }]`, as save problems are. */
     readonly details?: unknown,
@@ -96,7 +120,7 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
  * Throws `ExecutionStartError` for a missing workflow/version/trigger, or when the instance fails to start
  * (the row is then already marked `error`).
  */
-export async function startExecution(env: Env, req: StartExecutionRequest): Promise<{ executionId: string }> {
+export async function startExecution(env: Env, req: StartExecutionRequest): Promise<StartedExecution> {
   const db = getDb(env.DB);
   const cached = req.version !== undefined && hasSnapshot(req.workflowId, req.version);
   // A caller that has just read the workflow row (webhook intake) saves the second read when cached.
@@ -106,6 +130,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
           id: req.workflowId,
           version: req.version!,
           liveUntil: req.workflow.liveUntil,
+          pinData: req.workflow.pinData ?? null,
+          settings: req.workflow.settings,
           document: null,
           pinned: req.version!,
         }
@@ -126,8 +152,26 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
+  if (req.until !== undefined && !snapshot.nodes.some((n) => n.id === req.until)) {
+    throw new ExecutionStartError(
+      "invalid_until",
+      `Run to here: this workflow (as saved) has no node with id "${req.until}"`,
+    );
+  }
+
   const executionId = req.executionId ?? crypto.randomUUID();
-  const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
+  const fast =
+    req.keepAlive !== undefined &&
+    (target.settings as WorkflowSettings | null)?.executionMode === "fast" &&
+    // A version saved before the workflow turned fast may still pause: that one runs durably.
+    fastModeProblems(snapshot.nodes).length === 0;
+  const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
+  const reused = [
+    ...(req.reuse ? reusedSteps(snapshot, req.reuse, false) : []),
+    ...(pins
+      ? reusedSteps(snapshot, pins, true).filter((s) => !req.reuse || !Object.hasOwn(req.reuse, s.nodeId))
+      : []),
+  ];
   const ticket: RunTicket = {
     workflowId: target.id,
     userId: req.userId,
@@ -135,8 +179,11 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     triggerNodeId,
     reusedNodeIds: reused.map((s) => s.nodeId),
     liveUntil: target.liveUntil,
-    awaitEnd: req.awaitEnd ?? false,
+    // A fast run's caller awaits its promise; only a durable run signals its end through the room.
+    awaitEnd: !fast && (req.awaitEnd ?? false),
     parentExecutionId: req.parentExecutionId ?? null,
+    ...(req.until !== undefined ? { until: req.until } : {}),
+    ...(fast && { fast: true }),
   };
   const queued = await insertExecutionWithSteps(
     db,
@@ -153,6 +200,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
       retryOf: req.retryOf ?? null,
       parentExecutionId: req.parentExecutionId ?? null,
       origin: req.origin ?? null,
+      runUntil: req.until ?? null,
       // Kept for the reconciler: a woken instance must replay with the params it was created with.
       ticket: { ...ticket },
     },
@@ -162,8 +210,14 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
 
+  const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
+  if (fast) {
+    if (watched && queued) await publishExecutionRow(env, queued);
+    // Loaded on first use: the engine's modules stay out of the graph of modules that only start runs.
+    const { startFastRun } = await import("./fast-run");
+    return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
+  }
   try {
-    const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
     await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     // A start with a fixed id that is asked again (a retried step) finds its instance already there.
@@ -242,7 +296,8 @@ function findTriggerNode(snapshot: WorkflowSnapshot, mode: ExecutionMode): strin
   return snapshot.nodes.find((n) => getNodeType(n.type)?.trigger === kind)?.id;
 }
 
-function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>) {
+/** Step rows recorded before the run: outputs a retry reuses, or pins (`pinned`); those nodes do not run. */
+function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>, pinned: boolean) {
   const now = new Date();
   return snapshot.nodes
     .filter((n) => Object.hasOwn(reuse, n.id))
@@ -255,7 +310,7 @@ function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>)
       output: boundJson(reuse[n.id]),
       error: null,
       logs: null,
-      pinned: false,
+      pinned,
       startedAt: now,
       finishedAt: now,
     }));

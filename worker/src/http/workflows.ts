@@ -36,7 +36,8 @@ import {
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
 import { assertNodeCredentials } from "./credential-errors";
-import { assertSubWorkflowTargets, assertWorkflowSettings } from "./workflow-settings";
+import { stopWorkflowRuns } from "../engine/stop-runs";
+import { assertExecutionMode, assertSubWorkflowTargets, assertWorkflowSettings } from "./workflow-settings";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -111,7 +112,8 @@ const saveErrors = {
     "`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field " +
       "(field `credentialId`: another user's credential, or a type the node does not take; field " +
       "`settings.errorWorkflowId`: not a workflow of yours with an errorTrigger, or this workflow itself; " +
-      "`settings.maxConcurrency`: out of 1..100)",
+      "`settings.maxConcurrency`: out of 1..100; `settings.executionMode`: code `not_allowed_in_fast_mode`, " +
+      "a node that pauses in a fast workflow)",
   ),
 };
 const tags = ["Workflows"];
@@ -293,6 +295,7 @@ for (const [path, what] of [
       const { doc, warnings } = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
       await assertWorkflowSettings(db, c.var.userId, doc.settings);
+      assertExecutionMode(doc.settings, doc.nodes);
       await assertSubWorkflowTargets(db, c.var.userId, doc);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id), warnings), 201);
@@ -342,6 +345,11 @@ workflowsApp.openapi(
     const { doc, warnings } = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
     await assertWorkflowSettings(db, c.var.userId, doc.settings, id);
+    // Settings left out of a PUT stay as saved, and so does their mode.
+    assertExecutionMode(
+      doc.settings ?? (row.settings as Parameters<typeof assertExecutionMode>[0]),
+      doc.nodes,
+    );
     await assertSubWorkflowTargets(db, c.var.userId, doc, id);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id), warnings), 200);
@@ -354,18 +362,31 @@ workflowsApp.openapi(
     method: "delete",
     path: "/workflows/{id}",
     tags,
-    summary: "Delete a workflow (and its versions and executions)",
+    summary: "Delete a workflow (and its versions and executions); its unfinished runs are stopped first",
     security,
     request: { params: IdParam },
     responses: {
       204: { description: "Deleted" },
       404: errorResponse("No such workflow of yours"),
+      503: errorResponse("`delete_failed`: a run of it could not be stopped; nothing was deleted"),
       ...authErrors,
     },
   }),
   async (c) => {
-    if (!(await deleteWorkflow(getDb(c.env.DB), c.var.userId, c.req.valid("param").id)))
-      throw notFound("Workflow");
+    const db = getDb(c.env.DB);
+    const { id } = c.req.valid("param");
+    if (!(await getWorkflowRow(db, c.var.userId, id))) throw notFound("Workflow");
+    // Its runs stop first: a deleted workflow must not keep calling the outside world.
+    const stuck = await stopWorkflowRuns(c.env, id);
+    if (stuck.length > 0) {
+      throw new ApiError(
+        503,
+        "delete_failed",
+        `${stuck.length} run(s) of this workflow could not be stopped just now, so nothing was deleted: try again`,
+        { executionIds: stuck },
+      );
+    }
+    if (!(await deleteWorkflow(db, c.var.userId, id))) throw notFound("Workflow");
     return c.body(null, 204);
   },
 );

@@ -7,7 +7,17 @@ import type { Db } from "./db";
 import { node, triggerClaim, workflow, workflowExecution } from "./schema";
 
 export interface WebhookTarget {
-  workflow: { id: string; userId: string; active: boolean; version: number; liveUntil: number | null };
+  workflow: {
+    id: string;
+    userId: string;
+    active: boolean;
+    version: number;
+    liveUntil: number | null;
+    /** The workflow's pins: a test-URL run uses them. */
+    pinData: Record<string, unknown> | null;
+    /** The workflow's settings (its `executionMode` decides how the run is started). */
+    settings: Record<string, unknown> | null;
+  };
   node: {
     id: string;
     name: string;
@@ -26,6 +36,8 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: workflow.active,
       version: workflow.version,
       liveUntil: workflow.liveUntil,
+      pinData: workflow.pinData,
+      settings: workflow.settings,
       nodeId: node.id,
       name: node.name,
       type: node.type,
@@ -45,6 +57,8 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: row.active,
       version: row.version,
       liveUntil: row.liveUntil,
+      pinData: row.pinData ?? null,
+      settings: row.settings,
     },
     node: {
       id: row.nodeId,
