@@ -76,16 +76,24 @@ export async function runNodeAttempt(
   const startedAt = new Date();
   const input = boundJson(args.input);
   const attemptFields = { attempts: args.attempt, input, startedAt };
-  // The "running" record and publish overlap the node's work instead of preceding it. Neither can undo the
-  // attempt's end: the write skips a record that is already final or of a newer attempt, and publishes go
-  // through one room stub in order. A failure here is logged: the node's work must not be repeated for it.
-  const started = writeStep(
+  // The "running" record comes before the node's work, and reads the execution's status with it (same
+  // round trip): a run canceled meanwhile starts nothing more. Its publish overlaps the work; the write
+  // skips a record that is already final or of a newer attempt, and publishes go through one room stub in
+  // order. A failed write is logged: the node's work must not be repeated for it.
+  const written = await writeStep(
     ref,
     [record(node, { status: "running", ...attemptFields }, true)],
     args.markRunning ? { kind: "running", at: startedAt } : undefined,
-  )
-    .then((r) => ref.live.publish([liveNode(node, "running", args.attempt, { startedAt })], r.execution))
-    .catch((err: unknown) => console.error("engine: recording the start of", node.id, "failed", err));
+  ).catch((err: unknown) => {
+    console.error("engine: recording the start of", node.id, "failed", err);
+    return null;
+  });
+  if (written?.executionStatus === "canceled") return skipCanceled(ref, node, args.attempt);
+  const started = written
+    ? ref.live
+        .publish([liveNode(node, "running", args.attempt, { startedAt })], written.execution)
+        .catch((err: unknown) => console.error("engine: publishing the start of", node.id, "failed", err))
+    : Promise.resolve();
   // Aborted when the step times out, so a late attempt stops calling out (nodes pass it to fetch).
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error("The node's step timed out")), NODE_STEP_TIMEOUT_MS);
@@ -165,6 +173,14 @@ export async function runNodeAttempt(
     ...result,
     unrecorded: { startedAt: startedAt.getTime(), finishedAt: finishedAt.getTime(), attempts: args.attempt },
   };
+}
+
+/** The execution was canceled before this node started: its record says so, and it does not run. */
+async function skipCanceled(ref: RunRef, node: SnapshotNode, attempt: number): Promise<NodeStepResult> {
+  const finishedAt = new Date();
+  await writeStep(ref, [record(node, { status: "canceled", finishedAt })]);
+  await ref.live.publish([liveNode(node, "canceled", attempt, { finishedAt })]);
+  return { output: null, branch: "main", canceled: true };
 }
 
 /** The body of step `node:<id>:record`: the success record an attempt could not write itself. */
