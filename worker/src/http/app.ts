@@ -15,6 +15,7 @@ import { executionControlApp } from "./execution-control";
 import { executionItemsApp } from "./execution-items";
 import { executionRetentionApp } from "./execution-retention";
 import { executionsApp } from "./executions";
+import { expressionPreviewApp } from "./expression-preview";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowDuplicateApp } from "./workflow-duplicate";
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/api", executionItemsApp);
   app.route("/api", executionRetentionApp);
   app.route("/api", nodeTypesApp);
+  app.route("/api", expressionPreviewApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
