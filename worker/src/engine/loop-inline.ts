@@ -266,6 +266,9 @@ export async function executeNode(
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
       event,
+      // A code node in the body sees `$node(...)` and `$item` like an expression does.
+      nodes: scope.nodes,
+      item: scope.item,
     });
     return { output: maskedOutput(result.output, secretValues), branch: result.branch ?? "main" };
   } catch (err) {
