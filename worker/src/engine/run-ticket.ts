@@ -27,6 +27,10 @@ export interface RunTicket {
   awaitEnd: boolean;
   /** The execution waiting for this one (a sub-workflow run), or null; undefined in an older ticket. */
   parentExecutionId?: string | null;
+  /** The run gate admitted the run when it was requested (concurrency/admission.ts); else it asks first. */
+  admitted?: boolean;
+  /** Origin of the request behind the run (for `$resumeUrl`); undefined in an older ticket. */
+  origin?: string | null;
 }
 
 export interface RunParams {
@@ -57,6 +61,7 @@ export async function loadTicket(env: Env, executionId: string): Promise<RunTick
     liveUntil: null,
     awaitEnd: false,
     parentExecutionId: row.parentExecutionId ?? null,
+    origin: row.origin ?? null,
   };
 }
 

@@ -18,6 +18,7 @@ import { RunLive } from "./run-live";
 import { loadSnapshot, loadTicket, type RunParams, type RunTicket } from "./run-ticket";
 import { durableSteps, type StepRunner } from "./step-runner";
 import type { RunResult } from "../realtime/events";
+import { awaitAdmission, releaseSlot } from "../concurrency/admission";
 
 export type { RunParams };
 
@@ -43,9 +44,18 @@ export async function executeRun(
     params.ticket ?? (await steps.do("execution:load", LOAD_RETRIES, () => loadTicket(env, executionId)));
   if (!ticket) return { status: "skipped" };
   const live = new RunLive(env, executionId, ticket.liveUntil, ticket.awaitEnd);
-  const ref: RunRef = { env, executionId, workflowId: ticket.workflowId, userId: ticket.userId, live };
+  const ref: RunRef = {
+    env,
+    executionId,
+    workflowId: ticket.workflowId,
+    userId: ticket.userId,
+    origin: ticket.origin,
+    live,
+  };
   let outcome;
   try {
+    // Within the workflow's and the user's limits (concurrency/admission.ts); stays `queued` until then.
+    if (!ticket.admitted) await awaitAdmission(env, steps, executionId);
     const snapshot = await loadSnapshot(env, ticket.workflowId, ticket.version);
     outcome = await new GraphRun(ref, steps, snapshot, ticket).run();
   } catch (err) {
@@ -55,8 +65,11 @@ export async function executeRun(
       failed: true,
       parentExecutionId: ticket.parentExecutionId,
     });
+    await releaseSlot(env, ticket.userId, executionId);
     throw err;
   }
+  // Not in a step: releasing twice (a replay) frees nothing more, and a lost release is the gate alarm's.
+  await releaseSlot(env, ticket.userId, executionId);
   if (outcome.canceled) return { status: "canceled" };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));

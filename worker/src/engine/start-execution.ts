@@ -12,6 +12,7 @@ import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
+import { gateEntry, requestSlot } from "../concurrency/admission";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
 
 export type ExecutionMode =
@@ -58,7 +59,7 @@ export interface StartExecutionRequest {
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
-  workflow?: { liveUntil: number | null };
+  workflow?: { liveUntil: number | null; settings: Record<string, unknown> | null };
 }
 
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
@@ -105,6 +106,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
           id: req.workflowId,
           version: req.version!,
           liveUntil: req.workflow.liveUntil,
+          settings: req.workflow.settings,
           document: null,
           pinned: req.version!,
         }
@@ -136,6 +138,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     liveUntil: target.liveUntil,
     awaitEnd: req.awaitEnd ?? false,
     parentExecutionId: req.parentExecutionId ?? null,
+    origin: req.origin ?? null,
   };
   const queued = await insertExecutionWithSteps(
     db,
@@ -159,6 +162,11 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
+  // Asked after the record exists (the gate's alarm checks it) and before the instance, in request order.
+  const place = queued
+    ? await requestSlot(env, req.userId, gateEntry(executionId, target.id, req.mode, target.settings))
+    : "unknown";
+  ticket.admitted = place === "admitted";
 
   try {
     const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };

@@ -41,7 +41,7 @@ describe("webhookTrigger intake", () => {
         origin: "http://local.test",
         // The version and watch state the run starts from (read once at intake, passed in the ticket).
         version: 1,
-        workflow: { liveUntil: null },
+        workflow: { liveUntil: null, settings: null },
         awaitEnd: false,
       },
     ]);

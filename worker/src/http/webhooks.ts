@@ -94,7 +94,7 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       triggerData: decision.triggerData,
       // The version this target was read from: with its snapshot cached, intake reads no document.
       version: target.workflow.version,
-      workflow: { liveUntil: target.workflow.liveUntil },
+      workflow: { liveUntil: target.workflow.liveUntil, settings: target.workflow.settings },
       awaitEnd: decision.respond !== "immediately",
       origin: new URL(c.req.url).origin,
     }));

@@ -45,6 +45,7 @@ export async function findRunTarget(
       id: workflow.id,
       version: workflow.version,
       liveUntil: workflow.liveUntil,
+      settings: workflow.settings,
       document: withDocument ? workflowVersion.document : sql<null>`null`,
       pinned: workflowVersion.version,
     })

@@ -7,7 +7,14 @@ import type { Db } from "./db";
 import { node, triggerClaim, workflow, workflowExecution } from "./schema";
 
 export interface WebhookTarget {
-  workflow: { id: string; userId: string; active: boolean; version: number; liveUntil: number | null };
+  workflow: {
+    id: string;
+    userId: string;
+    active: boolean;
+    version: number;
+    liveUntil: number | null;
+    settings: Record<string, unknown> | null;
+  };
   node: {
     id: string;
     name: string;
@@ -26,6 +33,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: workflow.active,
       version: workflow.version,
       liveUntil: workflow.liveUntil,
+      settings: workflow.settings,
       nodeId: node.id,
       name: node.name,
       type: node.type,
@@ -45,6 +53,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: row.active,
       version: row.version,
       liveUntil: row.liveUntil,
+      settings: row.settings ?? null,
     },
     node: {
       id: row.nodeId,
