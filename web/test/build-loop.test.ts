@@ -146,7 +146,8 @@ if (!haveChromium && requireChromium) {
       expect(saved.tags).toEqual(["greetings"]);
 
       // History: version 1 differs from now in Shape's fields and the Start → Shape connection.
-      await page.getByRole("button", { name: "History" }).click();
+      await page.getByRole("button", { name: "More actions" }).click();
+      await page.getByRole("menuitemcheckbox", { name: "History" }).click();
       const panel = page.getByTestId("history-panel");
       await panel.locator('[data-version="1"]').click();
       const diff = panel.getByTestId("version-diff");

@@ -2,7 +2,8 @@
  * Testing from the canvas with data (issue "The editor"): any trigger runs with a realistic sample payload
  * that the person may edit first ("Run with sample data"), a payload of the wrong shape is explained by
  * field; a workflow without a manual trigger opens that dialog from Run; an expression's value is
- * previewed against the node's latest input while it is typed. Screenshots in test-artifacts/.
+ * previewed against the node's latest input while it is typed; the toolbar keeps one line at 1280 and
+ * 1920 px, its less-used actions in a keyboard-driven "⋯" menu. Screenshots in test-artifacts/.
  */
 import { expect, it } from "vitest";
 import { apiFetch } from "./support/accounts";
@@ -140,5 +141,81 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
 
     await field.fill('{{ $node("Nope").x }}');
     await expect.poll(() => preview.textContent()).toContain("no finished node has that name");
+  });
+
+  it("keeps the toolbar on one line at 1280 and 1920 px, less-used actions in a keyboard menu", async () => {
+    const { page, baseUrl } = b;
+    const created = await apiFetch<{ id: string }>(page, "/api/workflows", {
+      method: "POST",
+      body: {
+        name: "Invoice every paid order and tell the team about it",
+        tags: ["billing", "team"],
+        nodes: [{ id: "t", type: "manualTrigger", name: "Start", position: { x: 0, y: 0 }, parameters: {} }],
+        edges: [],
+      },
+    });
+    await page.goto(`${baseUrl}/workflows/${created.body.id}`);
+    const toolbar = page.getByRole("toolbar", { name: "Workflow" });
+    // The widest state: a run's status badge is shown too.
+    await page.getByRole("button", { name: "▶ Run" }).click();
+    await waitForStatus(page, "t", "success");
+    await expect
+      .poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: 30_000 })
+      .toBe("success");
+
+    const more = page.getByRole("button", { name: "More actions" });
+    const menu = page.getByRole("menu", { name: "More actions" });
+    const focusedName = () => page.evaluate(`document.activeElement?.textContent ?? ""`);
+    const moreFocused = () =>
+      page.evaluate(`document.activeElement?.getAttribute("aria-label") === "More actions"`);
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await b.shot(`editor-toolbar-${size.width}x${size.height}.png`);
+      // One line: every item of the toolbar is centred on the same line.
+      const middles = (await toolbar.evaluate(
+        `Array.from(document.querySelector(".editor-toolbar").children, (c) => { const r = c.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })`,
+      )) as number[];
+      expect(Math.max(...middles) - Math.min(...middles), `toolbar wraps at ${size.width} px`).toBeLessThan(
+        4,
+      );
+      const box = await toolbar.boundingBox();
+      expect(box!.height).toBeLessThan(60);
+
+      await more.focus();
+      await page.keyboard.press("Enter");
+      await menu.waitFor();
+      expect(await focusedName()).toContain("Executions");
+      await b.shot(`editor-toolbar-menu-${size.width}x${size.height}.png`);
+      await page.keyboard.press("Escape");
+      await expect.poll(() => menu.count()).toBe(0);
+      expect(await moreFocused()).toBe(true);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // ↓ opens on the first item; the arrows move, Enter picks: History opens, focus is back on "⋯".
+    await more.focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedName()).toContain("History");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("history-panel").waitFor();
+    expect(await moreFocused()).toBe(true);
+    // ↑ opens on the last item (the shortcuts), and ↓ from there wraps to the first.
+    await page.keyboard.press("ArrowUp");
+    expect(await focusedName()).toContain("Keyboard shortcuts");
+    await page.keyboard.press("ArrowDown");
+    expect(await focusedName()).toContain("Executions");
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await page.keyboard.press("Escape");
+    // Executions goes to this workflow's runs.
+    await more.click();
+    await menu.getByRole("menuitem", { name: "Executions" }).click();
+    await page.waitForURL(`${baseUrl}/executions?workflowId=${created.body.id}`);
   });
 });

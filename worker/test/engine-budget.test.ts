@@ -13,79 +13,13 @@ import { inProcessSteps } from "../src/engine/in-process-steps";
 import { executeRun, type RunParams } from "../src/engine/run-workflow";
 import { createWebhookApp } from "../src/http/webhooks";
 import { realTriggerServices } from "../src/triggers/real-services";
+import { countingD1, countingRooms, type Counts } from "./counting";
 import { finished } from "./engine-fixtures";
 import { signUp } from "./helpers";
 import { createWorkflow, webhookIdOf } from "./trigger-scenarios";
 
 /** Budget of one Webhook → Set run (intake + engine), with its snapshot cached in the isolate. */
 export const RUN_BUDGET = { d1RoundTrips: 4, steps: 1, roomCallsUnwatched: 0, roomCallsLastNode: 2 };
-
-interface Counts {
-  d1RoundTrips: number;
-  d1Statements: number;
-  roomCalls: number;
-  steps: number;
-}
-
-/** A D1 binding that counts round trips (a query or a batch) and statements. */
-function countingD1(db: D1Database, counts: Counts): D1Database {
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
-    const proxy = new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === "bind") return (...values: unknown[]) => wrap(target.bind(...values));
-        if (prop === "all" || prop === "run" || prop === "first" || prop === "raw") {
-          return (...args: unknown[]) => {
-            counts.d1RoundTrips++;
-            counts.d1Statements++;
-            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        const value = Reflect.get(target, prop, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    real.set(proxy, stmt);
-    return proxy;
-  };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql));
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          counts.d1RoundTrips++;
-          counts.d1Statements += statements.length;
-          return target.batch(statements.map((s) => real.get(s) ?? s));
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
-/** A Durable Object namespace whose stubs count every RPC call. */
-function countingRooms(ns: Env["RUN_ROOM"], counts: Counts): Env["RUN_ROOM"] {
-  return new Proxy(ns, {
-    get(target, prop) {
-      if (prop === "get") {
-        return (id: DurableObjectId) =>
-          new Proxy(target.get(id), {
-            get(stub, method) {
-              const value = Reflect.get(stub, method);
-              if (typeof value !== "function") return value;
-              return (...args: unknown[]) => {
-                counts.roomCalls++;
-                return Reflect.apply(value as (...a: unknown[]) => unknown, stub, args);
-              };
-            },
-          });
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  }) as Env["RUN_ROOM"];
-}
 
 /** The env a counted run sees; `runs` holds each engine run the webhook started. */
 function countedEnv(counts: Counts) {

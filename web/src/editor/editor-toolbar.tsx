@@ -1,5 +1,8 @@
-/** The bar above the canvas: name, save state, undo/redo, active toggle, run, the current run's status. */
-import { Link } from "@tanstack/react-router";
+/**
+ * The bar above the canvas: name, save state, tags, undo/redo, the current run's status, active toggle,
+ * "⋯" (executions, settings, history, shortcuts), run and save. One line from 1280 px up.
+ */
+import { Link, useNavigate } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { isTerminalStatus } from "../api/executions";
 import type { LiveConnectionState } from "../api/live";
@@ -8,6 +11,7 @@ import { nameProblem } from "../lib/names";
 import { MOD } from "./dialogs";
 import { STATUS_LABELS } from "../components/status-badge";
 import { TagEditor } from "./tag-editor";
+import { OverflowMenu } from "./overflow-menu";
 import type { FollowedExecution } from "./use-live-run";
 
 interface EditorToolbarProps {
@@ -40,6 +44,7 @@ interface EditorToolbarProps {
 }
 
 export function EditorToolbar(props: EditorToolbarProps) {
+  const navigate = useNavigate();
   const [name, setName] = useState(props.name);
   useEffect(() => setName(props.name), [props.name]);
   const nameError = nameProblem(name, "Workflow name");
@@ -102,18 +107,20 @@ export function EditorToolbar(props: EditorToolbarProps) {
           className="btn btn-ghost btn-sm"
           onClick={props.onUndo}
           disabled={!props.canUndo}
+          aria-label="Undo"
           title={`Undo (${MOD}+Z)`}
         >
-          Undo
+          ↶
         </button>
         <button
           type="button"
           className="btn btn-ghost btn-sm"
           onClick={props.onRedo}
           disabled={!props.canRedo}
+          aria-label="Redo"
           title={`Redo (${MOD}+Shift+Z)`}
         >
-          Redo
+          ↷
         </button>
       </div>
       <div className="toolbar-spacer" />
@@ -139,30 +146,18 @@ export function EditorToolbar(props: EditorToolbarProps) {
         />
         <span>{props.active ? "Active" : "Inactive"}</span>
       </label>
-      <Link to="/executions" search={{ workflowId: props.workflowId }} className="btn btn-ghost btn-sm">
-        Executions
-      </Link>
-      <button type="button" className="btn btn-ghost btn-sm" onClick={props.onSettings}>
-        Settings
-      </button>
-      <button
-        type="button"
-        className={`btn btn-ghost btn-sm${props.historyOpen ? " is-on" : ""}`}
-        aria-pressed={props.historyOpen}
-        onClick={props.onToggleHistory}
-        title="Saved versions: compare and restore"
-      >
-        History
-      </button>
-      <button
-        type="button"
-        className="btn btn-ghost btn-sm"
-        onClick={props.onHelp}
-        aria-label="Keyboard shortcuts"
-        title="Keyboard shortcuts (?)"
-      >
-        ?
-      </button>
+      <OverflowMenu
+        label="More actions"
+        actions={[
+          {
+            label: "Executions",
+            onSelect: () => void navigate({ to: "/executions", search: { workflowId: props.workflowId } }),
+          },
+          { label: "Settings", onSelect: props.onSettings },
+          { label: "History", onSelect: props.onToggleHistory, checked: props.historyOpen },
+          { label: "Keyboard shortcuts", onSelect: props.onHelp, hint: "?" },
+        ]}
+      />
       <div className="btn-split">
         <button
           type="button"
@@ -177,9 +172,9 @@ export function EditorToolbar(props: EditorToolbarProps) {
           className="btn btn-secondary btn-sm"
           onClick={props.onRunWithInput}
           aria-label="Run with input…"
-          title="Run with input…"
+          title="Run with input or sample data…"
         >
-          …
+          ▾
         </button>
       </div>
       <button

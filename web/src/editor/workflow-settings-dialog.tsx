@@ -1,4 +1,7 @@
-/** Workflow settings: the error workflow (started once for every failed run) and the concurrency limit. */
+/**
+ * Workflow settings: the error workflow (started once for every failed run), the concurrency limit, the
+ * execution mode (durable or fast, docs/engine.md) and whether successful runs are kept.
+ */
 import { useEffect, useState } from "react";
 import type { WorkflowDocument } from "../api/types";
 import { Modal } from "./dialogs";
@@ -57,6 +60,40 @@ export function WorkflowSettingsDialog(props: {
             }
           />
           <span className="field-hint">Runs beyond the limit wait queued and start in arrival order.</span>
+        </label>
+        <label className="field">
+          <span className="field-label">Execution mode</span>
+          <select
+            className="input input-sm"
+            aria-label="Execution mode"
+            value={draft.executionMode ?? "durable"}
+            onChange={(event) =>
+              setDraft({ ...draft, executionMode: event.target.value as "durable" | "fast" })
+            }
+          >
+            <option value="durable">Durable (every step survives a crash)</option>
+            <option value="fast">Fast (runs in the request; no waits or loops)</option>
+          </select>
+          <span className="field-hint">
+            {(draft.executionMode ?? "durable") === "durable"
+              ? "Each node is a durable step: a crash resumes the run where it was, nothing runs twice."
+              : "For quick, high-volume webhooks: the run happens inside the request, several times faster; after a crash it runs again from the start."}
+          </span>
+        </label>
+        <label className="field">
+          <span className="field-label">Keep successful executions</span>
+          <select
+            className="input input-sm"
+            aria-label="Keep successful executions"
+            value={draft.saveSuccessfulRuns ?? "all"}
+            onChange={(event) =>
+              setDraft({ ...draft, saveSuccessfulRuns: event.target.value as "all" | "none" })
+            }
+          >
+            <option value="all">Keep all</option>
+            <option value="none">Delete them a minute after they finish</option>
+          </select>
+          <span className="field-hint">Failed executions are always kept.</span>
         </label>
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={props.onClose}>

@@ -22,6 +22,8 @@ export const ADMITTED_EVENT = "admitted";
 const CHECK_EVERY_MS = 30_000;
 /** A run admitted this long ago whose row is still `queued` is sent its event again. */
 const RESEND_AFTER_MS = 20_000;
+/** An entry whose execution has no record this long after it arrived is dropped (the insert failed). */
+const MISSING_AFTER_MS = 60_000;
 
 export class RunGate extends DurableObject<Env> {
   private state: GateState = emptyGate();
@@ -68,11 +70,16 @@ export class RunGate extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const ids = [...this.state.held, ...this.state.queue].map((e) => e.executionId);
     const statuses = await listExecutionStatuses(getDb(this.env.DB), ids);
+    const now = Date.now();
+    const since = new Map<string, number>();
+    for (const h of this.state.held) since.set(h.executionId, h.admittedAt);
+    for (const q of this.state.queue) since.set(q.executionId, q.queuedAt);
     const ended = (id: string) => {
       const status = statuses.get(id);
-      return status === undefined || isFinishedExecution(status);
+      // A young entry may be asked for just before its record is inserted (startExecution).
+      if (status === undefined) return now - (since.get(id) ?? 0) > MISSING_AFTER_MS;
+      return isFinishedExecution(status);
     };
-    const now = Date.now();
     const stale = this.state.held.filter(
       (h) =>
         !ended(h.executionId) &&

@@ -3,7 +3,7 @@
  * body at once in this Worker invocation, retried here by the step's policy (the node's `retry`), with
  * the same attempt numbers, delays and `NonRetryableError` rule as Workflows. Nothing is recorded by the
  * runner itself, so a crash mid-run loses its progress: the reconciler then hands the execution to the
- * durable engine (`resumeExecutionDurably`), which runs it again from its start (at-least-once).
+ * durable engine (`resumeInDurableEngine`), which runs it again from its start (at-least-once).
  *
  * Pauses cannot run here: workflows with `wait`/`waitForEvent` are refused in fast mode at save (422).
  */

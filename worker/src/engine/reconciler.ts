@@ -3,7 +3,8 @@
  * `running`, `waiting`) with their Workflow instances and repairs what a crash left behind:
  *
  *   instance missing          → create it (the row was recorded, then the process died before
- *                               `RUN_WORKFLOW.create`, or a create failed without saying so)
+ *                               `RUN_WORKFLOW.create`, or a create failed without saying so; or a fast
+ *                               run older than `FAST_HANDOFF_MS` was cut off: the durable engine takes it)
  *   instance alive            → locally, wake it (see below); on Cloudflare nothing to do
  *   instance ended (complete, → end the row `error` (or `canceled` for terminated) with a message saying
  *   errored, terminated)        why: its own last step never got to record the end
@@ -43,6 +44,11 @@ const PARALLEL = 10;
 /** Claims younger than this may still be starting their run; older than the window are past retrying. */
 const CLAIM_GRACE_MS = 2 * 60_000;
 const CLAIM_WINDOW_MS = 60 * 60_000;
+/**
+ * A fast run's row (ticket `fast`, engine/fast-run.ts) younger than this belongs to the invocation running
+ * it; older, a crash cut it off and it is handed to the durable engine.
+ */
+export const FAST_HANDOFF_MS = 5 * 60_000;
 /** A queued run whose instance still does not exist after this long will not start: it ends `error`. */
 export const START_DEADLINE_MS = 60 * 60_000;
 
@@ -92,6 +98,8 @@ export async function reconcileExecutions(
 async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, report: ReconcileReport) {
   try {
     const state = await instanceState(env, row.id);
+    // A fast run has no instance while it runs in its own invocation; only an old one was cut off.
+    if (state === "missing" && row.ticket?.fast && now - row.createdAt.getTime() < FAST_HANDOFF_MS) return;
     if (state === "missing") {
       if (row.status === "queued" && now - row.createdAt.getTime() > START_DEADLINE_MS) {
         const message =

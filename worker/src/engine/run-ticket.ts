@@ -31,6 +31,8 @@ export interface RunTicket {
   admitted?: boolean;
   /** Origin of the request behind the run (for `$resumeUrl`); undefined in an older ticket. */
   origin?: string | null;
+  /** Started as a fast run (fast-run.ts), in-process: the reconciler hands it over only when it is old. */
+  fast?: boolean;
 }
 
 export interface RunParams {

@@ -26,23 +26,29 @@ const LOAD_RETRIES = { retries: { limit: 3, delay: 500, backoff: "exponential" a
 
 export class RunWorkflow extends WorkflowEntrypoint<Env, RunParams> {
   override async run(event: WorkflowEvent<RunParams>, step: WorkflowStep): Promise<unknown> {
-    return executeRun(this.env, event.payload, durableSteps(step));
+    const end = await executeRun(this.env, event.payload, durableSteps(step));
+    // An errored run errors its instance too, so D1 and Workflows tell the same story.
+    if (end.error) throw end.error;
+    return { status: end.status };
   }
 }
 
-/**
- * Runs an execution to its end on `steps`. Throws when the execution ended `error`, so a Workflows
- * instance ends errored too and D1 and Workflows tell the same story.
- */
-export async function executeRun(
-  env: Env,
-  params: RunParams,
-  steps: StepRunner,
-): Promise<{ status: string }> {
+/** How a run ended, for its caller: the durable instance (above) or a fast run (fast-run.ts). */
+export interface RunOutcome {
+  status: "success" | "error" | "canceled" | "skipped";
+  /** The last node's output, for a caller answering with it (`respond: "lastNode"`). */
+  result: RunResult;
+  failure: RunFailure | null;
+  /** Set when the run ended `error`: what the durable instance throws. */
+  error?: Error;
+}
+
+/** Runs an execution to its end on `steps` and records that end (D1 and live). */
+export async function executeRun(env: Env, params: RunParams, steps: StepRunner): Promise<RunOutcome> {
   const { executionId } = params;
   const ticket: RunTicket | null =
     params.ticket ?? (await steps.do("execution:load", LOAD_RETRIES, () => loadTicket(env, executionId)));
-  if (!ticket) return { status: "skipped" };
+  if (!ticket) return { status: "skipped", result: { lastNode: null }, failure: null };
   const live = new RunLive(env, executionId, ticket.liveUntil, ticket.awaitEnd);
   const ref: RunRef = {
     env,
@@ -66,20 +72,23 @@ export async function executeRun(
       parentExecutionId: ticket.parentExecutionId,
     });
     await releaseSlot(env, ticket.userId, executionId);
-    throw err;
+    const error = err instanceof Error ? err : new Error(String(err));
+    return { status: "error", result: { lastNode: null }, failure, error };
   }
   // Not in a step: releasing twice (a replay) frees nothing more, and a lost release is the gate alarm's.
   await releaseSlot(env, ticket.userId, executionId);
-  if (outcome.canceled) return { status: "canceled" };
+  if (outcome.canceled) return { status: "canceled", result: outcome.result, failure: null };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
   await runEndSteps(env, steps, executionId, {
     failed: failure !== null,
     parentExecutionId: ticket.parentExecutionId,
   });
-  if (failure)
-    throw new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
-  return { status: "success" };
+  if (failure) {
+    const error = new Error(failure.nodeId ? `Node ${failure.nodeId}: ${failure.message}` : failure.message);
+    return { status: "error", result: outcome.result, failure, error };
+  }
+  return { status: "success", result: outcome.result, failure: null };
 }
 
 async function finishRun(ref: RunRef, failure: RunFailure | null, result: RunResult) {

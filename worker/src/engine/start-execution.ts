@@ -13,6 +13,9 @@ import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
 import { gateEntry, requestSlot } from "../concurrency/admission";
+import { fastModeProblems } from "./fast-mode";
+import type { RunOutcome } from "./run-workflow";
+import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
 
 export type ExecutionMode =
@@ -59,7 +62,18 @@ export interface StartExecutionRequest {
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
-  workflow?: { liveUntil: number | null; settings: Record<string, unknown> | null };
+  workflow?: { liveUntil: number | null; settings: unknown };
+  /**
+   * The invocation's `waitUntil`: a caller that passes it lets a `fast` workflow run here, in-process
+   * (fast-run.ts). Without it (a start from inside another run's step) every run is durable.
+   */
+  keepAlive?: (p: Promise<unknown>) => void;
+}
+
+export interface StartedExecution {
+  executionId: string;
+  /** A fast run's end (it runs in this invocation); absent for a durable run. */
+  fastEnd?: Promise<RunOutcome>;
 }
 
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
@@ -96,7 +110,7 @@ const TRIGGER_FOR_MODE: Partial<Record<ExecutionMode, TriggerKind>> = {
  * Throws `ExecutionStartError` for a missing workflow/version/trigger, or when the instance fails to start
  * (the row is then already marked `error`).
  */
-export async function startExecution(env: Env, req: StartExecutionRequest): Promise<{ executionId: string }> {
+export async function startExecution(env: Env, req: StartExecutionRequest): Promise<StartedExecution> {
   const db = getDb(env.DB);
   const cached = req.version !== undefined && hasSnapshot(req.workflowId, req.version);
   // A caller that has just read the workflow row (webhook intake) saves the second read when cached.
@@ -128,6 +142,21 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
 
   const executionId = req.executionId ?? crypto.randomUUID();
+  // The run gate (concurrency/admission.ts), asked in request order. Asking again (a retried step with a
+  // fixed id) keeps the run's place; a slot taken for a run whose record never lands is freed by the alarm.
+  const settings = target.settings as WorkflowSettings | null;
+  const place = await requestSlot(
+    env,
+    req.userId,
+    gateEntry(executionId, target.id, req.mode, settings as Record<string, unknown> | null),
+  );
+  const fast =
+    // A fast run that must queue runs durably instead: it waits for its slot inside its instance.
+    place === "admitted" &&
+    req.keepAlive !== undefined &&
+    settings?.executionMode === "fast" &&
+    // A version saved before the workflow turned fast may still pause: that one runs durably.
+    fastModeProblems(snapshot.nodes).length === 0;
   const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
   const ticket: RunTicket = {
     workflowId: target.id,
@@ -136,9 +165,12 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     triggerNodeId,
     reusedNodeIds: reused.map((s) => s.nodeId),
     liveUntil: target.liveUntil,
-    awaitEnd: req.awaitEnd ?? false,
+    // A fast run's caller awaits its promise; only a durable run signals its end through the room.
+    awaitEnd: !fast && (req.awaitEnd ?? false),
     parentExecutionId: req.parentExecutionId ?? null,
+    admitted: place === "admitted",
     origin: req.origin ?? null,
+    ...(fast && { fast: true }),
   };
   const queued = await insertExecutionWithSteps(
     db,
@@ -162,14 +194,15 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
-  // Asked after the record exists (the gate's alarm checks it) and before the instance, in request order.
-  const place = queued
-    ? await requestSlot(env, req.userId, gateEntry(executionId, target.id, req.mode, target.settings))
-    : "unknown";
-  ticket.admitted = place === "admitted";
 
+  const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
+  if (fast) {
+    if (watched && queued) await publishExecutionRow(env, queued);
+    // Loaded on first use: the engine's modules stay out of the graph of modules that only start runs.
+    const { startFastRun } = await import("./fast-run");
+    return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
+  }
   try {
-    const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
     await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
     // A start with a fixed id that is asked again (a retried step) finds its instance already there.

@@ -1,7 +1,7 @@
 /**
  * The step interface the engine runs on. `durableSteps` is Cloudflare Workflows (each `do` a durable
  * step with its retry policy, replayed from its recorded result); the fast mode passes an in-process
- * implementation of the same interface (fast-steps.ts). The engine code is the same for both.
+ * implementation of the same interface (in-process-steps.ts). The engine code is the same for both.
  */
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 

@@ -101,6 +101,13 @@ export const WorkflowSettingsSchema = z.object({
     .max(MAX_CONCURRENCY)
     .nullish()
     .describe("At most this many executions of the workflow run at once; the others wait queued"),
+  /** `"fast"`: runs in-process, no Workflow instance per run (engine/fast-run.ts); refused for pauses. */
+  executionMode: z
+    .enum(["durable", "fast"])
+    .optional()
+    .describe(
+      '"durable" (default): every run a Cloudflare Workflows instance, exactly-once per step. "fast": the run executes inside the request, at-least-once after a crash; refused for workflows with wait, waitForEvent, forEach or a waiting executeWorkflow',
+    ),
   /** `"none"`: successful runs are deleted a minute after they finish; failed runs are always kept. */
   saveSuccessfulRuns: z
     .enum(["all", "none"])

@@ -36,7 +36,7 @@ import {
 import { connectLive } from "./live-socket";
 import { MAX_STEPS_PAGE, readStepPage } from "./step-pages";
 import { enforceRateLimits } from "./rate-limit";
-import { requireUser } from "./require-user";
+import { backgroundOf, requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
 
 export const executionsApp = new OpenAPIHono<AppEnv>();
@@ -111,6 +111,7 @@ executionsApp.openapi(
       ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
       triggerData: body ?? {},
       origin: new URL(c.req.url).origin,
+      keepAlive: backgroundOf(c),
     });
     return c.json({ executionId }, 201);
   },

@@ -17,7 +17,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** `waitUntil` of the request, or undefined where Hono has no ExecutionContext (`app.request` in unit tests). */
-function backgroundOf(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }) {
+export function backgroundOf(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }) {
   let ctx: { waitUntil(p: Promise<unknown>): void };
   try {
     ctx = c.executionCtx; // Hono's getter throws when the app was called without one

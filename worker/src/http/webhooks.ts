@@ -17,7 +17,9 @@ import {
 } from "../storage/triggers";
 import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
-import type { TriggerServices } from "../triggers/services";
+import type { StartedExecution, TriggerServices } from "../triggers/services";
+import { fastRunAnswer } from "../engine/fast-run";
+import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
@@ -84,8 +86,9 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   }
 
   let executionId: string;
+  let fastEnd: StartedExecution["fastEnd"];
   try {
-    ({ executionId } = await services.startExecution(c.env, {
+    ({ executionId, fastEnd } = await services.startExecution(c.env, {
       ...(plannedId && { executionId: plannedId }),
       userId: target.workflow.userId,
       workflowId: target.workflow.id,
@@ -97,6 +100,7 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       workflow: { liveUntil: target.workflow.liveUntil, settings: target.workflow.settings },
       awaitEnd: decision.respond !== "immediately",
       origin: new URL(c.req.url).origin,
+      keepAlive: backgroundOf(c),
     }));
   } catch (err) {
     // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
@@ -107,7 +111,9 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
 
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
 
-  const finished = await services.waitForExecution(c.env, executionId, waitMs);
+  const finished = fastEnd
+    ? await fastRunAnswer(fastEnd, waitMs)
+    : await services.waitForExecution(c.env, executionId, waitMs);
   if (!finished || !isFinishedExecution(finished.status)) return c.json({ executionId }, 202);
   if (finished.status !== "success") {
     const message = finished.error?.message ?? `Execution ${finished.status}`;

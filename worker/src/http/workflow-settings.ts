@@ -2,9 +2,11 @@
  * Save-time checks of the workflows a document names, which need the database (the shape, e.g.
  * `maxConcurrency` in 1..100, is checked by the document schema): the error workflow must be another
  * workflow of the same owner that contains an `errorTrigger`; an executeWorkflow node's target must be the
- * owner's and start with a `workflowTrigger`. A problem is a 422 `invalid_workflow` naming the field.
+ * owner's and start with a `workflowTrigger`; a `fast` workflow must not pause (engine/fast-mode.ts). A
+ * problem is a 422 `invalid_workflow` naming the field.
  */
 import type { WorkflowSettings } from "../engine/workflow-document";
+import { fastModeProblems } from "../engine/fast-mode";
 import { hasExpression } from "../engine/expressions";
 import { ERROR_TRIGGER_TYPE } from "../nodes/error-trigger";
 import { EXECUTE_WORKFLOW_TYPE } from "../nodes/execute-workflow";
@@ -66,5 +68,18 @@ export async function assertSubWorkflowTargets(
       });
     }
   }
+  if (problems.length > 0) throw new ApiError(422, "invalid_workflow", problems[0].message, problems);
+}
+
+/**
+ * `settings.executionMode: "fast"` with a node that pauses (wait, waitForEvent, forEach, a waiting
+ * executeWorkflow): 422 naming each such node. `settings` are the ones the saved workflow will have.
+ */
+export function assertExecutionMode(
+  settings: WorkflowSettings | null | undefined,
+  nodes: readonly { id: string; name: string; type: string; parameters?: Record<string, unknown> }[],
+) {
+  if (settings?.executionMode !== "fast") return;
+  const problems = fastModeProblems(nodes);
   if (problems.length > 0) throw new ApiError(422, "invalid_workflow", problems[0].message, problems);
 }

@@ -36,7 +36,7 @@ import {
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
 import { assertNodeCredentials } from "./credential-errors";
-import { assertSubWorkflowTargets, assertWorkflowSettings } from "./workflow-settings";
+import { assertExecutionMode, assertSubWorkflowTargets, assertWorkflowSettings } from "./workflow-settings";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -111,7 +111,8 @@ const saveErrors = {
     "`invalid_workflow`: details list each problem with nodeId, nodeName, edgeId, field " +
       "(field `credentialId`: another user's credential, or a type the node does not take; field " +
       "`settings.errorWorkflowId`: not a workflow of yours with an errorTrigger, or this workflow itself; " +
-      "`settings.maxConcurrency`: out of 1..100)",
+      "`settings.maxConcurrency`: out of 1..100; `settings.executionMode`: code `not_allowed_in_fast_mode`, " +
+      "a node that pauses in a fast workflow)",
   ),
 };
 const tags = ["Workflows"];
@@ -293,6 +294,7 @@ for (const [path, what] of [
       const { doc, warnings } = prepareDocument(c.req.valid("json"), new Map());
       await assertNodeCredentials(db, c.var.userId, doc.nodes);
       await assertWorkflowSettings(db, c.var.userId, doc.settings);
+      assertExecutionMode(doc.settings, doc.nodes);
       await assertSubWorkflowTargets(db, c.var.userId, doc);
       const id = await saving(doc, () => createWorkflow(db, c.var.userId, doc));
       return c.json(full(await loadOwned(c, id), warnings), 201);
@@ -342,6 +344,11 @@ workflowsApp.openapi(
     const { doc, warnings } = prepareDocument(c.req.valid("json"), await getWebhookIds(db, id));
     await assertNodeCredentials(db, c.var.userId, doc.nodes);
     await assertWorkflowSettings(db, c.var.userId, doc.settings, id);
+    // Settings left out of a PUT stay as saved, and so does their mode.
+    assertExecutionMode(
+      doc.settings ?? (row.settings as Parameters<typeof assertExecutionMode>[0]),
+      doc.nodes,
+    );
     await assertSubWorkflowTargets(db, c.var.userId, doc, id);
     await saving(doc, () => replaceWorkflow(db, c.var.userId, id, row.version, doc));
     return c.json(full(await loadOwned(c, id), warnings), 200);

@@ -13,6 +13,7 @@ export interface WebhookTarget {
     active: boolean;
     version: number;
     liveUntil: number | null;
+    /** The workflow's settings (its `executionMode` decides how the run is started). */
     settings: Record<string, unknown> | null;
   };
   node: {
@@ -53,7 +54,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: row.active,
       version: row.version,
       liveUntil: row.liveUntil,
-      settings: row.settings ?? null,
+      settings: row.settings,
     },
     node: {
       id: row.nodeId,

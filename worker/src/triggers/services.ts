@@ -3,12 +3,16 @@
  * `realTriggerServices` (trigger-services wiring in http/app.ts and index.ts) passes the real functions;
  * unit tests pass recording ones to check intake decisions without running workflows.
  */
-import type { ExecutionMode, StartExecutionRequest as EngineStartRequest } from "../engine/start-execution";
+import type {
+  ExecutionMode,
+  StartedExecution,
+  StartExecutionRequest as EngineStartRequest,
+} from "../engine/start-execution";
 import type { ExecutionStatus } from "../storage/schema";
 
 /** The engine's own request type, minus the retry-only fields no trigger sets. */
 export type StartExecutionRequest = Omit<EngineStartRequest, "retryOf" | "reuse">;
-export type { ExecutionMode };
+export type { ExecutionMode, StartedExecution };
 
 /** A run that reached an end, as `respond: "lastNode"` needs it. */
 export interface FinishedExecution {
@@ -19,7 +23,7 @@ export interface FinishedExecution {
 }
 
 export interface TriggerServices {
-  startExecution(env: Env, request: StartExecutionRequest): Promise<{ executionId: string }>;
+  startExecution(env: Env, request: StartExecutionRequest): Promise<StartedExecution>;
   /** The finished run, or null when it has not finished within `timeoutMs`. */
   waitForExecution(env: Env, executionId: string, timeoutMs: number): Promise<FinishedExecution | null>;
   /**

@@ -1,0 +1,58 @@
+/**
+ * `executionMode: "fast"`: the same engine (`executeRun`, graph-run.ts) on the in-process step runner
+ * (in-process-steps.ts), inside the Worker invocation that started the run — no Workflow instance. The
+ * execution row is recorded (`queued`) before any answer, as in durable mode; each step's records go to
+ * D1 in that step's one batch (a Webhook → Set run: the intake insert and one batch that writes both
+ * records and the end), retries follow the node's policy in-process, live status is published only while
+ * someone watches.
+ *
+ * What it gives up: durability between steps. A crash mid-run loses the run's progress, not the run: its
+ * row stays `queued`/`running` without an instance, and the reconciler hands it to the durable engine
+ * (`resumeInDurableEngine`) once it is older than `FAST_HANDOFF_MS` (reconciler.ts), which runs it again from its start
+ * (at-least-once; durable mode is exactly-once per step). Workflows that pause are refused at save
+ * (fast-mode.ts).
+ *
+ * A caller that answers with the run's result (`respond: "lastNode"`) awaits the run's promise (returned
+ * by `startExecution` as `fastEnd`), in the same request: no Durable Object, no polling.
+ */
+import { executeRun, type RunOutcome } from "./run-workflow";
+import { errorMessage } from "./node-errors";
+import { inProcessSteps } from "./in-process-steps";
+import type { RunParams } from "./run-ticket";
+import type { RunFailure } from "./graph-run";
+import type { ExecutionStatus } from "../storage/schema";
+
+/**
+ * Starts the run at once and returns its end; `keepAlive` (the invocation's `waitUntil`) keeps the
+ * invocation open until the run ends, after an early answer too (`respond: "immediately"`).
+ */
+export function startFastRun(
+  env: Env,
+  params: RunParams,
+  keepAlive: (p: Promise<unknown>) => void,
+): Promise<RunOutcome> {
+  const run = executeRun(env, params, inProcessSteps()).catch((err): RunOutcome => {
+    // The engine records a node's failure itself; reaching here means a record could not be written.
+    // The row is then left unfinished, and the reconciler hands it to the durable engine.
+    const message = errorMessage(err);
+    console.error(`fast run ${params.executionId}: stopped before recording its end: ${message}`);
+    return { status: "error", result: { lastNode: null }, failure: { message } };
+  });
+  keepAlive(run);
+  return run;
+}
+
+/**
+ * A fast run's answer for `respond: "lastNode"`: its end within `timeoutMs`, or null (the caller then
+ * answers 202 with the execution id, as for a durable run still going).
+ */
+export async function fastRunAnswer(
+  end: Promise<RunOutcome>,
+  timeoutMs: number,
+): Promise<{ status: ExecutionStatus; output: unknown; error: RunFailure | null } | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+  const outcome = await Promise.race([end, late]).finally(() => clearTimeout(timer));
+  if (!outcome || outcome.status === "skipped") return null;
+  return { status: outcome.status, output: outcome.result.lastNode?.output ?? null, error: outcome.failure };
+}
