@@ -7,7 +7,7 @@
  * (unfinished after the drain), duplicates (one call, two executions) — all must be 0 — and the refused
  * calls (answered other than 202 after 3 tries). Exits non-zero when any of the three is not 0.
  *
- * Usage: SOAK_RUNS=20000 node bench/soak.mjs   (SOAK_CONCURRENCY, default 10)
+ * Usage: SOAK_RUNS=20000 node bench/soak.mjs   (SOAK_CONCURRENCY, default 10; SOAK_MODE durable | fast)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +26,7 @@ import { apiClient, signUpForKey } from "./lib/wrangler-dev.mjs";
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 20_000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 10);
+const EXECUTION_MODE = process.env.SOAK_MODE ?? "durable";
 const DRAIN_MS = 10 * 60_000;
 
 const dir = mkdtempSync(join(tmpdir(), "nodebase-soak-"));
@@ -60,6 +61,7 @@ try {
       method: "POST",
       body: JSON.stringify({
         name: "Soak",
+        settings: { executionMode: EXECUTION_MODE },
         nodes: [
           {
             id: "h",

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Webhook benchmark: loads `/webhooks/<id>` from loopback with autocannon under `wrangler dev` (fresh local
- * state, migrations applied), for both response modes at concurrency 1 and 10, each phase bounded in time.
+ * state, migrations applied), for both execution modes (`durable`, `fast`) and both response modes at
+ * concurrency 1 and 10, each phase bounded in time.
  *
  * Reported per phase:
  * - requests/s, p50 and p99 latency (ms) as the caller sees them (autocannon), and non-2xx answers;
@@ -10,7 +11,7 @@
  *   For `immediately` this is the engine's throughput behind a fast 202; for `lastNode` it matches the
  *   request rate because every answer waits for its run.
  *
- * Usage: node bench/webhooks.mjs [--seconds S] [--port P] [--drain-seconds D]
+ * Usage: node bench/webhooks.mjs [--seconds S] [--port P] [--drain-seconds D] [--execution-modes durable,fast]
  */
 import autocannon from "autocannon";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -22,15 +23,17 @@ const SECONDS = Number(args.seconds ?? 10);
 const DRAIN_SECONDS = Number(args["drain-seconds"] ?? 180);
 const CONCURRENCIES = [1, 10];
 const MODES = ["immediately", "lastNode"];
+const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(",");
 
 const dev = await startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
 const BASE = dev.base;
 const api = apiClient(BASE);
 
 /** An active workflow: webhook (given response mode) → one `set` node doubling `body.n`. */
-async function createWebhookWorkflow(key, respond) {
+async function createWebhookWorkflow(key, respond, executionMode) {
   const document = {
-    name: `Bench webhook (${respond})`,
+    name: `Bench webhook (${executionMode}, ${respond})`,
+    settings: { executionMode },
     nodes: [
       {
         id: "hook",
@@ -104,38 +107,40 @@ await dev.waitReady(
 );
 const key = await signUpForKey(api);
 const results = [];
-for (const respond of MODES) {
-  const workflow = await createWebhookWorkflow(key, respond);
-  for (const connections of CONCURRENCIES) {
-    // Requests and executions are matched by time: each phase starts after the previous one drained.
-    const since = Date.now() - 1000;
-    const started = Date.now();
-    const result = await load(`${BASE}/webhooks/${workflow.webhookId}`, connections);
-    const { rows, open } = await drain(key, workflow.id, since);
-    const done = rows.filter((e) => e.status === "success" || e.status === "error");
-    const lastFinished = Math.max(...done.map((e) => Date.parse(e.finishedAt)));
-    const row = {
-      respond,
-      concurrency: connections,
-      seconds: SECONDS,
-      requests: result.requests.total,
-      "requests/s": round(result.requests.average),
-      "p50 ms": round(result.latency.p50),
-      "p99 ms": round(result.latency.p99),
-      non2xx: result.non2xx,
-      statuses: Object.entries(result.statusCodeStats ?? {})
-        .map(([code, { count }]) => `${code}×${count}`)
-        .join(" "),
-      errors: result.errors + result.timeouts,
-      executions: rows.length,
-      failedRuns: rows.filter((e) => e.status === "error").length,
-      unfinished: open,
-      "completed executions/s": done.length ? round(done.length / ((lastFinished - started) / 1000)) : 0,
-    };
-    results.push(row);
-    console.log(JSON.stringify(row));
+for (const executionMode of EXECUTION_MODES)
+  for (const respond of MODES) {
+    const workflow = await createWebhookWorkflow(key, respond, executionMode);
+    for (const connections of CONCURRENCIES) {
+      // Requests and executions are matched by time: each phase starts after the previous one drained.
+      const since = Date.now() - 1000;
+      const started = Date.now();
+      const result = await load(`${BASE}/webhooks/${workflow.webhookId}`, connections);
+      const { rows, open } = await drain(key, workflow.id, since);
+      const done = rows.filter((e) => e.status === "success" || e.status === "error");
+      const lastFinished = Math.max(...done.map((e) => Date.parse(e.finishedAt)));
+      const row = {
+        mode: executionMode,
+        respond,
+        concurrency: connections,
+        seconds: SECONDS,
+        requests: result.requests.total,
+        "requests/s": round(result.requests.average),
+        "p50 ms": round(result.latency.p50),
+        "p99 ms": round(result.latency.p99),
+        non2xx: result.non2xx,
+        statuses: Object.entries(result.statusCodeStats ?? {})
+          .map(([code, { count }]) => `${code}×${count}`)
+          .join(" "),
+        errors: result.errors + result.timeouts,
+        executions: rows.length,
+        failedRuns: rows.filter((e) => e.status === "error").length,
+        unfinished: open,
+        "completed executions/s": done.length ? round(done.length / ((lastFinished - started) / 1000)) : 0,
+      };
+      results.push(row);
+      console.log(JSON.stringify(row));
+    }
   }
-}
 
 console.log(
   `\nWebhooks under wrangler dev (local workerd, D1 as SQLite), ${SECONDS} s per phase; ` +

@@ -96,6 +96,10 @@ const workflowsRoute = createRoute({
 export const workflowRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/workflows/$workflowId",
+  // `?debug=<executionId>`: open with that run's trigger data pinned ("Open in editor with this data").
+  validateSearch: (search: Record<string, unknown>): { debug?: string } => ({
+    debug: typeof search.debug === "string" && search.debug ? search.debug : undefined,
+  }),
   // Not awaited: the requests run while the editor chunk downloads; the page picks their answers up.
   loader: ({ params }) => prefetchEditor(params.workflowId),
   component: lazyRouteComponent(() => import("./editor/editor-page"), "EditorPage"),

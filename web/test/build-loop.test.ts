@@ -141,7 +141,9 @@ if (!haveChromium && requireChromium) {
       await page.getByLabel("New tag").press("Escape");
       await page.getByRole("button", { name: "Remove tag demo" }).click();
       await page.keyboard.press("Control+s");
-      await expect.poll(() => page.getByTestId("save-state").textContent()).toBe("Saved · v3");
+      await expect
+        .poll(() => page.getByTestId("save-state").textContent(), { timeout: 20_000 })
+        .toBe("Saved · v3");
       const saved = await apiCall<{ tags: string[] }>(page, "GET", `/api/workflows/${wf.id}`);
       expect(saved.tags).toEqual(["greetings"]);
 
@@ -160,7 +162,9 @@ if (!haveChromium && requireChromium) {
         .getByRole("dialog", { name: "Restore version 1?" })
         .getByRole("button", { name: "Restore" })
         .click();
-      await expect.poll(() => page.getByTestId("save-state").textContent()).toBe("Saved · v4");
+      await expect
+        .poll(() => page.getByTestId("save-state").textContent(), { timeout: 20_000 })
+        .toBe("Saved · v4");
       await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(1);
       const restored = await apiCall<{ version: number; tags: string[]; nodes: { parameters: unknown }[] }>(
         page,

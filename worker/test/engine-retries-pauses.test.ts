@@ -132,4 +132,29 @@ describe("engine: pauses", { timeout: 30_000 }, () => {
     });
     expect(steps.after.output).toEqual({ timedOut: true });
   });
+
+  it("a failure in one branch ends a waitForEvent in another: the run ends error, the wait canceled", async () => {
+    const user = await signUp();
+    const nodes: TestNode[] = [
+      trigger,
+      { id: "e", type: "waitForEvent", name: "Approval", parameters: { event: "ok", timeoutSeconds: 3600 } },
+      { id: "x", type: "stopAndError", name: "Refuse", parameters: { message: "order refused" } },
+    ];
+    const edges = [
+      { source: "t", target: "e" },
+      { source: "t", target: "x" },
+    ];
+    const workflowId = await saveWorkflow(user.userId, { nodes, edges });
+    const { executionId } = await startExecution(env, {
+      userId: user.userId,
+      workflowId,
+      mode: "manual",
+      triggerData: {},
+    });
+    const { execution, steps } = await finished(executionId);
+    expect(execution.status).toBe("error");
+    expect(execution.error).toMatchObject({ nodeId: "x", message: "order refused" });
+    expect(steps.x.status).toBe("error");
+    expect(steps.e.status).toBe("canceled");
+  });
 });

@@ -62,6 +62,7 @@ describe("executions API", { timeout: 30_000 }, () => {
         error: null,
         // Only a code node records console lines.
         logs: null,
+        pinned: false,
         startedAt: expect.any(String),
         finishedAt: expect.any(String),
       },
@@ -74,6 +75,7 @@ describe("executions API", { timeout: 30_000 }, () => {
         output: { doubled: 42 },
         error: null,
         logs: null,
+        pinned: false,
         startedAt: expect.any(String),
         finishedAt: expect.any(String),
       },

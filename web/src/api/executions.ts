@@ -40,6 +40,8 @@ export interface ExecutionSummary {
   retryOf?: string | null;
   /** Mode `subworkflow`: the execution whose executeWorkflow node started this one. */
   parentExecutionId?: string | null;
+  /** "Run to here": the node the run stopped at. */
+  runUntil?: string | null;
   error?: { message: string; nodeId?: string } | null;
   createdAt?: string;
   startedAt: string | null;
@@ -56,6 +58,8 @@ export interface ExecutionStep {
   error: { message: string } | null;
   /** `console.*` lines of a code node; null for other nodes. */
   logs?: ConsoleLine[] | null;
+  /** The output is the node's pinned data: it did not run (manual and test runs). */
+  pinned?: boolean;
   startedAt: string | null;
   finishedAt: string | null;
   /** Loop body nodes: elements finished and failed, of the loop's total. */
@@ -87,6 +91,8 @@ export interface ExecutionDetail extends ExecutionSummary {
   /** Sub-workflow executions this one started. */
   children?: { id: string; workflowId: string; status: ExecutionStatus }[];
   triggerData?: unknown;
+  /** The trigger node the run started at. */
+  triggerNodeId?: string | null;
 }
 
 export interface ExecutionFilter {
@@ -118,9 +124,10 @@ export const executionsApi = {
   retry: (id: string, mode: "fromFailed" | "latest") =>
     api.post<{ executionId: string }>(`${path(id)}/retry`, { mode }),
   /** A manual run; with `triggerNodeId`, a test run of that trigger with `input` as its output. */
-  run: (workflowId: string, input: unknown, triggerNodeId?: string) =>
+  /** `until`: run only the trigger and the nodes on the way to that node ("Run to here"). */
+  run: (workflowId: string, input: unknown, triggerNodeId?: string, until?: string) =>
     api.post<{ executionId: string }>(`/api/workflows/${encodeURIComponent(workflowId)}/run`, input ?? {}, {
-      query: { trigger: triggerNodeId },
+      query: { trigger: triggerNodeId, until },
     }),
 };
 

@@ -10,6 +10,8 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   busy?: boolean;
   danger?: boolean;
+  /** Keeps the confirm button off (e.g. while a form in the dialog is invalid). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }
@@ -54,7 +56,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           type="button"
           className={props.danger ? "btn btn-danger" : "btn btn-primary"}
           onClick={props.onConfirm}
-          disabled={props.busy}
+          disabled={props.busy || props.confirmDisabled}
         >
           {props.busy ? "Working…" : props.confirmLabel}
         </button>

@@ -18,6 +18,7 @@ import type { ExpressionScope } from "./expression-preview";
 import { SchemaForm } from "./schema-form";
 import { usePanelWidth } from "./panel-width";
 import { ListenForTestEvent } from "./listen-for-test-event";
+import type { PinProps } from "./pin-data";
 
 export interface NodeProblem {
   field?: string;
@@ -40,6 +41,10 @@ interface ConfigPanelProps {
   /** Triggers: opens "Run with sample data" on this node. */
   onTestRun: () => void;
   onPatch: (patch: Partial<WorkflowNode>, mergeKey?: string) => void;
+  /** The node's pinned data (undefined: not pinned) and the action that sets or clears it. */
+  pin: PinProps;
+  /** "Run to here": a manual run of the trigger and the nodes on the way to this node. */
+  onRunToHere?: () => void;
   onClose: () => void;
 }
 
@@ -75,7 +80,15 @@ export function ConfigPanel(props: ConfigPanelProps) {
   const [tab, setTab] = useState<DataTab>("parameters");
   const loop = { executionId: props.latestExecutionId, nodeId: node.id };
   const input = <NodeData kind="input" step={props.step} run={run} loop={loop} />;
-  const output = <NodeData kind="output" step={props.step} run={run} loop={loop} />;
+  const output = (
+    <NodeData
+      kind="output"
+      step={props.step}
+      run={run}
+      loop={loop}
+      pin={{ ...props.pin, runToHere: props.onRunToHere }}
+    />
+  );
 
   const parametersBody = (
     <>

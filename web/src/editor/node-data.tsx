@@ -5,6 +5,7 @@ import { ElementRecords } from "../components/element-records";
 import { JsonViewer } from "../components/json-viewer";
 import { STATUS_LABELS } from "../components/status-badge";
 import type { NodeRunState } from "./node-overlay";
+import { PinBar, type PinProps } from "./pin-data";
 
 /** The node's input or output in the latest run: the step record once it exists, else the live status. */
 export function NodeData({
@@ -12,19 +13,24 @@ export function NodeData({
   step,
   run,
   loop,
+  pin,
 }: {
   kind: "input" | "output";
   step: ExecutionStep | null;
   run: NodeRunState | undefined;
   /** For a loop body node: where its per-element records are. */
   loop: { executionId: string | null; nodeId: string };
+  /** Output only: the node's pin and the action that sets it. */
+  pin?: PinProps;
 }) {
   const title = kind === "input" ? "Input" : "Output";
   const status = step?.status ?? run?.status;
   const error = step?.error ?? run?.error;
   const progress = step?.items ?? run?.items;
   let content: ReactNode;
-  if (progress && loop.executionId) {
+  if (kind === "output" && pin && pin.pinned !== undefined) {
+    content = <JsonViewer value={pin.pinned} label="Pinned output" />;
+  } else if (progress && loop.executionId) {
     // A body node ran once per element: pick one to see its input and output.
     content =
       kind === "output" ? (
@@ -51,10 +57,12 @@ export function NodeData({
         {kind === "output" && status && (
           <span className={`badge status-badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>
         )}
+        {kind === "output" && step?.pinned && <span className="badge badge-pinned">pinned in this run</span>}
         {kind === "output" && step && step.attempts > 1 && (
           <span className="muted"> · {step.attempts} attempts</span>
         )}
       </h3>
+      {kind === "output" && pin && <PinBar pin={pin} step={step} />}
       {kind === "output" && error && <div className="form-error">{error.message}</div>}
       {content}
       {kind === "output" && step?.logs && step.logs.length > 0 && <ConsoleOutput lines={step.logs} />}

@@ -47,11 +47,23 @@ import { UnsavedChangesGuard } from "./unsaved-guard";
 import { TriggerPicker } from "./trigger-picker";
 import { useRevealNode } from "./reveal-node";
 import { flowNodeTypes } from "./workflow-node";
+import { PinnedNodesContext } from "./pinned-nodes";
+import { useNodeActions } from "./use-node-actions";
+import { applyReplay, type Replay } from "./replay";
 
 const NODE_WIDTH = 200;
 const NODE_HEIGHT = 64;
 
-export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; nodeTypes: NodeTypeInfo[] }) {
+export function WorkflowEditor({
+  workflow,
+  nodeTypes,
+  replay,
+}: {
+  workflow: Workflow;
+  nodeTypes: NodeTypeInfo[];
+  /** "Open in editor with this data": pin that run's trigger output (unsaved). */
+  replay?: Replay;
+}) {
   const typeMap = useMemo(() => new Map(nodeTypes.map((t) => [t.type, t])), [nodeTypes]);
   const [state, dispatch] = useReducer(editorReducer, workflow, initialEditorState);
   const stateRef = useRef(state);
@@ -111,6 +123,32 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
   const testRun = useTestRun({
     workflowId: workflow.id,
     stateRef,
+    typeMap,
+    steps: live.steps,
+    save,
+    follow: live.follow,
+  });
+
+  useEffect(() => {
+    if (!replay) return;
+    const applied = applyReplay(workflow, replay);
+    if ("problem" in applied) {
+      toast.error(applied.problem);
+      return;
+    }
+    dispatch({ type: "load", document: applied.document, dirty: true });
+    toast.success(
+      "The trigger's data from that run is pinned (not saved yet): run the workflow to replay it",
+    );
+    // Once, when the editor opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const nodeActions = useNodeActions({
+    workflowId: workflow.id,
+    stateRef,
+    pinData: state.pinData,
+    dispatch,
     typeMap,
     steps: live.steps,
     save,
@@ -322,30 +360,33 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
               <Palette nodeTypes={nodeTypes} onAdd={addNode} onClose={() => setPaletteOpen(false)} />
             )}
             <div className="editor-canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-              <ReactFlow<FlowNode, FlowEdge>
-                nodes={state.nodes}
-                edges={state.edges}
-                nodeTypes={flowNodeTypes}
-                onNodesChange={(changes) => dispatch({ type: "nodesChanged", changes })}
-                onEdgesChange={(changes) => dispatch({ type: "edgesChanged", changes })}
-                onNodeDragStop={() => dispatch({ type: "commit" })}
-                onSelectionDragStop={() => dispatch({ type: "commit" })}
-                onDelete={() => dispatch({ type: "commit" })}
-                onConnect={onConnect}
-                isValidConnection={isValidConnection}
-                deleteKeyCode={["Delete", "Backspace"]}
-                multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-                fitView
-                fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-                minZoom={0.05}
-                maxZoom={2}
-                defaultEdgeOptions={{ type: "smoothstep" }}
-                proOptions={{ hideAttribution: true }}
-              >
-                <Background gap={20} />
-                <Controls />
-                <MiniMap pannable zoomable ariaLabel="Mini map" />
-              </ReactFlow>
+              <PinnedNodesContext.Provider value={nodeActions.pinnedIds}>
+                <ReactFlow<FlowNode, FlowEdge>
+                  nodes={state.nodes}
+                  edges={state.edges}
+                  nodeTypes={flowNodeTypes}
+                  onNodesChange={(changes) => dispatch({ type: "nodesChanged", changes })}
+                  onEdgesChange={(changes) => dispatch({ type: "edgesChanged", changes })}
+                  onNodeDragStop={() => dispatch({ type: "commit" })}
+                  onSelectionDragStop={() => dispatch({ type: "commit" })}
+                  onDelete={() => dispatch({ type: "commit" })}
+                  onConnect={onConnect}
+                  onNodeContextMenu={nodeActions.openMenu}
+                  isValidConnection={isValidConnection}
+                  deleteKeyCode={["Delete", "Backspace"]}
+                  multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+                  fitView
+                  fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+                  minZoom={0.05}
+                  maxZoom={2}
+                  defaultEdgeOptions={{ type: "smoothstep" }}
+                  proOptions={{ hideAttribution: true }}
+                >
+                  <Background gap={20} />
+                  <Controls />
+                  <MiniMap pannable zoomable ariaLabel="Mini map" />
+                </ReactFlow>
+              </PinnedNodesContext.Provider>
               {state.nodes.length === 0 && (
                 <div className="canvas-empty">
                   <TriggerPicker nodeTypes={nodeTypes} onPick={(type) => addNode(type)} />
@@ -374,6 +415,8 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
                 latestExecutionId={live.execution?.id ?? null}
                 saved={!dirty}
                 onTestRun={() => testRun.openDialog(panelProps.node.id)}
+                pin={nodeActions.pinFor(panelProps.node.id)}
+                onRunToHere={() => void nodeActions.runToHere(panelProps.node.id)}
                 onPatch={(patch, mergeKey) =>
                   dispatch({ type: "updateNode", id: panelProps.node.id, patch, mergeKey })
                 }
@@ -395,6 +438,7 @@ export function WorkflowEditor({ workflow, nodeTypes }: { workflow: Workflow; no
         />
         <UnsavedChangesGuard dirty={dirty} save={save} />
         {testRun.element}
+        {nodeActions.menu}
       </NodeOverlayContext.Provider>
     </NodeTypesContext.Provider>
   );

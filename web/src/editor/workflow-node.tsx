@@ -13,6 +13,7 @@ import { STATUS_LABELS } from "../components/status-badge";
 import { iconFor } from "./node-icons";
 import { useNodeOverlay } from "./node-overlay";
 import { useNodeTypeInfo } from "./node-types-context";
+import { useIsPinned } from "./pinned-nodes";
 
 const HANDLE_SPACING = 24;
 
@@ -20,6 +21,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const { node } = data;
   const info = useNodeTypeInfo(node.type);
   const overlay = useNodeOverlay(id);
+  const pinned = useIsPinned(id);
   const outputs = nodeHandles(info, node);
   const status = overlay?.run?.status ?? "idle";
   const problems = overlay?.problems ?? [];
@@ -33,6 +35,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       data-testid={`node-${id}`}
       data-status={status}
       data-node-name={node.name}
+      data-pinned={pinned || undefined}
       style={{ minHeight: height }}
       title={overlay?.run?.error?.message ?? (problems.join("\n") || undefined)}
     >
@@ -58,6 +61,11 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           </span>
         )}
       </span>
+      {pinned && (
+        <span className="wf-node-pin" title="Pinned: manual and test runs use its pinned data">
+          pinned
+        </span>
+      )}
       {status !== "idle" && (
         <span className={`wf-node-status`} aria-label={STATUS_LABELS[status] ?? status} role="img">
           {STATUS_GLYPHS[status] ?? "•"}

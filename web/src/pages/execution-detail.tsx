@@ -175,6 +175,13 @@ export function ExecutionDetailPage() {
           <p className="page-subtitle">
             {execution.mode && <>Trigger: {execution.mode} · </>}
             {execution.version !== undefined && <>version {execution.version} · </>}
+            {execution.runUntil && (
+              <>
+                run to “
+                {execution.steps.find((s) => s.nodeId === execution.runUntil)?.nodeName ?? execution.runUntil}
+                ” ·{" "}
+              </>
+            )}
             {execution.startedAt ? `started ${formatDateTime(execution.startedAt)}` : "not started yet"}
             {execution.finishedAt && ` · took ${formatDuration(execution.startedAt, execution.finishedAt)}`}
             {execution.retryOf && (
@@ -223,6 +230,17 @@ export function ExecutionDetailPage() {
           >
             Open workflow
           </Link>
+          {execution.triggerNodeId && (
+            <Link
+              to="/workflows/$workflowId"
+              params={{ workflowId: execution.workflowId }}
+              search={{ debug: executionId }}
+              className="btn btn-secondary btn-sm"
+              title="Opens the workflow with this run's trigger data pinned (not saved until you save), to replay and fix it"
+            >
+              Open in editor with this data
+            </Link>
+          )}
           {!terminal && (
             <button
               type="button"
@@ -293,6 +311,7 @@ export function ExecutionDetailPage() {
               <StatusBadge status={step.status} />
               <span className="step-name">{step.nodeName}</span>
               {step.attempts > 1 && <span className="muted">{step.attempts} attempts</span>}
+              {step.pinned && <span className="badge badge-pinned">pinned data</span>}
               {step.items && (
                 <span
                   className={`muted wf-node-items${step.items.failed > 0 ? " has-failed" : ""}`}

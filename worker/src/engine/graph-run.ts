@@ -9,6 +9,7 @@
  *   node:<id>:pause         (wait-like nodes) compute what to wait for, mark waiting
  *   node:<id>:sleep|event   step.sleepUntil / step.waitForEvent
  *   node:<id>:failed        the node failed for good (retries spent or a pause timed out)
+ *   node:<id>:abandoned     a pause another branch's failure ended: nothing else could still run
  *
  * Code outside steps only computes (the plan, inputs, scopes) from step results, so a replay makes the
  * same decisions and repeats no side effect.
@@ -24,6 +25,7 @@ import {
   recordLateSuccess,
   recordNodeFailure,
   recordNodeSkipped,
+  recordPauseAbandoned,
   runNodeAttempt,
   triggerPayload,
 } from "./node-steps";
@@ -35,6 +37,7 @@ import { loopGraphOf } from "./loop-progress";
 import type { LoopRuntime } from "./loop-body";
 import { runLoop } from "./loop-run";
 import type { RunTicket } from "./run-ticket";
+import { graphUntil } from "./run-until";
 import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import type { StepRunner } from "./step-runner";
@@ -65,6 +68,10 @@ export class GraphRun {
   private readonly outputs = new Map<string, unknown>();
   private readonly started = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Nodes now in a durable sleep or wait: a failure elsewhere does not wait for them. */
+  private readonly pausing = new Set<string>();
+  /** Wakes the walk when a node starts pausing (which settles no task). */
+  private wake: (() => void) | null = null;
   private failure: RunFailure | null = null;
   private ended = false;
   private canceled = false;
@@ -78,8 +85,9 @@ export class GraphRun {
     snapshot: WorkflowSnapshot,
     private readonly ticket: RunTicket,
   ) {
+    const { nodes, edges } = ticket.until ? untilSnapshot(snapshot, ticket) : snapshot;
     // Loop bodies run per element inside their loop node (loop-run.ts); this plan is the rest.
-    const graph = loopGraphOf(snapshot.nodes, snapshot.edges);
+    const graph = loopGraphOf(nodes, edges);
     this.plan = graph.topLevelPlan(ticket.triggerNodeId);
     this.nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
     this.loops = { ref, graph, nodes: this.nodes };
@@ -94,7 +102,13 @@ export class GraphRun {
         for (const id of run) this.launch(id, () => this.runNode(id));
       }
       if (this.inFlight.size === 0) break;
-      await Promise.race(this.inFlight.values());
+      // A failed run does not stay open for a pause in another branch (a waitForEvent may last a year).
+      if (this.failure && [...this.inFlight.keys()].every((id) => this.pausing.has(id))) {
+        await this.abandonPauses();
+        break;
+      }
+      await Promise.race([...this.inFlight.values(), new Promise<void>((r) => (this.wake = r))]);
+      this.wake = null;
     }
     return {
       failure: this.failure,
@@ -131,6 +145,8 @@ export class GraphRun {
       if (this.ticket.reusedNodeIds.includes(id)) {
         result = await this.steps.do(`node:${id}`, {}, () => loadReusedOutput(this.ref, node, markRunning));
         if (this.loops.graph.isLoop(id)) result = { ...result, branch: "done" };
+        // A pinned If or Switch goes on through its first output (a retry reuses single-output nodes only).
+        else result = { ...result, branch: firstOutput(node) };
       } else if (this.loops.graph.isLoop(id)) {
         if (!this.steps.workflowStep)
           throw new Error(`Node "${node.name}": a loop runs only in the durable mode`);
@@ -146,13 +162,16 @@ export class GraphRun {
             event = pause.value;
           } else if (pause.kind === "sleep") {
             // A replay after a local restart can come after the end: the local engine refuses a past time.
-            if (pause.untilMs > Date.now()) await this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+            if (pause.untilMs > Date.now()) {
+              const sleeping = this.steps.sleepUntil(`node:${id}:sleep`, pause.untilMs);
+              await this.whilePausing(id, sleeping);
+            }
           } else {
             waitingForEvent = true;
-            const received = await this.steps.waitForEvent(`node:${id}:event`, {
-              type: pause.event,
-              timeout: pause.timeoutMs,
-            });
+            const received = await this.whilePausing(
+              id,
+              this.steps.waitForEvent(`node:${id}:event`, { type: pause.event, timeout: pause.timeoutMs }),
+            );
             event = received.payload;
             waitingForEvent = false;
           }
@@ -178,6 +197,24 @@ export class GraphRun {
       return this.fail(node, input, err, waitingForEvent && pause?.kind === "event" ? pause : undefined);
     }
     this.done(node, result);
+  }
+
+  private async whilePausing<T>(id: string, pause: Promise<T>): Promise<T> {
+    this.pausing.add(id);
+    this.wake?.();
+    try {
+      return await pause;
+    } finally {
+      this.pausing.delete(id);
+    }
+  }
+
+  /** Records the pauses still open when the run failed as canceled; their steps are left unawaited. */
+  private async abandonPauses() {
+    for (const id of [...this.inFlight.keys()]) {
+      const node = this.nodes.get(id)!;
+      await this.steps.do(`node:${id}:abandoned`, {}, () => recordPauseAbandoned(this.ref, node));
+    }
   }
 
   /** A pure head and its group, in one step (pure-group.ts); the members' outcomes apply at once. */
@@ -260,4 +297,33 @@ export class GraphRun {
     }
     return sources.length > 0 ? (outputs.get(sources[0]) ?? null) : null;
   }
+}
+
+/**
+ * The graph of a run to `ticket.until` (run-until.ts): nodes and edges on the way, not upstream of a node
+ * whose output is recorded already (a pin), which the trigger feeds instead.
+ */
+function untilSnapshot(
+  snapshot: WorkflowSnapshot,
+  ticket: RunTicket,
+): Pick<WorkflowSnapshot, "nodes" | "edges"> {
+  const cut = graphUntil(
+    snapshot.edges,
+    ticket.triggerNodeId,
+    ticket.until!,
+    new Set(ticket.reusedNodeIds),
+    (id) => ({
+      id: `until:${id}`,
+      source: ticket.triggerNodeId,
+      target: id,
+      sourceHandle: "main",
+    }),
+  );
+  return { nodes: snapshot.nodes.filter((n) => cut.nodeIds.has(n.id)), edges: cut.edges };
+}
+
+function firstOutput(node: SnapshotNode): string {
+  const outputs = getNodeType(node.type)?.outputs;
+  const list = typeof outputs === "function" ? outputs(node.parameters as never) : outputs;
+  return list?.[0] ?? "main";
 }

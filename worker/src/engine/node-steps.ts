@@ -244,6 +244,14 @@ export async function recordNodeSkipped(ref: RunRef, node: SnapshotNode) {
   return { skipped: true };
 }
 
+/** A pause left open when another branch failed the run: canceled, so the run can end now. */
+export async function recordPauseAbandoned(ref: RunRef, node: SnapshotNode) {
+  const finishedAt = new Date();
+  await writeStep(ref, [record(node, { status: "canceled", finishedAt })]);
+  await ref.live.publish([liveNode(node, "canceled", 0, { finishedAt })]);
+  return { abandoned: true };
+}
+
 /** The body of a reused node's step (retry `fromFailed`): the output recorded before the run started. */
 export async function loadReusedOutput(
   ref: RunRef,

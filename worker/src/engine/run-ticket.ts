@@ -31,6 +31,8 @@ export interface RunTicket {
   admitted?: boolean;
   /** Origin of the request behind the run (for `$resumeUrl`); undefined in an older ticket. */
   origin?: string | null;
+  /** "Run to here": only the trigger and the nodes on the way to this node run (run-until.ts). */
+  until?: string | null;
   /** Started as a fast run (fast-run.ts), in-process: the reconciler hands it over only when it is old. */
   fast?: boolean;
 }
@@ -64,6 +66,7 @@ export async function loadTicket(env: Env, executionId: string): Promise<RunTick
     awaitEnd: false,
     parentExecutionId: row.parentExecutionId ?? null,
     origin: row.origin ?? null,
+    until: row.runUntil ?? null,
   };
 }
 

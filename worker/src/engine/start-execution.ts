@@ -62,7 +62,9 @@ export interface StartExecutionRequest {
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
-  workflow?: { liveUntil: number | null; settings: unknown };
+  workflow?: { liveUntil: number | null; settings: unknown; pinData?: Record<string, unknown> | null };
+  /** "Run to here" (`?until=`): only the trigger and the nodes on the way to this node run. */
+  until?: string;
   /**
    * The invocation's `waitUntil`: a caller that passes it lets a `fast` workflow run here, in-process
    * (fast-run.ts). Without it (a start from inside another run's step) every run is durable.
@@ -76,11 +78,19 @@ export interface StartedExecution {
   fastEnd?: Promise<RunOutcome>;
 }
 
+/** The modes that use pinned data; production runs (and retries, sub-workflow and error runs) never do. */
+const PIN_MODES: ReadonlySet<ExecutionMode> = new Set(["manual", "webhookTest"]);
+
 /** Why a run could not start. `code` maps to an HTTP status in the API layer. */
 export class ExecutionStartError extends Error {
   constructor(
     readonly code:
-      "workflow_not_found" | "version_not_found" | "no_trigger" | "invalid_trigger" | "start_failed",
+      | "workflow_not_found"
+      | "version_not_found"
+      | "no_trigger"
+      | "invalid_trigger"
+      | "invalid_until"
+      | "start_failed",
     message: string,
     /** `invalid_trigger`: `[{ nodeId, nodeName, field, message }]`, as save problems are. */
     readonly details?: unknown,
@@ -120,6 +130,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
           id: req.workflowId,
           version: req.version!,
           liveUntil: req.workflow.liveUntil,
+          pinData: req.workflow.pinData ?? null,
           settings: req.workflow.settings,
           document: null,
           pinned: req.version!,
@@ -141,6 +152,13 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     );
   }
 
+  if (req.until !== undefined && !snapshot.nodes.some((n) => n.id === req.until)) {
+    throw new ExecutionStartError(
+      "invalid_until",
+      `Run to here: this workflow (as saved) has no node with id "${req.until}"`,
+    );
+  }
+
   const executionId = req.executionId ?? crypto.randomUUID();
   // The run gate (concurrency/admission.ts), asked in request order. Asking again (a retried step with a
   // fixed id) keeps the run's place; a slot taken for a run whose record never lands is freed by the alarm.
@@ -157,7 +175,13 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     settings?.executionMode === "fast" &&
     // A version saved before the workflow turned fast may still pause: that one runs durably.
     fastModeProblems(snapshot.nodes).length === 0;
-  const reused = req.reuse ? reusedSteps(snapshot, req.reuse) : [];
+  const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
+  const reused = [
+    ...(req.reuse ? reusedSteps(snapshot, req.reuse, false) : []),
+    ...(pins
+      ? reusedSteps(snapshot, pins, true).filter((s) => !req.reuse || !Object.hasOwn(req.reuse, s.nodeId))
+      : []),
+  ];
   const ticket: RunTicket = {
     workflowId: target.id,
     userId: req.userId,
@@ -170,6 +194,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     parentExecutionId: req.parentExecutionId ?? null,
     admitted: place === "admitted",
     origin: req.origin ?? null,
+    ...(req.until !== undefined ? { until: req.until } : {}),
     ...(fast && { fast: true }),
   };
   const queued = await insertExecutionWithSteps(
@@ -186,6 +211,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
       retryOf: req.retryOf ?? null,
       parentExecutionId: req.parentExecutionId ?? null,
       origin: req.origin ?? null,
+      runUntil: req.until ?? null,
       // Kept for the reconciler: a woken instance must replay with the params it was created with.
       ticket: { ...ticket },
     },
@@ -281,7 +307,8 @@ function findTriggerNode(snapshot: WorkflowSnapshot, mode: ExecutionMode): strin
   return snapshot.nodes.find((n) => getNodeType(n.type)?.trigger === kind)?.id;
 }
 
-function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>) {
+/** Step rows recorded before the run: outputs a retry reuses, or pins (`pinned`); those nodes do not run. */
+function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>, pinned: boolean) {
   const now = new Date();
   return snapshot.nodes
     .filter((n) => Object.hasOwn(reuse, n.id))
@@ -294,7 +321,7 @@ function reusedSteps(snapshot: WorkflowSnapshot, reuse: Record<string, unknown>)
       output: boundJson(reuse[n.id]),
       error: null,
       logs: null,
-      pinned: false,
+      pinned,
       startedAt: now,
       finishedAt: now,
     }));

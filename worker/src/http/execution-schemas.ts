@@ -24,6 +24,9 @@ export const ExecutionSummary = z
       description: "Mode subworkflow: the execution whose executeWorkflow node started this one",
     }),
     triggerNodeId: z.string().nullable(),
+    runUntil: z.string().nullable().openapi({
+      description: "Run to here (`POST /api/workflows/{id}/run?until=`): the node the run stopped at",
+    }),
     error: ExecutionError,
     createdAt: z.string(),
     startedAt: z.string().nullable(),
@@ -46,6 +49,10 @@ const ExecutionStep = z
       .openapi({
         description: "console.* lines of a code node (at most 200 of 2,000 characters); null otherwise",
       }),
+    pinned: z.boolean().openapi({
+      description:
+        "The output is the workflow's pinned data for this node: it did not run (manual and test-URL runs only)",
+    }),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     items: z
@@ -88,6 +95,7 @@ export function toSummary(row: ExecutionRow) {
     retryOf: row.retryOf,
     parentExecutionId: row.parentExecutionId ?? null,
     triggerNodeId: row.triggerNodeId,
+    runUntil: row.runUntil ?? null,
     error: row.error ?? null,
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
@@ -115,6 +123,7 @@ export function toDetail(
       output: s.output ?? null,
       error: s.error ?? null,
       logs: s.logs ?? null,
+      pinned: s.pinned ?? false,
       startedAt: iso(s.startedAt),
       finishedAt: iso(s.finishedAt),
       ...(progress?.has(s.nodeId) ? { items: progress.get(s.nodeId) } : {}),

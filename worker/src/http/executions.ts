@@ -73,6 +73,10 @@ const RunQuery = z.object({
     .max(200)
     .optional()
     .openapi({ description: "Test this trigger node (its id) with the body as its output" }),
+  until: z.string().min(1).max(200).optional().openapi({
+    description:
+      "Run to here: only the trigger and the nodes on the way to this node (its id) run; nothing after or beside it. Pinned nodes do not run, nor what only feeds them. An id naming no node answers 422 `invalid_until`",
+  }),
 });
 
 executionsApp.openapi(
@@ -95,7 +99,7 @@ executionsApp.openapi(
       ...authErrors,
       404: errorResponse("No such workflow"),
       422: errorResponse(
-        "The workflow has no manual trigger; or `trigger` is not a trigger node, or the body does not fit its output",
+        "The workflow has no manual trigger; or `trigger` is not a trigger node, or the body does not fit its output; or `until` names no node of the workflow (`invalid_until`)",
       ),
       429: errorResponse("Too many runs started by this user (`Retry-After` says when to try again)"),
     },
@@ -103,12 +107,13 @@ executionsApp.openapi(
   async (c) => {
     await enforceRateLimits(c, [["runStart", c.var.userId]]);
     const body = await readOptionalJson(c.req);
-    const { trigger } = c.req.valid("query");
+    const { trigger, until } = c.req.valid("query");
     const { executionId } = await start(c.env, {
       userId: c.var.userId,
       workflowId: c.req.valid("param").id,
       mode: "manual",
       ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
+      ...(until ? { until } : {}),
       triggerData: body ?? {},
       origin: new URL(c.req.url).origin,
       keepAlive: backgroundOf(c),

@@ -60,7 +60,7 @@ describe("stripeTrigger intake", () => {
         origin: "http://local.test",
         // The version and watch state the run starts from (read once at intake, passed in the ticket).
         version: 1,
-        workflow: { liveUntil: null, settings: null },
+        workflow: { liveUntil: null, settings: expect.toSatisfy((s) => s === null || typeof s === "object") },
         awaitEnd: false,
       },
     ]);

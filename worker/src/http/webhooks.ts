@@ -97,7 +97,12 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       triggerData: decision.triggerData,
       // The version this target was read from: with its snapshot cached, intake reads no document.
       version: target.workflow.version,
-      workflow: { liveUntil: target.workflow.liveUntil, settings: target.workflow.settings },
+      workflow: {
+        liveUntil: target.workflow.liveUntil,
+        settings: target.workflow.settings,
+        // Only a test-URL run uses pins; a production run never carries them.
+        ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
+      },
       awaitEnd: decision.respond !== "immediately",
       origin: new URL(c.req.url).origin,
       keepAlive: backgroundOf(c),

@@ -36,6 +36,7 @@ import {
 } from "../storage/workflows";
 import type { AppEnv } from "./context";
 import { assertNodeCredentials } from "./credential-errors";
+import { stopWorkflowRuns } from "../engine/stop-runs";
 import { assertExecutionMode, assertSubWorkflowTargets, assertWorkflowSettings } from "./workflow-settings";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./require-user";
@@ -361,18 +362,31 @@ workflowsApp.openapi(
     method: "delete",
     path: "/workflows/{id}",
     tags,
-    summary: "Delete a workflow (and its versions and executions)",
+    summary: "Delete a workflow (and its versions and executions); its unfinished runs are stopped first",
     security,
     request: { params: IdParam },
     responses: {
       204: { description: "Deleted" },
       404: errorResponse("No such workflow of yours"),
+      503: errorResponse("`delete_failed`: a run of it could not be stopped; nothing was deleted"),
       ...authErrors,
     },
   }),
   async (c) => {
-    if (!(await deleteWorkflow(getDb(c.env.DB), c.var.userId, c.req.valid("param").id)))
-      throw notFound("Workflow");
+    const db = getDb(c.env.DB);
+    const { id } = c.req.valid("param");
+    if (!(await getWorkflowRow(db, c.var.userId, id))) throw notFound("Workflow");
+    // Its runs stop first: a deleted workflow must not keep calling the outside world.
+    const stuck = await stopWorkflowRuns(c.env, id);
+    if (stuck.length > 0) {
+      throw new ApiError(
+        503,
+        "delete_failed",
+        `${stuck.length} run(s) of this workflow could not be stopped just now, so nothing was deleted: try again`,
+        { executionIds: stuck },
+      );
+    }
+    if (!(await deleteWorkflow(db, c.var.userId, id))) throw notFound("Workflow");
     return c.body(null, 204);
   },
 );

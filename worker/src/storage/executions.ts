@@ -45,6 +45,8 @@ export async function findRunTarget(
       id: workflow.id,
       version: workflow.version,
       liveUntil: workflow.liveUntil,
+      // Manual and test runs use the workflow's pins (they are not part of version snapshots).
+      pinData: workflow.pinData,
       settings: workflow.settings,
       document: withDocument ? workflowVersion.document : sql<null>`null`,
       pinned: workflowVersion.version,
@@ -246,6 +248,20 @@ export function executionFinishUpdate(
 }
 
 /** Marks unfinished steps canceled (after the execution itself was canceled). */
+/** The executions of a workflow that have not finished (queued, running, waiting), oldest first. */
+export async function listUnfinishedExecutions(db: Db, workflowId: string) {
+  return db
+    .select({ id: workflowExecution.id, parentExecutionId: workflowExecution.parentExecutionId })
+    .from(workflowExecution)
+    .where(
+      and(
+        eq(workflowExecution.workflowId, workflowId),
+        notInArray(workflowExecution.status, [...FINISHED_EXECUTION_STATUSES]),
+      ),
+    )
+    .orderBy(asc(workflowExecution.createdAt));
+}
+
 export async function cancelUnfinishedSteps(db: Db, executionId: string, at: Date) {
   return db
     .update(executionStep)

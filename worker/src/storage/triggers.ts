@@ -13,6 +13,8 @@ export interface WebhookTarget {
     active: boolean;
     version: number;
     liveUntil: number | null;
+    /** The workflow's pins: a test-URL run uses them. */
+    pinData: Record<string, unknown> | null;
     /** The workflow's settings (its `executionMode` decides how the run is started). */
     settings: Record<string, unknown> | null;
   };
@@ -34,6 +36,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: workflow.active,
       version: workflow.version,
       liveUntil: workflow.liveUntil,
+      pinData: workflow.pinData,
       settings: workflow.settings,
       nodeId: node.id,
       name: node.name,
@@ -54,6 +57,7 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       active: row.active,
       version: row.version,
       liveUntil: row.liveUntil,
+      pinData: row.pinData ?? null,
       settings: row.settings,
     },
     node: {
