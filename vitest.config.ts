@@ -35,7 +35,8 @@ export default defineConfig({
           // a Telegram-shaped Bot API (inject("telegramUrl")),
           // a real SMTP server (inject("smtpServer")),
           // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing),
-          // a feed publisher that answers conditional GETs (inject("feedServerUrl")).
+          // a feed publisher that answers conditional GETs (inject("feedServerUrl")),
+          // Slack's Web API chat.postMessage (inject("slackApiUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
@@ -44,6 +45,7 @@ export default defineConfig({
             "./worker/test/fakes/smtp.global.ts",
             "./worker/test/fakes/postgres.global.ts",
             "./worker/test/fakes/feed-server.global.ts",
+            "./worker/test/fakes/slack-api.global.ts",
           ],
         },
       },

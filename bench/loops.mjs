@@ -8,11 +8,15 @@
  *    (microseconds, measured in-process by bench/engine.mjs).
  * 2. 10,000 elements × 3 body nodes (set → if → set), concurrency 5, once: completes? wall time, peak RSS
  *    of the dev server (wrangler + its workerd processes, sampled from /proc every 250 ms), D1 rows
- *    written per element (loop_item + item_step rows, from the execution's summary).
+ *    written per element (loop_item + item_step rows, from the execution's summary), and the Workflows
+ *    steps the instance used (step results stored by the local Workflows engine, read with the sqlite3
+ *    CLI) against the per-instance limit (10,000 by default).
  *
  * Usage: node bench/loops.mjs [--runs N] [--big N] [--port P]
  */
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadavg } from "node:os";
 import { apiClient, freePort, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
@@ -22,7 +26,9 @@ const RUNS = Number(args.runs ?? 3);
 const BIG = Number(args.big ?? 10_000);
 
 const dev = await startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-loops-" });
-const api = apiClient(dev.base, { requestTimeoutMs: 120_000 });
+// A poll can hang on a kept-alive connection the dev proxy dropped (the server itself still answers):
+// each request gets 15 s, and a poll that timed out is simply made again.
+const api = apiClient(dev.base, { requestTimeoutMs: 15_000 });
 await dev.waitReady(async (base) => (await fetch(`${base}/api/openapi.json`)).ok, 120_000);
 const key = await signUpForKey(api);
 
@@ -47,8 +53,17 @@ async function run(workflowId, body) {
   );
   if (res.status !== 201) throw new Error(`run ${res.status} ${await res.text()}`);
   const { executionId } = await res.json();
-  for (;;) {
-    const e = await (await api(`/api/executions/${executionId}`, {}, key)).json();
+  const deadline = Date.now() + 60 * 60_000;
+  for (let missed = 0; ;) {
+    let e;
+    try {
+      e = await (await api(`/api/executions/${executionId}`, {}, key)).json();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      missed++;
+      console.warn(`  (poll ${missed} of ${executionId} timed out; polling again)`);
+      continue;
+    }
     if (["success", "error", "canceled"].includes(e.status)) return e;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -57,6 +72,26 @@ async function run(workflowId, body) {
 const ms = (e) => new Date(e.finishedAt).getTime() - new Date(e.startedAt).getTime();
 const pct = (xs, p) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+/**
+ * Steps each local Workflows instance used: the local engine keeps one `<hash>-<attempt>-value` entry per
+ * step result in the instance's SQLite file. Largest first; null without the sqlite3 CLI.
+ */
+function stepsPerInstance() {
+  const dir = join(dev.persist, "v3/workflows");
+  try {
+    const files = readdirSync(dir, { recursive: true }).filter(
+      (f) => f.endsWith(".sqlite") && !f.endsWith("metadata.sqlite"),
+    );
+    const sql =
+      "select count(distinct substr(key, 1, instr(key, '-') - 1)) from _cf_KV where key like '%-value'";
+    return files
+      .map((f) => Number(execFileSync("sqlite3", ["-readonly", join(dir, f), sql], { encoding: "utf8" })))
+      .sort((a, b) => b - a);
+  } catch {
+    return null;
+  }
+}
 
 /** RSS (MiB) of `pid` and every process below it. */
 function treeRss(pid) {
@@ -157,6 +192,12 @@ try {
     `  D1 rows per element: ${((bodyRows + BIG) / BIG).toFixed(1)} (1 loop_item + ${(bodyRows / BIG).toFixed(1)} item_step)`,
   );
   console.log(`  GET /api/executions/:id: ${e.steps.length} step records, ${JSON.stringify(e).length} bytes`);
+  const steps = stepsPerInstance();
+  console.log(
+    steps === null
+      ? "  Workflows steps per instance: not measured (no sqlite3 CLI)"
+      : `  Workflows steps used by the instance: ${steps[0]} of the 10,000 per-instance limit (${((steps[0] / 10_000) * 100).toFixed(1)} %)`,
+  );
   if (e.status !== "success" || count !== BIG) process.exitCode = 1;
 } finally {
   await dev.shutdown();

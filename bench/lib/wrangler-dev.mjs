@@ -66,6 +66,8 @@ export async function startWranglerDev({ port, statePrefix }) {
 
   return {
     base,
+    /** The local state folder (Workflows instances, D1): benchmarks may read it before shutdown. */
+    persist,
     /** The wrangler process (its workerd children are found through /proc for RSS). */
     pid: wrangler.pid,
     /** Everything wrangler printed so far (for failure reports). */

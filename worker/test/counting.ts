@@ -69,4 +69,3 @@ export function countingRooms(ns: Env["RUN_ROOM"], counts: Counts): Env["RUN_ROO
     },
   }) as Env["RUN_ROOM"];
 }
-

@@ -198,6 +198,7 @@ describe("credentials API", () => {
         "oauth2",
         "openai",
         "postgres",
+        "slackApi",
         "slackWebhook",
         "smtp",
         "stripeWebhook",

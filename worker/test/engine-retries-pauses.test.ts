@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { startExecution } from "../src/engine/start-execution";
 import { getDb } from "../src/storage/db";
-import { findExecution } from "../src/storage/executions";
+import { findExecution, finishExecution } from "../src/storage/executions";
 import { chain, eventually, finished, saveWorkflow, stepsById, type TestNode } from "./engine-fixtures";
 import { signUp } from "./helpers";
 
@@ -156,5 +156,24 @@ describe("engine: pauses", { timeout: 30_000 }, () => {
     expect(execution.error).toMatchObject({ nodeId: "x", message: "order refused" });
     expect(steps.x.status).toBe("error");
     expect(steps.e.status).toBe("canceled");
+  });
+
+  it("a node does not start once the execution is canceled (a cancel that could not stop the instance)", async () => {
+    const { executionId } = await start([
+      trigger,
+      { id: "e", type: "waitForEvent", name: "Approval", parameters: { event: "go", timeoutSeconds: 600 } },
+      { id: "after", type: "set", name: "After", parameters: { fields: { ran: true } } },
+    ]);
+    const db = getDb(env.DB);
+    await eventually(async () => (await findExecution(db, executionId))?.status === "waiting", "waiting");
+    // The row says canceled while the instance lives on (as when terminate() failed): the engine must notice.
+    await finishExecution(db, executionId, "canceled", null, new Date());
+    await (await env.RUN_WORKFLOW.get(executionId)).sendEvent({ type: "go", payload: { by: "ana" } });
+    const steps = await eventually(async () => {
+      const s = await stepsById(executionId);
+      return s.e?.status === "canceled" && s;
+    }, "the resumed node to see the cancel");
+    expect(steps.after).toBeUndefined();
+    expect((await findExecution(db, executionId))?.status).toBe("canceled");
   });
 });

@@ -122,7 +122,12 @@ describe("fast mode: what is refused at save", () => {
     expect(child.res.status).toBe(201);
     const parent = await save(user, [
       { id: "m", type: "manualTrigger", name: "Start" },
-      { id: "x", type: "executeWorkflow", name: "Call", parameters: { workflowId: child.body.id, wait: false } },
+      {
+        id: "x",
+        type: "executeWorkflow",
+        name: "Call",
+        parameters: { workflowId: child.body.id, wait: false },
+      },
     ]);
     expect(parent.res.status, JSON.stringify(parent.body)).toBe(201);
   });
@@ -194,7 +199,11 @@ describe("fast mode: cost of a Webhook → Set run", { timeout: 60_000 }, () => 
     const hook = await activeHook(user, "lastNode", [DOUBLE]);
     const app = createWebhookApp(realTriggerServices, { lastNodeWaitMs: 20_000 });
     const counted = (counts: Counts) => {
-      const e = { ...env, DB: countingD1(env.DB, counts), RUN_ROOM: countingRooms(env.RUN_ROOM, counts) } as Env;
+      const e = {
+        ...env,
+        DB: countingD1(env.DB, counts),
+        RUN_ROOM: countingRooms(env.RUN_ROOM, counts),
+      } as Env;
       e.RUN_WORKFLOW = {
         create: async () => {
           throw new Error("a fast run must not create a Workflow instance");

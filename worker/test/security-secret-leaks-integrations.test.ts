@@ -1,6 +1,6 @@
 /**
  * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
- * postgres and githubWebhook. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * postgres, githubWebhook and slackApi. Same method as security-secret-leaks.test.ts: plant the secrets, make the
  * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
  * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
  * room and the log for every planted value and its encodings.
@@ -62,6 +62,22 @@ describe("no planted secret of an integration credential survives a failure", { 
     const [request] = await fake.requests();
     expect(request.path).toBe(`/bot${botToken}/sendMessage`);
     expectNowhere(log, [botToken, encodeURIComponent(botToken)], run.texts, await dumpDatabase());
+  });
+
+  it("slackApi: the Web API quoting the bot token in its error", async () => {
+    const user = await signUp();
+    const botToken = `xoxb-${crypto.randomUUID().replaceAll("-", "")}`;
+    const fake = await fakeSession([{ status: 200, body: { ok: false, error: `invalid_auth ${botToken}` } }]);
+    const credentialId = await credential(user, "slackApi", { botToken, baseUrl: fake.baseUrl });
+    const run = await failingRun(user, {
+      type: "slackMessage",
+      credentialId,
+      parameters: { channel: "C0TEAM", text: "hi" },
+    });
+    expect(run.error).toContain('"message":"Slack answered 200: invalid_auth ***"');
+    const [request] = await fake.requests();
+    expect(request.headers.authorization).toBe(`Bearer ${botToken}`);
+    expectNowhere(log, [botToken], run.texts, await dumpDatabase());
   });
 
   it.skipIf(!postgresServer)("postgres: a wrong password, and an unreachable server", async () => {

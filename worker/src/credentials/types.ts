@@ -51,15 +51,22 @@ export const oauth2Presets = {
     scopes: "read:user",
     authParams: {} as Record<string, string>,
   },
+  // Slack's v2 flow gives a bot token (xoxb-…) that does not expire; Slack separates scopes with commas.
+  slack: {
+    authUrl: "https://slack.com/oauth/v2/authorize",
+    tokenUrl: "https://slack.com/api/oauth.v2.access",
+    scopes: "chat:write",
+    authParams: {} as Record<string, string>,
+  },
 } as const;
 export type OAuth2Preset = keyof typeof oauth2Presets;
 
 const oauth2Schema = z
   .object({
     preset: z
-      .enum(["custom", "google", "github"])
+      .enum(["custom", "google", "github", "slack"])
       .default("custom")
-      .describe("Fill the provider URLs and default scopes for Google or GitHub"),
+      .describe("Fill the provider URLs and default scopes for Google, GitHub or Slack"),
     clientId: z.string().min(1).describe("OAuth2 client id from the provider's app settings"),
     clientSecret: secretText("OAuth2 client secret"),
     authUrl: httpsOrHttpUrl("Authorization endpoint (filled by the preset)").optional(),
@@ -166,6 +173,17 @@ export const credentialTypes = {
       .object({
         botToken: secretText("Bot token (123456:ABC-...)"),
         baseUrl: httpsOrHttpUrl("Bot API base URL (default https://api.telegram.org)").optional(),
+      })
+      .strict(),
+    secretFields: ["botToken"],
+  },
+  slackApi: {
+    title: "Slack bot token",
+    description: "A Slack app's bot token (xoxb-…, OAuth & Permissions page), with the chat:write scope.",
+    schema: z
+      .object({
+        botToken: secretText("Bot User OAuth Token (xoxb-…)"),
+        baseUrl: httpsOrHttpUrl("Web API base URL (default https://slack.com/api)").optional(),
       })
       .strict(),
     secretFields: ["botToken"],

@@ -92,6 +92,6 @@ function stringSize(s: string): number {
   return 5 + (twoByte ? s.length * 2 : s.length);
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }

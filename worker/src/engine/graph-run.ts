@@ -188,6 +188,10 @@ export class GraphRun {
             markRunning: markRunning || pause !== undefined,
           }),
         );
+        if (result.canceled) {
+          this.canceled = true;
+          return;
+        }
         if (result.unrecorded) {
           const late = result;
           await this.steps.do(`node:${id}:record`, {}, () => recordLateSuccess(this.ref, node, input, late));

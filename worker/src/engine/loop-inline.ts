@@ -11,7 +11,6 @@ import { forEach, loopItems } from "../nodes/for-each";
 import { getDb } from "../storage/db";
 import {
   insertLoopItems,
-  listLoopOutcomes,
   listUnfinishedItems,
   recordElements,
   type ElementRecord,
@@ -29,6 +28,7 @@ import {
   type LoopRuntime,
   type OuterScope,
 } from "./loop-body";
+import { doneOutput, hydrateScope, MAX_LOOP_RESULTS_BYTES } from "./loop-results";
 import { maskedOutput, maskErrorInPlace } from "./masking";
 import { credentialForStep } from "./node-credential";
 import { requireNodeType } from "./node-errors";
@@ -138,22 +138,6 @@ export function bodyIsRepeatSafe(rt: LoopRuntime, loopId: string): boolean {
   return rt.graph.body(loopId).every((id) => REPEAT_SAFE_TYPES.has(rt.nodes.get(id)!.type));
 }
 
-/** `done`'s output: every element's result in order, how many there were and how many failed. */
-export async function loopOutput(rt: LoopRuntime, key: LoopKey) {
-  const outcomes = await listLoopOutcomes(getDb(rt.ref.env.DB), key);
-  const errors = outcomes
-    .filter((o) => o.status === "error")
-    .slice(0, 100)
-    .map((o) => ({ index: o.itemIndex, message: o.error?.message ?? "failed" }));
-  return {
-    results: outcomes.map((o) => (o.status === "success" ? (o.result ?? null) : null)),
-    count: outcomes.length,
-    failed: outcomes.filter((o) => o.status === "error").length,
-    // The first 100 failures, so a `continue` loop can report what went wrong.
-    errors,
-  };
-}
-
 /** Runs a body node in-process and keeps its step record for the element's one D1 write. */
 class InlineExecutor implements BodyExecutor {
   readonly records: ItemStepInsert[] = [];
@@ -206,8 +190,9 @@ class InlineExecutor implements BodyExecutor {
         `element ${summary.firstError.index} failed: ${summary.firstError.message}`,
       );
     }
-    const output = boundJson(await loopOutput(this.rt, key));
-    this.record(node, { status: "success", attempts: 1, input, output, startedAt });
+    // In memory the whole output is handed on (up to the loops' maximum); its record is bounded.
+    const output = await doneOutput(this.rt.ref.env, key, node.name, MAX_LOOP_RESULTS_BYTES);
+    this.record(node, { status: "success", attempts: 1, input, output: boundJson(output), startedAt });
     return { output, branch: "done" };
   }
 
@@ -261,6 +246,7 @@ export async function executeNode(
 ): Promise<NodeStepResult> {
   let secretValues: readonly string[] = [];
   try {
+    ({ input, scope } = await hydrateScope(ref, input, scope));
     const nodeType = requireNodeType(node);
     const params = await resolveNodeParameters(nodeType, node, scope);
     const outboundFetch = createOutboundFetch(ref.env);

@@ -2,13 +2,18 @@
  * How far each loop body node got over its elements (`done / total`, failed): what the live view shows
  * while a loop runs and what `GET /api/executions/:id` puts on a body node's record.
  */
-import type { LoopProgress } from "../realtime/events";
+import type { LoopProgress, RunEvent, StepStatus } from "../realtime/events";
+import { publishEvents, runRoom } from "../realtime/publish";
 import { getNodeType } from "../nodes/registry";
 import type { Db } from "../storage/db";
 import { findWorkflowVersionDocument } from "../storage/executions";
+import { getDb } from "../storage/db";
 import { countItemSteps, countLoopItems } from "../storage/loops";
+import { liveNode } from "./live-state";
+import type { LoopRuntime } from "./loop-body";
 import { LoopGraph } from "./loop-graph";
 import { parseSnapshot, type SnapshotEdge, type SnapshotNode } from "./snapshot";
+import { writeStepRecord } from "./step-records";
 
 export function loopGraphOf(nodes: readonly SnapshotNode[], edges: readonly SnapshotEdge[]): LoopGraph {
   return new LoopGraph(
@@ -49,4 +54,83 @@ export async function executionBodyProgress(
   if (document === null) return new Map();
   const snapshot = parseSnapshot(document);
   return bodyProgress(db, execution.id, loopGraphOf(snapshot.nodes, snapshot.edges), [...counts.keys()]);
+}
+
+/** Running progress of a loop's batches goes out at most this often (the final state always does). */
+export const PROGRESS_INTERVAL_MS = 1000;
+
+/**
+ * When a loop's next running progress is due, per loop of a run, in this isolate. A batch of a pure body
+ * takes tens of ms, so one publish (a D1 count and a room call) per batch would cost more than the batch;
+ * a batch in another isolate simply publishes. Waiting bodies publish per element (an element is slow).
+ */
+export class ProgressThrottle {
+  private readonly last = new Map<string, number>();
+
+  constructor(private readonly intervalMs = PROGRESS_INTERVAL_MS) {}
+
+  /** True (and counted as sent) when `key` last published `intervalMs` or more ago, or never. */
+  due(key: string, now = Date.now()): boolean {
+    const last = this.last.get(key);
+    if (last !== undefined && now - last < this.intervalMs) return false;
+    this.last.set(key, now);
+    return true;
+  }
+
+  /** The loop ended: its key is not needed any more. */
+  forget(key: string) {
+    this.last.delete(key);
+  }
+}
+
+/**
+ * Publishes every body node's progress (`done / total`, failures) for the loop's live view. With
+ * `final`, each body node gets its final status (error when any element failed there) and a record in
+ * `execution_step`, so the execution lists it like any node.
+ */
+export async function publishProgress(rt: LoopRuntime, loopId: string, final = false) {
+  const db = getDb(rt.ref.env.DB);
+  const body = rt.graph.body(loopId);
+  if (body.length === 0) return;
+  const progress = await bodyProgress(db, rt.ref.executionId, rt.graph, body);
+  const at = new Date();
+  const states = body.map((id) => {
+    const node = rt.nodes.get(id)!;
+    const items = progress.get(id) ?? { done: 0, failed: 0, total: 0 };
+    const status: StepStatus = !final
+      ? "running"
+      : items.failed > 0
+        ? "error"
+        : items.done === 0
+          ? "skipped"
+          : "success";
+    const error = items.failed > 0 ? { message: `${items.failed} of ${items.total} elements failed` } : null;
+    return {
+      node,
+      status,
+      error,
+      state: { ...liveNode(node, status, 0, { finishedAt: final ? at : null, error }), items },
+    };
+  });
+  const events: RunEvent[] = states.map((s) => ({
+    type: "node",
+    executionId: rt.ref.executionId,
+    node: s.state,
+    at: at.getTime(),
+  }));
+  await Promise.all([
+    // Every body node's state in one room call.
+    publishEvents(rt.ref.env, runRoom(rt.ref.env, rt.ref.executionId), rt.ref.executionId, events, false),
+    ...(final
+      ? states.map((s) =>
+          writeStepRecord(rt.ref, s.node, {
+            status: s.status,
+            attempts: 0,
+            error: s.error,
+            startedAt: null,
+            finishedAt: at,
+          }),
+        )
+      : []),
+  ]);
 }

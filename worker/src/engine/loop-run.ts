@@ -33,16 +33,9 @@ import {
   type LoopRuntime,
   type OuterScope,
 } from "./loop-body";
-import { bodyProgress } from "./loop-progress";
-import {
-  bodyIsRepeatSafe,
-  executeNode,
-  loopOutput,
-  pool,
-  resolveLoop,
-  runBatch,
-  type LoopSettings,
-} from "./loop-inline";
+import { ProgressThrottle, publishProgress } from "./loop-progress";
+import { doneOutput, hydrateScope } from "./loop-results";
+import { bodyIsRepeatSafe, executeNode, pool, resolveLoop, runBatch, type LoopSettings } from "./loop-inline";
 import { requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
 import type { NodeStepResult, RecordedPause } from "./run-ref";
@@ -63,6 +56,8 @@ const BATCH_STEP: WorkflowStepConfig = {
   timeout: "30 minutes",
 };
 const RECORD_STEP: WorkflowStepConfig = { retries: { limit: 3, delay: 500, backoff: "exponential" } };
+
+const progressThrottle = new ProgressThrottle();
 
 /** `step.do` for JSON results (see run-workflow.ts). */
 function durable<T>(step: WorkflowStep, name: string, config: WorkflowStepConfig, body: () => Promise<T>) {
@@ -105,7 +100,7 @@ export async function runLoop(
       const range = { from: k * size, to: Math.min(start.count, (k + 1) * size) };
       const summary = await durable(step, `${name}:batch:${k}`, BATCH_STEP, async () => {
         const result = await runBatch(rt, key, range, start, outer);
-        await publishProgress(rt, node.id);
+        if (progressThrottle.due(`${rt.ref.executionId}/${node.id}`)) await publishProgress(rt, node.id);
         return result;
       });
       firstError ??= summary.firstError;
@@ -137,8 +132,23 @@ export async function runLoop(
     throw new NonRetryableError(`element ${firstError.index} failed: ${firstError.message}`);
   }
   const output = await durable(step, `${name}:done`, RECORD_STEP, async () => {
-    const done = boundJson(await loopOutput(rt, key));
-    if (parentPath === "") await publishProgress(rt, node.id, true);
+    // Over a step result's size, a reference that the consumer's step reads back (loop-results.ts).
+    const done = await doneOutput(rt.ref.env, key, node.name);
+    progressThrottle.forget(`${rt.ref.executionId}/${node.id}`);
+    if (parentPath === "") {
+      const finishedAt = new Date();
+      await Promise.all([
+        publishProgress(rt, node.id, true),
+        writeStepRecord(rt.ref, node, {
+          status: "success",
+          attempts: 1,
+          output: done,
+          error: null,
+          finishedAt,
+        }),
+        publishNode(rt.ref.env, rt.ref.executionId, liveNode(node, "success", 1, { finishedAt })),
+      ]);
+    }
     return done;
   });
   return { output, branch: "done" };
@@ -159,7 +169,10 @@ async function startLoop(
       publishNode(rt.ref.env, rt.ref.executionId, liveNode(node, "running", 1, { startedAt })),
     ]);
   }
-  const { items, concurrency, onItemError } = await resolveLoop(node, scope);
+  const { items, concurrency, onItemError } = await resolveLoop(
+    node,
+    (await hydrateScope(rt.ref, input, scope)).scope,
+  );
   const db = getDb(rt.ref.env.DB);
   await insertLoopItems(db, key, items);
   const settings = { count: items.length, concurrency, onItemError };
@@ -193,41 +206,6 @@ function stepsPerElement(rt: LoopRuntime, loopId: string): number {
     steps += 1 + (type?.pause ? 2 : 0) + (rt.graph.isLoop(id) ? 2 : 0);
   }
   return steps;
-}
-
-/**
- * Publishes every body node's progress (`done / total`, failures) for the loop's live view. With
- * `final`, each body node gets its final status (error when any element failed there) and a record in
- * `execution_step`, so the execution lists it like any node.
- */
-async function publishProgress(rt: LoopRuntime, loopId: string, final = false) {
-  const db = getDb(rt.ref.env.DB);
-  const body = rt.graph.body(loopId);
-  if (body.length === 0) return;
-  const progress = await bodyProgress(db, rt.ref.executionId, rt.graph, body);
-  const at = new Date();
-  await Promise.all(
-    body.map(async (id) => {
-      const node = rt.nodes.get(id)!;
-      const items = progress.get(id) ?? { done: 0, failed: 0, total: 0 };
-      const status = !final
-        ? "running"
-        : items.failed > 0
-          ? "error"
-          : items.done === 0
-            ? "skipped"
-            : "success";
-      const error =
-        items.failed > 0 ? { message: `${items.failed} of ${items.total} elements failed` } : null;
-      if (final) {
-        await writeStepRecord(rt.ref, node, { status, attempts: 0, error, startedAt: null, finishedAt: at });
-      }
-      await publishNode(rt.ref.env, rt.ref.executionId, {
-        ...liveNode(node, status, 0, { finishedAt: final ? at : null, error }),
-        items,
-      });
-    }),
-  );
 }
 
 /** Runs each body node of one element as durable steps of its own: for bodies that wait. */
@@ -323,7 +301,11 @@ class SteppedExecutor implements BodyExecutor {
     scope: ExpressionScope,
   ): Promise<RecordedPause> {
     const nodeType = requireNodeType(node);
-    const params = await resolveNodeParameters(nodeType, node, scope);
+    const params = await resolveNodeParameters(
+      nodeType,
+      node,
+      (await hydrateScope(this.rt.ref, input, scope)).scope,
+    );
     const pause = nodeType.pause!(params);
     // A child's id is derived from the run and the node; per element it would repeat, so not in a loop yet.
     if (pause.kind === "subworkflow")

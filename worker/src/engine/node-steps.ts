@@ -18,6 +18,7 @@ import { writeRunBatch, type ExecutionChange, type StepRecordWrite } from "../st
 import { boundedOutput, boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
 import { liveNode } from "./live-state";
+import { hydrateScope } from "./loop-results";
 import { maskErrorInPlace } from "./masking";
 import { maskSecrets } from "../credentials/for-step";
 import { credentialForStep } from "./node-credential";
@@ -68,16 +69,24 @@ export async function runNodeAttempt(
   const startedAt = new Date();
   const input = boundJson(args.input);
   const attemptFields = { attempts: args.attempt, input, startedAt };
-  // The "running" record and publish overlap the node's work instead of preceding it. Neither can undo the
-  // attempt's end: the write skips a record that is already final or of a newer attempt, and publishes go
-  // through one room stub in order. A failure here is logged: the node's work must not be repeated for it.
-  const started = writeStep(
+  // The "running" record comes before the node's work, and reads the execution's status with it (same
+  // round trip): a run canceled meanwhile starts nothing more. Its publish overlaps the work; the write
+  // skips a record that is already final or of a newer attempt, and publishes go through one room stub in
+  // order. A failed write is logged: the node's work must not be repeated for it.
+  const written = await writeStep(
     ref,
     [record(node, { status: "running", ...attemptFields }, true)],
     args.markRunning ? { kind: "running", at: startedAt } : undefined,
-  )
-    .then((r) => ref.live.publish([liveNode(node, "running", args.attempt, { startedAt })], r.execution))
-    .catch((err: unknown) => console.error("engine: recording the start of", node.id, "failed", err));
+  ).catch((err: unknown) => {
+    console.error("engine: recording the start of", node.id, "failed", err);
+    return null;
+  });
+  if (written?.executionStatus === "canceled") return skipCanceled(ref, node, args.attempt);
+  const started = written
+    ? ref.live
+        .publish([liveNode(node, "running", args.attempt, { startedAt })], written.execution)
+        .catch((err: unknown) => console.error("engine: publishing the start of", node.id, "failed", err))
+    : Promise.resolve();
   // Aborted when the step times out, so a late attempt stops calling out (nodes pass it to fetch).
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error("The node's step timed out")), NODE_STEP_TIMEOUT_MS);
@@ -87,14 +96,16 @@ export async function runNodeAttempt(
   let trigger: unknown;
   try {
     const nodeType = requireNodeType(node);
-    trigger = args.isTrigger ? await triggerPayload(ref, args.trigger) : args.scope.trigger;
-    const params = await resolveNodeParameters(nodeType, node, { ...args.scope, trigger });
+    // A large loop output arrives as a reference: the node gets the whole value (loop-results.ts).
+    const { input, scope } = await hydrateScope(ref, args.input, args.scope);
+    trigger = args.isTrigger ? await triggerPayload(ref, args.trigger) : scope.trigger;
+    const params = await resolveNodeParameters(nodeType, node, { ...scope, trigger });
     const outboundFetch = createOutboundFetch(ref.env);
     const credential = await credentialForStep(ref, node, nodeType, outboundFetch);
     secretValues = credential?.secretValues ?? [];
     result = await nodeType.run({
       params,
-      input: args.input,
+      input,
       node: { id: node.id, name: node.name, type: node.type },
       execution: { id: ref.executionId, workflowId: ref.workflowId },
       trigger,
@@ -103,8 +114,8 @@ export async function runNodeAttempt(
       signal: abort.signal,
       connect: createOutboundConnect(ref.env),
       event: args.event,
-      nodes: args.scope.nodes,
-      item: args.scope.item,
+      nodes: scope.nodes,
+      item: scope.item,
     });
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret,
     // never over the stored-size limit (that fails the node without a retry).
@@ -157,6 +168,14 @@ export async function runNodeAttempt(
   };
 }
 
+/** The execution was canceled before this node started: its record says so, and it does not run. */
+async function skipCanceled(ref: RunRef, node: SnapshotNode, attempt: number): Promise<NodeStepResult> {
+  const finishedAt = new Date();
+  await writeStep(ref, [record(node, { status: "canceled", finishedAt })]);
+  await ref.live.publish([liveNode(node, "canceled", attempt, { finishedAt })]);
+  return { output: null, branch: "main", canceled: true };
+}
+
 /** The body of step `node:<id>:record`: the success record an attempt could not write itself. */
 export async function recordLateSuccess(
   ref: RunRef,
@@ -195,8 +214,9 @@ export async function triggerPayload(ref: RunRef, inline: { value: unknown } | u
 export async function prepareNodePause(
   ref: RunRef,
   node: SnapshotNode,
-  scope: ExpressionScope,
+  recordedScope: ExpressionScope,
 ): Promise<RecordedPause> {
+  const { scope } = await hydrateScope(ref, recordedScope.json, recordedScope);
   const nodeType = requireNodeType(node);
   const params = await resolveNodeParameters(nodeType, node, scope);
   const pause: NodePause = nodeType.pause!(params);

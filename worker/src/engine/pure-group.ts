@@ -15,6 +15,7 @@ import type { ExecutionChange, StepRecordWrite } from "../storage/run-records";
 import { boundedOutput, boundJson, MAX_RECORDED_BYTES, toStoredJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
 import { liveNode } from "./live-state";
+import { hydrateScope } from "./loop-results";
 import { errorMessage, requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
 import { writeStep } from "./node-steps";
@@ -89,17 +90,18 @@ export async function runPureGroup(
   const evaluate = async (node: SnapshotNode): Promise<Evaluated> => {
     const startedAt = new Date();
     const isTrigger = node.id === view.triggerNodeId;
-    const input = isTrigger ? null : view.inputOf(node, outcomes, outputs);
+    const given = isTrigger ? null : view.inputOf(node, outcomes, outputs);
     const trigger = isTrigger ? await view.trigger() : (outputs.get(view.triggerNodeId) ?? null);
     const nodes: Record<string, unknown> = {};
     for (const [id, output] of outputs) nodes[view.nodes.get(id)!.name] = output;
-    const scope: ExpressionScope = {
-      json: input,
+    // A large loop output arrives as a reference: the node gets the whole value (loop-results.ts).
+    const { input, scope } = await hydrateScope(ref, given, {
+      json: given,
       nodes,
       trigger,
       execution: { id: ref.executionId, workflowId: ref.workflowId },
       resumeUrl: resumeUrlOf(ref),
-    };
+    });
     const nodeType = requireNodeType(node);
     const params = await resolveNodeParameters(nodeType, node, scope);
     // Pure nodes take no credential and call nothing; `fetch` is there because the context requires it.

@@ -19,6 +19,8 @@ export interface NodeStepResult {
   branch: string;
   /** The node ran but its final record could not be written: step `node:<id>:record` writes it. */
   unrecorded?: { startedAt: number; finishedAt: number; attempts: number };
+  /** The execution had ended (canceled) before the node started: it did not run, nothing more runs. */
+  canceled?: true;
 }
 
 /** A pause, as recorded by the `node:<id>:pause` step (plain data, so the step result replays). */

@@ -94,13 +94,11 @@ function nodeError(err: unknown, secrets: string[]): Error {
   );
   if (sqlState) {
     const message = `PostgreSQL answered ${sqlState}: ${text}`;
-    return RETRYABLE_CLASSES.has(sqlState.slice(0, 2))
-      ? new Error(message)
-      : new NonRetryableError(message, "PostgresError");
+    return RETRYABLE_CLASSES.has(sqlState.slice(0, 2)) ? new Error(message) : new NonRetryableError(message);
   }
   // The private-network rule (production) refused the host: no retry can change that.
   if (err instanceof OutboundConnectionRefused) {
-    return new NonRetryableError(`PostgreSQL connection failed: ${text}`, "OutboundConnectionRefused");
+    return new NonRetryableError(`PostgreSQL connection failed: ${text}`);
   }
   return new Error(`PostgreSQL connection failed: ${text}`);
 }

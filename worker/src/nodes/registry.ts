@@ -26,6 +26,7 @@ import { githubTrigger } from "./github-trigger";
 import { email } from "./email";
 import { postgres } from "./postgres";
 import { rssTrigger } from "./rss-trigger";
+import { slackMessage } from "./slack-message";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -56,6 +57,7 @@ export const nodeTypes = {
   email,
   postgres,
   rssTrigger,
+  slackMessage,
   forEach,
   stopAndError,
   errorTrigger,

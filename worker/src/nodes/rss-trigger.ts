@@ -43,6 +43,7 @@ export const rssTrigger = defineNode({
     })
     .strict(),
   outputs: ["main"],
+  pure: true,
   trigger: "rss",
   payload: {
     schema: z.object({

@@ -3,7 +3,7 @@
  * in ONE batch, i.e. one round trip, which also reads back whether anyone watches the workflow live (so
  * the step after it knows whether to publish). D1 runs a batch as one transaction, in order.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import {
   executionFinishUpdate,
@@ -13,7 +13,7 @@ import {
   type ExecutionRow,
   type StepFields,
 } from "./executions";
-import { workflow } from "./schema";
+import { workflow, workflowExecution, type ExecutionStatus } from "./schema";
 
 export interface StepRecordWrite {
   nodeId: string;
@@ -40,6 +40,8 @@ export interface RunBatchResult {
   execution: ExecutionRow | null;
   /** The workflow's `liveUntil` (ms): someone watches while it is in the future. */
   liveUntil: number | null;
+  /** The execution's status after the batch (e.g. `canceled` by a cancel that came meanwhile). */
+  executionStatus: ExecutionStatus | null;
 }
 
 export async function writeRunBatch(
@@ -67,8 +69,12 @@ export async function writeRunBatch(
             change.at,
             change.startedAt,
           );
+  // Read with the writes at no extra round trip: whether anyone watches, and whether the run was canceled.
   const watch = db
-    .select({ liveUntil: workflow.liveUntil })
+    .select({
+      liveUntil: workflow.liveUntil,
+      executionStatus: sql<ExecutionStatus | null>`(select ${workflowExecution.status} from ${workflowExecution} where ${workflowExecution.id} = ${run.executionId})`,
+    })
     .from(workflow)
     .where(eq(workflow.id, run.workflowId))
     .limit(1);
@@ -76,9 +82,13 @@ export async function writeRunBatch(
   const results = (await db.batch(
     statements as unknown as Parameters<Db["batch"]>[0],
   )) as unknown as unknown[];
-  const watched = results.at(-1) as { liveUntil: number | null }[];
+  const watched = results.at(-1) as { liveUntil: number | null; executionStatus: ExecutionStatus | null }[];
   const changed = status ? (results.at(-2) as ExecutionRow[]) : [];
-  return { execution: changed[0] ?? null, liveUntil: watched[0]?.liveUntil ?? null };
+  return {
+    execution: changed[0] ?? null,
+    liveUntil: watched[0]?.liveUntil ?? null,
+    executionStatus: watched[0]?.executionStatus ?? null,
+  };
 }
 
 /** Someone watches the workflow's runs until `until` (an open live socket; renewed while it stays open). */

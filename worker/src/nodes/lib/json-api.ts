@@ -88,7 +88,8 @@ export class PermanentConnectorError extends NonRetryableError {
     readonly status: number,
     readonly serviceMessage: string,
   ) {
-    super(`${service} answered ${status}: ${serviceMessage}`, "PermanentConnectorError");
+    // The default name: the engine drops it from the text people read, where a class name means nothing.
+    super(`${service} answered ${status}: ${serviceMessage}`);
   }
 }
 

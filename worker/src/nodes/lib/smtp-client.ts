@@ -73,7 +73,8 @@ export class PermanentSmtpError extends NonRetryableError {
     readonly command: string,
     readonly reply: string,
   ) {
-    super(`SMTP server answered ${code} to ${command}: ${reply}`, "PermanentSmtpError");
+    // The default name: the engine drops it from the text people read, where a class name means nothing.
+    super(`SMTP server answered ${code} to ${command}: ${reply}`);
   }
 }
 
@@ -99,7 +100,7 @@ export async function sendSmtp(
   } catch (err) {
     // The private-network rule (production) refused the host: no retry can change that.
     if (err instanceof OutboundConnectionRefused) {
-      throw new NonRetryableError(`SMTP connect failed: ${err.message}`, "OutboundConnectionRefused");
+      throw new NonRetryableError(`SMTP connect failed: ${err.message}`);
     }
     throw new SmtpError(0, "connect", `${settings.host}:${settings.port}: ${messageOf(err)}`);
   }
