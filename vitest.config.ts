@@ -53,7 +53,8 @@ export default defineConfig({
         // Pure modules of the SPA (form generator, handles, history, documents): fast, no browser.
         test: {
           name: "web",
-          include: ["web/src/**/*.test.ts"],
+          // …and the dev scripts' pure helpers (scripts/lib).
+          include: ["web/src/**/*.test.ts", "scripts/lib/**/*.test.ts"],
           environment: "node",
         },
       },

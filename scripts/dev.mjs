@@ -45,6 +45,7 @@ const dev = superviseDevServer({
   port,
   wranglerArgs: persistArgs(),
   env,
+  stdio: "filtered",
   log: (line) => process.stdout.write(`[nodebase] ${line}\n`),
 });
 dev.ready.then(

@@ -20,6 +20,7 @@ import { createServer, request as httpRequest, Agent } from "node:http";
 import { connect } from "node:net";
 import { bin, freePort, root, waitUntilReady } from "./local-worker.mjs";
 import { startCronTicker } from "./cron-ticker.mjs";
+import { createDevLogFilter, pipeFiltered } from "./dev-log-filter.mjs";
 
 /** Restart when workerd uses this share of the tighter of its map and open-file limits. */
 const DEFAULT_LIMIT_SHARE = 0.5;
@@ -33,7 +34,8 @@ const READY_TIMEOUT_MS = 120_000;
 /**
  * Starts the front proxy on 127.0.0.1:`port`, wrangler dev behind it and the ticker. `wranglerArgs` are
  * appended to `wrangler dev` (e.g. `--persist-to`, `--env-file`). `log(line)` receives the supervisor's
- * own messages; wrangler's output goes to `stdio` ("inherit" or "pipe", then `output()` has it).
+ * own messages; wrangler's output goes to `stdio` ("inherit"; "filtered": to this process's, without the
+ * runtime's crash-like reports of node failures (dev-log-filter.mjs); or "pipe", then `output()` has it).
  * Returns `{ url, ready, restart(reason), stats(), stop(), output() }`.
  */
 export function superviseDevServer({
@@ -133,8 +135,18 @@ export function superviseDevServer({
         ],
         // Same process group as this supervisor: a kill of `npm run dev`'s group (Ctrl-C, kill -9 -PGID)
         // takes wrangler and workerd down too. A restart stops them by PID (killTree).
-        { cwd: root, env, stdio: ["ignore", stdio, stdio] },
+        {
+          cwd: root,
+          env,
+          stdio: ["ignore", stdio === "filtered" ? "pipe" : stdio, stdio === "filtered" ? "pipe" : stdio],
+        },
       );
+      if (stdio === "filtered") {
+        // `npm run dev`: wrangler's output as it is, minus the runtime's reports of node failures.
+        const filter = createDevLogFilter();
+        pipeFiltered(child.stdout, process.stdout, filter);
+        pipeFiltered(child.stderr, process.stderr, filter);
+      }
       if (stdio === "pipe") {
         child.stdout.on("data", (chunk) => (output = (output + chunk).slice(-200_000)));
         child.stderr.on("data", (chunk) => (output = (output + chunk).slice(-200_000)));

@@ -3,12 +3,11 @@
  * editor listing the variables, a person types code, saves and runs, and the console lines show under the
  * output. Then an endless loop fails its run under `wrangler dev` while the API keeps answering.
  */
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiFetch, signUp } from "./support/accounts";
-import { chromiumPath, haveChromium, launchBrowser, requireChromium } from "./support/browser";
+import { beforeEach, expect, it } from "vitest";
+import { apiFetch } from "./support/accounts";
+import { describeBrowser } from "./support/browser";
 import { openNode, waitForStatus } from "./support/canvas";
 
 const artifacts = resolve(import.meta.dirname, "../../test-artifacts");
@@ -38,118 +37,97 @@ interface Execution {
   steps: { nodeId: string; logs: { level: string; message: string }[] | null; output: unknown }[];
 }
 
-if (!haveChromium && requireChromium) {
-  describe("browser: code node", () => {
-    it("has chromium to run the browser tests", () => {
-      throw new Error(`CI=true but ${chromiumPath} is missing: install Debian's chromium`);
-    });
+describeBrowser("browser: code node", "Ada Coder", (b) => {
+  const baseUrl = b.baseUrl;
+  let page: Page;
+  let context: BrowserContext;
+  beforeEach(() => {
+    page = b.page;
+    context = b.context;
   });
-} else if (!haveChromium) {
-  describe.skip("browser: code node", () => {
-    it("edits, runs and shows console lines", () => {});
+
+  it("edits the code in a JavaScript editor, runs it and shows its console lines", async () => {
+    const created = await apiFetch<{ id: string }>(page, "/api/workflows", {
+      method: "POST",
+      body: workflow("return $json;"),
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${baseUrl}/workflows/${created.body.id}`);
+    await openNode(page, "c");
+    // CodeMirror is loaded on demand and replaces the stand-in text area.
+    const editor = page.getByTestId("code-editor");
+    await editor.locator(".cm-content").waitFor();
+    expect(await editor.locator(".cm-content").innerText()).toContain("return $json;");
+    const variables = page.locator(".code-variables li code");
+    expect(await variables.allInnerTexts()).toEqual([
+      "$json",
+      '$node("Prepare")',
+      '$node("Manual")',
+      "$trigger",
+      "$execution",
+      "$item",
+      "console.log",
+    ]);
+    // JavaScript highlighting: the keyword is its own highlighted span.
+    expect(await editor.locator(".cm-line span", { hasText: "return" }).count()).toBeGreaterThan(0);
+
+    await editor.locator(".cm-content").click();
+    await page.keyboard.press("Control+a");
+    await page.keyboard.insertText(
+      'const sum = $json.numbers.reduce((a, b) => a + b, 0);\nconsole.log("sum is", sum);\nconsole.warn({ first: $node("Manual").numbers[0] });\nreturn { sum };',
+    );
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => {
+        const saved = await apiFetch<{ nodes: { id: string; parameters: { code?: string } }[] }>(
+          page,
+          `/api/workflows/${created.body.id}`,
+        );
+        return saved.body.nodes.find((n) => n.id === "c")?.parameters.code ?? "";
+      })
+      .toContain('console.log("sum is", sum);');
+    await page.getByText("Saved · v2").waitFor();
+
+    await page.getByRole("button", { name: "Run with input…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Run with input" });
+    await dialog.locator("textarea").fill('{ "numbers": [1, 2, 3, 4] }');
+    await dialog.getByRole("button", { name: "Run" }).click();
+    await waitForStatus(page, "c", "success");
+    await openNode(page, "c");
+    // Console lines are under the node view's Output (a tab while the panel is narrow).
+    await page.getByRole("tab", { name: "Output" }).click();
+    const lines = page.getByTestId("console-lines").locator("li");
+    await lines.first().waitFor();
+    expect(await lines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
+    await page.screenshot({ path: join(artifacts, "code-node.png") });
   });
-} else {
-  describe("browser: code node", () => {
-    const baseUrl = inject("baseUrl");
-    let browser: Awaited<ReturnType<typeof launchBrowser>>;
-    let context: BrowserContext;
-    let page: Page;
 
-    beforeAll(async () => {
-      mkdirSync(artifacts, { recursive: true });
-      browser = await launchBrowser();
-      context = browser.context;
-      page = context.pages()[0] ?? (await context.newPage());
-      await signUp(page, baseUrl, "Ada Coder");
+  it("under wrangler dev, an endless loop fails its run with a clear error and the API keeps answering", async () => {
+    const created = await apiFetch<{ id: string }>(page, "/api/workflows", {
+      method: "POST",
+      body: workflow('console.log("looping"); while (true) {}'),
     });
-
-    afterAll(async () => {
-      await browser?.close();
+    const run = await apiFetch<{ executionId: string }>(page, `/api/workflows/${created.body.id}/run`, {
+      method: "POST",
+      body: { numbers: [1] },
     });
-
-    it("edits the code in a JavaScript editor, runs it and shows its console lines", async () => {
-      const created = await apiFetch<{ id: string }>(page, "/api/workflows", {
-        method: "POST",
-        body: workflow("return $json;"),
-      });
-      expect(created.status).toBe(201);
-      await page.goto(`${baseUrl}/workflows/${created.body.id}`);
-      await openNode(page, "c");
-      // CodeMirror is loaded on demand and replaces the stand-in text area.
-      const editor = page.getByTestId("code-editor");
-      await editor.locator(".cm-content").waitFor();
-      expect(await editor.locator(".cm-content").innerText()).toContain("return $json;");
-      const variables = page.locator(".code-variables li code");
-      expect(await variables.allInnerTexts()).toEqual([
-        "$json",
-        '$node("Prepare")',
-        '$node("Manual")',
-        "$trigger",
-        "$execution",
-        "$item",
-        "console.log",
-      ]);
-      // JavaScript highlighting: the keyword is its own highlighted span.
-      expect(await editor.locator(".cm-line span", { hasText: "return" }).count()).toBeGreaterThan(0);
-
-      await editor.locator(".cm-content").click();
-      await page.keyboard.press("Control+a");
-      await page.keyboard.insertText(
-        'const sum = $json.numbers.reduce((a, b) => a + b, 0);\nconsole.log("sum is", sum);\nconsole.warn({ first: $node("Manual").numbers[0] });\nreturn { sum };',
-      );
-      await page.getByRole("button", { name: "Save" }).click();
-      await expect
-        .poll(async () => {
-          const saved = await apiFetch<{ nodes: { id: string; parameters: { code?: string } }[] }>(
-            page,
-            `/api/workflows/${created.body.id}`,
-          );
-          return saved.body.nodes.find((n) => n.id === "c")?.parameters.code ?? "";
-        })
-        .toContain('console.log("sum is", sum);');
-      await page.getByText("Saved · v2").waitFor();
-
-      await page.getByRole("button", { name: "Run with input…" }).click();
-      const dialog = page.getByRole("dialog", { name: "Run with input" });
-      await dialog.locator("textarea").fill('{ "numbers": [1, 2, 3, 4] }');
-      await dialog.getByRole("button", { name: "Run" }).click();
-      await waitForStatus(page, "c", "success");
-      await openNode(page, "c");
-      // Console lines are under the node view's Output (a tab while the panel is narrow).
-      await page.getByRole("tab", { name: "Output" }).click();
-      const lines = page.getByTestId("console-lines").locator("li");
-      await lines.first().waitFor();
-      expect(await lines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
-      await page.screenshot({ path: join(artifacts, "code-node.png") });
-    });
-
-    it("under wrangler dev, an endless loop fails its run with a clear error and the API keeps answering", async () => {
-      const created = await apiFetch<{ id: string }>(page, "/api/workflows", {
-        method: "POST",
-        body: workflow('console.log("looping"); while (true) {}'),
-      });
-      const run = await apiFetch<{ executionId: string }>(page, `/api/workflows/${created.body.id}/run`, {
-        method: "POST",
-        body: { numbers: [1] },
-      });
-      expect(run.status).toBe(201);
-      let execution: Execution | undefined;
-      await expect
-        .poll(
-          async () => {
-            execution = (await apiFetch<Execution>(page, `/api/executions/${run.body.executionId}`)).body;
-            return execution.status;
-          },
-          { timeout: 60_000, interval: 250 },
-        )
-        .toBe("error");
-      expect(execution!.error?.message).toBe(
-        'Node "Sum": Code ran longer than its time limit (timeoutMs 1000) and was stopped',
-      );
-      expect(execution!.steps.find((s) => s.nodeId === "c")?.logs).toEqual([
-        { level: "log", message: "looping" },
-      ]);
-      expect((await apiFetch(page, "/api/workflows")).status).toBe(200);
-    });
+    expect(run.status).toBe(201);
+    let execution: Execution | undefined;
+    await expect
+      .poll(
+        async () => {
+          execution = (await apiFetch<Execution>(page, `/api/executions/${run.body.executionId}`)).body;
+          return execution.status;
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe("error");
+    expect(execution!.error?.message).toBe(
+      'Node "Sum": Code ran longer than its time limit (timeoutMs 1000) and was stopped',
+    );
+    expect(execution!.steps.find((s) => s.nodeId === "c")?.logs).toEqual([
+      { level: "log", message: "looping" },
+    ]);
+    expect((await apiFetch(page, "/api/workflows")).status).toBe(200);
   });
-}
+});

@@ -66,6 +66,8 @@ export interface BrowserSuite {
   baseUrl: string;
   /** The signed-in page (set before the first test). */
   readonly page: Page;
+  /** Its browser context (cookies, permissions, more pages). */
+  readonly context: BrowserContext;
   /** Saves a screenshot of the page as test-artifacts/<name>. */
   shot(name: string): Promise<void>;
 }
@@ -89,6 +91,10 @@ export function describeBrowser(suite: string, person: string, body: (browser: B
       get page() {
         if (!page) throw new Error("the browser has not started yet (use page inside a test)");
         return page;
+      },
+      get context() {
+        if (!launched) throw new Error("the browser has not started yet (use context inside a test)");
+        return launched.context;
       },
       shot: async (name) => {
         await context.page.screenshot({ path: join(artifactsDir, name) });

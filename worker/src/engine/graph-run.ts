@@ -33,6 +33,7 @@ import { isPureType, runPureGroup, type GroupView } from "./pure-group";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { NodeOutcome, RunPlan } from "./run-plan";
 import { failureResult } from "./failure-result";
+import { logNodeFailure } from "./failure-log";
 import { loopGraphOf } from "./loop-progress";
 import type { LoopRuntime } from "./loop-body";
 import { runLoop } from "./loop-run";
@@ -267,9 +268,12 @@ export class GraphRun {
         ? `Timed out after ${Math.round(timedOutPause.timeoutMs / 1000)}s waiting for event "${timedOutPause.event}"`
         : errorMessage(err);
     const handled = failureResult(node, message, input);
-    await this.steps.do(`node:${node.id}:failed`, {}, () =>
-      recordNodeFailure(this.ref, node, message, handled?.output ?? null),
-    );
+    await this.steps.do(`node:${node.id}:failed`, {}, async () => {
+      await recordNodeFailure(this.ref, node, message, handled?.output ?? null);
+      // Inside the step: a replayed run does not log the same failure again.
+      const { workflowId, executionId } = this.ref;
+      logNodeFailure({ workflowId, executionId, node, message, handled: handled !== null });
+    });
     if (!handled) {
       this.failure ??= { nodeId: node.id, message };
       return;
