@@ -353,6 +353,32 @@ describe("forEach", { timeout: 120_000 }, () => {
     expect((await items(user, executionId, "nodeId=h")).items.map((s) => s.itemIndex)).toEqual([2, 3]);
   });
 
+  it("gives a code node in the body $item and $node like expressions", async () => {
+    const user = await signUp();
+    const { execution } = await runLoop(
+      user,
+      {},
+      [
+        { id: "s", type: "set", name: "Shape", parameters: { fields: { n: "{{ $json * 10 }}" } } },
+        {
+          id: "c",
+          type: "code",
+          name: "Code",
+          parameters: {
+            code: 'return { index: $item.index, count: $item.count, value: $item.value, n: $node("Shape").n };',
+          },
+        },
+      ],
+      [["s", "c"]],
+      [4, 5],
+    );
+    expect(execution.status, JSON.stringify(execution.error)).toBe("success");
+    expect((stepOf(execution, "z")!.output as { results: unknown[] }).results).toEqual([
+      { index: 0, count: 2, value: 4, n: 40 },
+      { index: 1, count: 2, value: 5, n: 50 },
+    ]);
+  });
+
   it("runs 1,000 elements; the execution stays small and the body records page", async () => {
     const user = await signUp();
     const rows = Array.from({ length: 1000 }, (_, i) => i);

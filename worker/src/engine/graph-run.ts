@@ -43,6 +43,12 @@ import type { SnapshotNode, WorkflowSnapshot } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import type { StepRunner } from "./step-runner";
 
+/**
+ * Most nodes of one run working at once (issue 13, fairness): 499 parallel branches start 16 at a time
+ * instead of all together, so one run cannot take every step slot and connection of the isolate.
+ */
+export const MAX_PARALLEL_NODES = 16;
+
 /** The type whose input is `{ [nodeName]: output }` of every incoming branch that ran. */
 const MERGE_NODE_TYPE = "merge";
 
@@ -100,7 +106,12 @@ export class GraphRun {
       if (!this.failure && !this.canceled && !this.ended) {
         const { run, skip } = this.plan.next(this.outcomes, this.started);
         for (const id of skip) this.launch(id, () => this.skipNode(id));
-        for (const id of run) this.launch(id, () => this.runNode(id));
+        // Parallel branches are bounded: the rest start as running nodes finish (`plan.next` offers them
+        // again, since they are not `started`). A node that waits (sleep, event) holds no place.
+        for (const id of run) {
+          if (this.working() >= MAX_PARALLEL_NODES) break;
+          this.launch(id, () => this.runNode(id));
+        }
       }
       if (this.inFlight.size === 0) break;
       // A failed run does not stay open for a pause in another branch (a waitForEvent may last a year).
@@ -117,6 +128,11 @@ export class GraphRun {
       canceled: this.canceled,
       result: { lastNode: this.lastNode },
     };
+  }
+
+  /** Nodes in flight that are working, not waiting on a sleep or an event. */
+  private working(): number {
+    return this.inFlight.size - this.pausing.size;
   }
 
   private launch(id: string, task: () => Promise<void>) {

@@ -37,6 +37,7 @@ import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { DEFAULT_RETRY } from "./step-config";
+import { withinBudget } from "./storage-budget";
 
 /** The loop's settings, from its parameters. */
 export interface LoopSettings {
@@ -112,14 +113,18 @@ async function runElementsInline(
       steps: executor.records,
     };
     if (perBatch) recorded.push(record);
-    else await recordElements(db, key, [record]);
+    else await withinBudget(rt.ref, loopName(rt, key), recordElements(db, key, [record]));
     if (outcome.status === "error") {
       summary.failed++;
       summary.firstError ??= { index: element.itemIndex, ...outcome.error };
     }
   });
-  await recordElements(db, key, recorded);
+  await withinBudget(rt.ref, loopName(rt, key), recordElements(db, key, recorded));
   return summary;
+}
+
+function loopName(rt: LoopRuntime, key: LoopKey): string {
+  return rt.nodes.get(key.loopNodeId)?.name ?? key.loopNodeId;
 }
 
 /** Node types that only compute from their input (no call out, no side effect): safe to run again. */
@@ -179,7 +184,7 @@ class InlineExecutor implements BodyExecutor {
     const { items, concurrency, onItemError } = await resolveLoop(node, scope);
     const key: LoopKey = { executionId: this.rt.ref.executionId, loopNodeId: node.id, parentPath: this.path };
     const db = getDb(this.rt.ref.env.DB);
-    await insertLoopItems(db, key, items);
+    await withinBudget(this.rt.ref, node.name, insertLoopItems(db, key, items));
     const settings = { count: items.length, concurrency, onItemError };
     const elements = await listUnfinishedItems(db, key, 0, items.length);
     // The nested body sees this element's outputs as finished nodes.
@@ -261,6 +266,9 @@ export async function executeNode(
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
       event,
+      // A code node in the body sees `$node(...)` and `$item` like an expression does.
+      nodes: scope.nodes,
+      item: scope.item,
     });
     return { output: maskedOutput(result.output, secretValues), branch: result.branch ?? "main" };
   } catch (err) {

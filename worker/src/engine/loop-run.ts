@@ -42,6 +42,7 @@ import type { NodeStepResult, RecordedPause } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import { writeStepRecord } from "./step-records";
+import { isStorageBudgetMessage, withinBudget } from "./storage-budget";
 
 /** Batch steps per loop, at most: a 100,000-element loop takes 500 elements a step. */
 export const MAX_BATCHES_PER_LOOP = 200;
@@ -113,7 +114,7 @@ export async function runLoop(
       const item = { value: element.value, index: element.index, count: start.count };
       const outcome = await runElement(rt, at, item, outer, new SteppedExecutor(rt, step, at));
       await durable(step, `loop:${node.id}@${elementPath(at)}`, RECORD_STEP, async () => {
-        await recordElements(getDb(rt.ref.env.DB), key, [
+        await recordLoopElements(rt, node, key, [
           {
             itemIndex: element.index,
             status: outcome.status,
@@ -128,7 +129,8 @@ export async function runLoop(
       if (outcome.status === "error") firstError ??= { index: element.index, message: outcome.error.message };
     });
   }
-  if (firstError && start.onItemError === "stop") {
+  // Past the storage budget nothing more may be stored: the loop fails whatever `onItemError` says.
+  if (firstError && (start.onItemError === "stop" || isStorageBudgetMessage(firstError.message))) {
     throw new NonRetryableError(`element ${firstError.index} failed: ${firstError.message}`);
   }
   const output = await durable(step, `${name}:done`, RECORD_STEP, async () => {
@@ -154,6 +156,16 @@ export async function runLoop(
   return { output, branch: "done" };
 }
 
+/** Writes elements' outcomes (and their body records); a budget refusal fails the loop node. */
+function recordLoopElements(
+  rt: LoopRuntime,
+  node: SnapshotNode,
+  key: LoopKey,
+  elements: Parameters<typeof recordElements>[2],
+) {
+  return withinBudget(rt.ref, node.name, recordElements(getDb(rt.ref.env.DB), key, elements));
+}
+
 /** The start step: the list, checked and written to D1; the loop node's record says it is running. */
 async function startLoop(
   rt: LoopRuntime,
@@ -174,7 +186,7 @@ async function startLoop(
     (await hydrateScope(rt.ref, input, scope)).scope,
   );
   const db = getDb(rt.ref.env.DB);
-  await insertLoopItems(db, key, items);
+  await withinBudget(rt.ref, node.name, insertLoopItems(db, key, items));
   const settings = { count: items.length, concurrency, onItemError };
   if (!bodyWaits(rt, node.id)) return { ...settings, stepped: null };
   const perElement = stepsPerElement(rt, node.id);
@@ -254,10 +266,7 @@ class SteppedExecutor implements BodyExecutor {
           await markExecutionRunning(this.db(), this.rt.ref.executionId, startedAt),
         );
       const result = await executeNode(this.rt.ref, node, input, scope, event);
-      await upsertItemStep(
-        this.db(),
-        this.row(node, { status: "success", input, output: result.output, startedAt }),
-      );
+      await this.record(node, { status: "success", input, output: result.output, startedAt });
       return result;
     });
   }
@@ -266,10 +275,7 @@ class SteppedExecutor implements BodyExecutor {
     const startedAt = new Date();
     const result = await runLoop(this.rt, this.step, node, input, scope, elementPath(this.at));
     await durable(this.step, `node:${node.id}${this.suffix}:record`, RECORD_STEP, async () => {
-      await upsertItemStep(
-        this.db(),
-        this.row(node, { status: "success", input, output: result.output, startedAt }),
-      );
+      await this.record(node, { status: "success", input, output: result.output, startedAt });
       return null;
     });
     return result;
@@ -277,20 +283,19 @@ class SteppedExecutor implements BodyExecutor {
 
   async skip(node: SnapshotNode): Promise<void> {
     await durable(this.step, `node:${node.id}${this.suffix}`, RECORD_STEP, async () => {
-      await upsertItemStep(
-        this.db(),
-        this.row(node, { status: "skipped", input: null, output: null, startedAt: null }),
-      );
+      await this.record(node, { status: "skipped", input: null, output: null, startedAt: null });
       return null;
     });
   }
 
   async fail(node: SnapshotNode, message: string, input: unknown, handedOn: unknown): Promise<void> {
     await durable(this.step, `node:${node.id}${this.suffix}:failed`, RECORD_STEP, async () => {
-      await upsertItemStep(
-        this.db(),
-        this.row(node, { status: "error", input, output: handedOn, startedAt: null, error: { message } }),
-      );
+      const failed = { status: "error" as const, startedAt: null, error: { message } };
+      // Past the storage budget, the failure is still recorded, without its payloads.
+      await this.record(node, { ...failed, input, output: handedOn }).catch((err: unknown) => {
+        if (!isStorageBudgetMessage(String((err as Error)?.message))) throw err;
+        return this.record(node, { ...failed, input: null, output: null });
+      });
       return null;
     });
   }
@@ -313,10 +318,7 @@ class SteppedExecutor implements BodyExecutor {
         `Node "${node.name}": executeWorkflow cannot run inside a forEach body yet`,
       );
     await Promise.all([
-      upsertItemStep(
-        this.db(),
-        this.row(node, { status: "waiting", input, output: null, startedAt: new Date() }),
-      ),
+      this.record(node, { status: "waiting", input, output: null, startedAt: new Date() }),
       markExecutionWaiting(this.db(), this.rt.ref.executionId).then((row) =>
         publishExecutionRow(this.rt.ref.env, row),
       ),
@@ -328,6 +330,11 @@ class SteppedExecutor implements BodyExecutor {
 
   private db() {
     return getDb(this.rt.ref.env.DB);
+  }
+
+  /** Writes the node's record for this element (a budget refusal becomes the node's error). */
+  private record(node: SnapshotNode, r: Parameters<SteppedExecutor["row"]>[1]) {
+    return withinBudget(this.rt.ref, node.name, upsertItemStep(this.db(), this.row(node, r)));
   }
 
   private row(

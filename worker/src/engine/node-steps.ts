@@ -29,11 +29,18 @@ import { createOutboundFetch } from "./outbound-fetch";
 import type { NodeStepResult, RecordedPause, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { NODE_STEP_TIMEOUT_MS } from "./step-config";
+import { isStorageBudgetMessage, withinBudget } from "./storage-budget";
 import { startSubWorkflow } from "./sub-workflow";
 
 /** Writes the records (and status change) of one step in one batch; the watch time goes to `ref.live`. */
 export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
-  const result = await writeRunBatch(getDb(ref.env.DB), ref, records, change);
+  // A record past the execution's storage budget fails the batch: named after the node that produced it.
+  const producer = records.findLast((r) => r.fields.output !== undefined) ?? records[records.length - 1];
+  const result = await withinBudget(
+    ref,
+    producer?.nodeName ?? "?",
+    writeRunBatch(getDb(ref.env.DB), ref, records, change),
+  );
   ref.live.update(result.liveUntil);
   return result;
 }
@@ -245,8 +252,13 @@ export async function recordNodeFailure(ref: RunRef, node: SnapshotNode, message
   const finishedAt = new Date();
   const previous = await findStep(getDb(ref.env.DB), ref.executionId, node.id);
   const error = { message };
-  // With onError "continue"/"errorOutput" the node's output carries the error to its successors.
-  await writeStep(ref, [record(node, { status: "error", error, finishedAt, output })]);
+  const failed = { status: "error" as const, error, finishedAt };
+  // With onError "continue"/"errorOutput" the node's output carries the error to its successors; past
+  // the storage budget the failure is still recorded, without it.
+  await writeStep(ref, [record(node, { ...failed, output })]).catch((err: unknown) => {
+    if (!isStorageBudgetMessage(errorMessage(err))) throw err;
+    return writeStep(ref, [record(node, { ...failed, output: null })]);
+  });
   await ref.live.publish([
     liveNode(node, "error", previous?.attempts ?? 0, {
       startedAt: previous?.startedAt ?? null,

@@ -5,6 +5,7 @@
  */
 import { copySucceededItems } from "../storage/loops";
 import { getNodeType } from "../nodes/registry";
+import { executionStorageLimit } from "./storage-budget";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
 import { findRunTarget, finishExecution, insertExecutionWithSteps } from "../storage/executions";
@@ -203,6 +204,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
       id: executionId,
       workflowId: target.id,
       userId: req.userId,
+      storageLimit: executionStorageLimit(env),
       version,
       status: "queued",
       mode: req.mode,

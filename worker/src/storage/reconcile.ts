@@ -130,3 +130,39 @@ export async function deleteFinishedExecution(db: Db, userId: string, executionI
     .returning({ id: t.id });
   return deleted.length > 0;
 }
+
+/** Users whose executions hold more than `quota` bytes of step records, and by how much (largest first). */
+export async function usersOverStorageQuota(db: Db, quota: number, limit: number) {
+  const t = workflowExecution;
+  const rows = await db
+    .select({ userId: t.userId, excess: sql<number>`sum(${t.storedBytes}) - ${quota}` })
+    .from(t)
+    .groupBy(t.userId)
+    .having(sql`sum(${t.storedBytes}) > ${quota}`)
+    .orderBy(sql`2 desc`)
+    .limit(limit);
+  return rows.map((r) => ({ userId: r.userId, excess: Number(r.excess) }));
+}
+
+/**
+ * Deletes the user's oldest finished executions until at least `excess` bytes are gone (at most `limit`
+ * of them); returns how many went. Unfinished runs are never deleted.
+ */
+export async function deleteOldestFinishedExecutions(db: Db, userId: string, excess: number, limit: number) {
+  const t = workflowExecution;
+  // A running total, oldest first: a run goes while what went before it is still short of the excess.
+  const oldest = db
+    .select({
+      id: t.id,
+      before:
+        sql<number>`sum(${t.storedBytes}) over (order by ${t.createdAt}, ${t.id} rows unbounded preceding) - ${t.storedBytes}`.as(
+          "before",
+        ),
+    })
+    .from(t)
+    .where(and(eq(t.userId, userId), inArray(t.status, FINISHED)))
+    .as("oldest");
+  const batch = db.select({ id: oldest.id }).from(oldest).where(lt(oldest.before, excess)).limit(limit);
+  const deleted = await db.delete(t).where(inArray(t.id, batch)).returning({ id: t.id });
+  return deleted.length;
+}

@@ -284,6 +284,16 @@ export const workflowExecution = sqliteTable(
      * with, so the reconciler wakes it with these, and the replay makes the same decisions.
      */
     ticket: text("ticket", { mode: "json" }).$type<Record<string, unknown>>(),
+    /**
+     * Bytes of payload its step records hold now (execution_step, item_step, loop_item: inputs, outputs,
+     * logs, errors), kept exact by triggers in D1 (migration 0011) on every insert, update and delete.
+     */
+    storedBytes: integer("stored_bytes").notNull().default(0),
+    /**
+     * Most bytes its step records may hold (`EXECUTION_MAX_BYTES` when it was created); a write that
+     * would pass it is refused by a trigger (`nodebase_storage_budget`). Null: no limit.
+     */
+    storageLimit: integer("storage_limit"),
   },
   (t) => [
     index("execution_workflow_created_idx").on(t.workflowId, t.createdAt),
