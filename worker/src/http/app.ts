@@ -26,6 +26,7 @@ import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
 import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
+import { resumeApp } from "./webhooks-resume";
 import { realTriggerServices } from "../triggers/real-services";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
@@ -62,6 +63,7 @@ export function createApp() {
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
 
+  app.route("/", resumeApp);
   app.route("/", createWebhookApp(realTriggerServices));
   mountOpenApi(app);
 
