@@ -36,7 +36,7 @@ export default defineConfig({
           // a real SMTP server (inject("smtpServer")),
           // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing),
           // a feed publisher that answers conditional GETs (inject("feedServerUrl")),
-          // Slack's Web API chat.postMessage (inject("slackApiUrl")).
+          // Slack's Web API chat.postMessage (inject("slackApiUrl")), GitHub's issues API (inject("githubApiUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
@@ -46,6 +46,7 @@ export default defineConfig({
             "./worker/test/fakes/postgres.global.ts",
             "./worker/test/fakes/feed-server.global.ts",
             "./worker/test/fakes/slack-api.global.ts",
+            "./worker/test/fakes/github-api.global.ts",
           ],
         },
       },

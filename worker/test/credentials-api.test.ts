@@ -190,6 +190,7 @@ describe("credentials API", () => {
         "anthropic",
         "discordWebhook",
         "gemini",
+        "githubApi",
         "githubWebhook",
         "googleForm",
         "httpBasicAuth",

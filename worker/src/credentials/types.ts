@@ -188,6 +188,19 @@ export const credentialTypes = {
       .strict(),
     secretFields: ["botToken"],
   },
+  githubApi: {
+    title: "GitHub token",
+    description: "A GitHub personal access token (fine-grained: Issues read and write; classic: repo scope).",
+    schema: z
+      .object({
+        token: secretText("Personal access token (github_pat_… or ghp_…)"),
+        baseUrl: httpsOrHttpUrl(
+          "REST API base URL (default https://api.github.com; GitHub Enterprise: https://<host>/api/v3)",
+        ).optional(),
+      })
+      .strict(),
+    secretFields: ["token"],
+  },
   githubWebhook: {
     title: "GitHub webhook",
     description: "The secret set on a GitHub webhook; deliveries are checked with X-Hub-Signature-256.",

@@ -27,6 +27,7 @@ import { email } from "./email";
 import { postgres } from "./postgres";
 import { rssTrigger } from "./rss-trigger";
 import { slackMessage } from "./slack-message";
+import { github } from "./github";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -58,6 +59,7 @@ export const nodeTypes = {
   postgres,
   rssTrigger,
   slackMessage,
+  github,
   forEach,
   stopAndError,
   errorTrigger,
