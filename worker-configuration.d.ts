@@ -4,16 +4,18 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./worker/src/index");
-		durableNamespaces: "RunRoom";
+		durableNamespaces: "RunRoom" | "RunGate";
 	}
 	interface Env {
 		DB: D1Database;
 		ASSETS: Fetcher;
 		NODEBASE_ENV: string;
 		EXECUTION_RETENTION_DAYS: string;
+		MAX_RUNNING_PER_USER: string;
 		AUTH_SECRET: string;
 		CREDENTIAL_KEYS: string;
 		RUN_ROOM: DurableObjectNamespace<import("./worker/src/index").RunRoom>;
+		RUN_GATE: DurableObjectNamespace<import("./worker/src/index").RunGate>;
 		RUN_WORKFLOW: Workflow<Parameters<import("./worker/src/index").RunWorkflow['run']>[0]['payload']>;
 	}
 }
@@ -22,7 +24,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "NODEBASE_ENV" | "EXECUTION_RETENTION_DAYS" | "AUTH_SECRET" | "CREDENTIAL_KEYS">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "NODEBASE_ENV" | "EXECUTION_RETENTION_DAYS" | "MAX_RUNNING_PER_USER" | "AUTH_SECRET" | "CREDENTIAL_KEYS">> {}
 }
 
 // Begin runtime types

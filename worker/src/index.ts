@@ -8,6 +8,7 @@ import { realTriggerServices } from "./triggers/real-services";
 
 export { RunWorkflow } from "./engine/run-workflow";
 export { RunRoom } from "./realtime/run-room";
+export { RunGate } from "./concurrency/run-gate";
 
 const app = createApp();
 

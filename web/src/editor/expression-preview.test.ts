@@ -1,6 +1,10 @@
+/**
+ * The bindings the preview is computed against. The evaluation itself is the server's
+ * (worker/test/expression-preview.test.ts).
+ */
 import { describe, expect, it } from "vitest";
 import type { ExecutionStep } from "../api/executions";
-import { previewExpression, previewScopeFor, shown } from "./expression-preview";
+import { previewScopeFor } from "./expression-preview";
 
 const step = (nodeId: string, nodeName: string, input: unknown, output: unknown, status = "success") =>
   ({
@@ -42,49 +46,5 @@ describe("previewScopeFor", () => {
   it("has nothing without a run, or for a node no run reached", () => {
     expect(previewScopeFor("a", { ...run, executionId: null })).toBeNull();
     expect(previewScopeFor("lonely", run)).toBeNull();
-  });
-});
-
-describe("previewExpression", () => {
-  const scope = previewScopeFor("a", run);
-
-  it("evaluates with the engine's rules: one expression keeps its type, text gets each result", async () => {
-    expect(await previewExpression("{{ $json.n * 2 }}", scope, "Double")).toEqual({
-      kind: "value",
-      text: "42",
-    });
-    expect(await previewExpression('Hi {{ $node("Start").who }}!', scope, "Double")).toEqual({
-      kind: "value",
-      text: "Hi Ada!",
-    });
-    expect(await previewExpression("{{ $trigger }}", scope, "Double")).toEqual({
-      kind: "value",
-      text: '{"n":21,"who":"Ada"}',
-    });
-  });
-
-  it("says why a broken expression fails, with or without run data", async () => {
-    const broken = await previewExpression("{{ $json.n * }}", null, "Double");
-    expect(broken.kind).toBe("error");
-    expect(broken.kind === "error" && broken.message).toMatch(/^\{\{ \$json\.n \* \}\}: /);
-    const unknownNode = await previewExpression('{{ $node("Nope").x }}', scope, "Double");
-    expect(unknownNode).toEqual({
-      kind: "error",
-      message: expect.stringContaining('no finished node has that name (finished nodes: "Start", "Double")'),
-    });
-  });
-
-  it("checks only the syntax when there is no run data", async () => {
-    expect(await previewExpression("{{ $json.n * 2 }}", null, "Double")).toEqual({ kind: "noData" });
-  });
-
-  it("is bounded by the sandbox: a runaway expression fails instead of hanging the tab", async () => {
-    const result = await previewExpression("{{ $count([1..10000000]) }}", scope, "Double");
-    expect(result.kind).toBe("error");
-  });
-
-  it("shows long values cut", () => {
-    expect(shown("x".repeat(600))).toHaveLength(500);
-    expect(shown(undefined)).toBe("(nothing: undefined)");
   });
 });

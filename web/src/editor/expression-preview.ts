@@ -1,14 +1,10 @@
 /**
- * The live preview of a parameter's `{{ }}` value while it is typed, computed in the browser by the
- * engine's own evaluator (worker/src/engine/expressions.ts: JSONata in the same sandbox, with the same
- * step, depth and size limits), against the data of the latest run the editor shows.
- *
- * Why in the browser and not an endpoint: the evaluator imports only jsonata and re2js (no Worker
- * binding, no `cloudflare:` module), so the very code that runs the step runs here, with no round trip
- * per keystroke and no run data sent back to the server. It is the one runtime import from worker/ in
- * web/ (the rest are types), loaded as its own lazy chunk the first time a preview is needed, so neither
- * the initial bundle nor the editor chunk grows.
+ * The live preview of a parameter's `{{ }}` value while it is typed, against the data of the latest run
+ * the editor shows. The value is computed by the server (`POST /api/expressions/preview`), with the
+ * engine's own evaluator and its sandbox limits: web/ imports only types from worker/, so the evaluator
+ * is not bundled here. The field debounces its calls (expression-input.tsx).
  */
+import { request } from "../api/client";
 import type { ExecutionStep } from "../api/executions";
 import type { ExpressionScope } from "../../../worker/src/engine/expressions";
 
@@ -20,12 +16,6 @@ export type Preview =
   | { kind: "error"; message: string }
   /** No run data for this node yet: only the syntax was checked (and it is fine). */
   | { kind: "noData" };
-
-type Evaluator = typeof import("../../../worker/src/engine/expressions");
-let evaluator: Promise<Evaluator> | null = null;
-const loadEvaluator = () => (evaluator ??= import("../../../worker/src/engine/expressions"));
-
-const MAX_PREVIEW = 500;
 
 /**
  * The bindings a node's expressions would see if it ran again with its latest recorded input: `$json`
@@ -80,23 +70,12 @@ export async function previewExpression(
   scope: ExpressionScope | null,
   nodeName: string,
 ): Promise<Preview> {
-  const { listExpressions, resolveParameters, ExpressionError } = await loadEvaluator();
-  const broken = listExpressions(text).find((e) => e.error);
-  if (broken) return { kind: "error", message: `{{ ${broken.expression} }}: ${broken.error}` };
-  if (!scope) return { kind: "noData" };
   try {
-    return { kind: "value", text: shown(await resolveParameters(text, scope, nodeName)) };
+    return await request<Preview>("POST", "/api/expressions/preview", { body: { text, nodeName, scope } });
   } catch (error) {
-    if (error instanceof ExpressionError) {
-      return { kind: "error", message: `{{ ${error.expression} }}: ${error.reason}` };
-    }
-    return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+    return {
+      kind: "error",
+      message: `No preview: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
-}
-
-/** A value as one short line: strings as they are, the rest as JSON; long ones cut with "…". */
-export function shown(value: unknown): string {
-  const text =
-    value === undefined ? "(nothing: undefined)" : typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 1)}…` : text;
 }

@@ -39,6 +39,8 @@ export interface SandboxScope {
   item?: unknown;
   /** `$node("Name")`: a finished node's output, or a thrown error for a name that did not run. */
   node(name: unknown): unknown;
+  /** `$resumeUrl("event")`: the run's signed URL for that event. */
+  resumeUrl?(event: unknown): Promise<string>;
 }
 
 /** A failure inside the sandbox, with the JSONata message (and position when the parser gave one). */
@@ -217,6 +219,10 @@ function cutCodePoints(text: string, count: number): string {
 export async function evaluateExpression(source: string, scope: SandboxScope): Promise<unknown> {
   const expression = compileExpression(source);
   const node = (name: unknown) => scope.node(name);
+  const resumeUrl = (event: unknown) => {
+    if (!scope.resumeUrl) throw new SandboxError(`$resumeUrl() is available only inside a run`);
+    return scope.resumeUrl(event);
+  };
   let result: unknown;
   try {
     result = await expression.evaluate(scope.json, {
@@ -225,6 +231,7 @@ export async function evaluateExpression(source: string, scope: SandboxScope): P
       execution: scope.execution,
       item: scope.item,
       node,
+      resumeUrl,
     });
   } catch (error) {
     throw toSandboxError(error);

@@ -4,7 +4,8 @@
  * (`"{{ $json.n * 2 }}"` → 84); any other string gets each result written into the text.
  *
  * Bindings: `$json` (also the root, so `{{ n }}` means `{{ $json.n }}`), `$node("Name")`, `$trigger`,
- * `$execution.id`, `$execution.workflowId`, and inside a loop body `$item` (`{ value, index, count }`).
+ * `$execution.id`, `$execution.workflowId`, `$resumeUrl("event")` (engine/resume-links.ts), and inside a
+ * loop body `$item` (`{ value, index, count }`).
  */
 import jsonata from "jsonata";
 import {
@@ -24,6 +25,8 @@ export interface ExpressionScope {
   execution: { id: string; workflowId: string };
   /** `$item`: inside a loop body, the element being run; absent elsewhere. */
   item?: LoopItem;
+  /** `$resumeUrl("event")`: this run's signed URL delivering that event; absent outside a run. */
+  resumeUrl?: (event: string) => Promise<string>;
 }
 
 /** `$item` inside a loop body: the element, its index (from 0) and the length of the list. */
@@ -236,6 +239,16 @@ class LazySandboxScope implements SandboxScope {
       this.#nodes.set(name, toSandboxData(this.scope.nodes[name]));
     }
     return this.#nodes.get(name);
+  }
+
+  async resumeUrl(event: unknown): Promise<string> {
+    if (typeof event !== "string") throw new SandboxError(`$resumeUrl() takes an event name (a string)`);
+    if (!this.scope.resumeUrl) throw new SandboxError(`$resumeUrl() is available only inside a run`);
+    try {
+      return await this.scope.resumeUrl(event);
+    } catch (err) {
+      throw new SandboxError(err instanceof Error ? err.message : String(err));
+    }
   }
 }
 

@@ -14,6 +14,7 @@
  * Code outside steps only computes (the plan, inputs, scopes) from step results, so a replay makes the
  * same decisions and repeats no side effect.
  */
+import { resumeUrlOf } from "./resume-links";
 import { getNodeType } from "../nodes/registry";
 import type { RunResult } from "../realtime/events";
 import type { ExpressionScope } from "./expressions";
@@ -304,6 +305,7 @@ export class GraphRun {
       nodes,
       trigger: this.outputs.get(this.ticket.triggerNodeId) ?? null,
       execution: { id: this.ref.executionId, workflowId: this.ref.workflowId },
+      resumeUrl: resumeUrlOf(this.ref),
     };
   }
 

@@ -5,6 +5,7 @@
  * its own when the body waits (loop-stepped.ts). Only computes from what the executor returns, so a
  * replay of `run()` makes the same decisions.
  */
+import { resumeUrlOf } from "./resume-links";
 import type { ExpressionScope, LoopItem } from "./expressions";
 import type { LoopGraph } from "./loop-graph";
 import { errorMessage } from "./node-errors";
@@ -124,6 +125,7 @@ class ElementRun {
       nodes: { ...this.outer.nodes, ...this.outputsByName() },
       trigger: this.outer.trigger,
       execution: { id: this.rt.ref.executionId, workflowId: this.rt.ref.workflowId },
+      resumeUrl: resumeUrlOf(this.rt.ref),
       item: this.item,
     };
     let result: NodeStepResult;

@@ -8,6 +8,7 @@
  * fails, or whose output would push the step result over the limit, is left out: it runs later as the
  * head of its own step, so its retries and its record are exactly those of a node run alone.
  */
+import { resumeUrlOf } from "./resume-links";
 import { getNodeType } from "../nodes/registry";
 import type { LiveNodeState } from "../realtime/events";
 import type { ExecutionChange, StepRecordWrite } from "../storage/run-records";
@@ -99,6 +100,7 @@ export async function runPureGroup(
       nodes,
       trigger,
       execution: { id: ref.executionId, workflowId: ref.workflowId },
+      resumeUrl: resumeUrlOf(ref),
     });
     const nodeType = requireNodeType(node);
     const params = await resolveNodeParameters(nodeType, node, scope);

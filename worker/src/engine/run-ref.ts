@@ -7,6 +7,8 @@ export interface RunRef {
   executionId: string;
   workflowId: string;
   userId: string;
+  /** Origin of the request that started the run, for the links it builds (`$resumeUrl`). */
+  origin?: string | null;
   /** Live status of this run (publishes only while someone watches). */
   live: RunLive;
 }

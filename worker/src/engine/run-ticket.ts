@@ -27,6 +27,10 @@ export interface RunTicket {
   awaitEnd: boolean;
   /** The execution waiting for this one (a sub-workflow run), or null; undefined in an older ticket. */
   parentExecutionId?: string | null;
+  /** The run gate admitted the run when it was requested (concurrency/admission.ts); else it asks first. */
+  admitted?: boolean;
+  /** Origin of the request behind the run (for `$resumeUrl`); undefined in an older ticket. */
+  origin?: string | null;
   /** "Run to here": only the trigger and the nodes on the way to this node run (run-until.ts). */
   until?: string | null;
   /** Started as a fast run (fast-run.ts), in-process: the reconciler hands it over only when it is old. */
@@ -61,6 +65,7 @@ export async function loadTicket(env: Env, executionId: string): Promise<RunTick
     liveUntil: null,
     awaitEnd: false,
     parentExecutionId: row.parentExecutionId ?? null,
+    origin: row.origin ?? null,
     until: row.runUntil ?? null,
   };
 }

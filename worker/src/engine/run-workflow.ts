@@ -18,6 +18,7 @@ import { RunLive } from "./run-live";
 import { loadSnapshot, loadTicket, type RunParams, type RunTicket } from "./run-ticket";
 import { durableSteps, type StepRunner } from "./step-runner";
 import type { RunResult } from "../realtime/events";
+import { awaitAdmission, releaseSlot } from "../concurrency/admission";
 
 export type { RunParams };
 
@@ -49,9 +50,18 @@ export async function executeRun(env: Env, params: RunParams, steps: StepRunner)
     params.ticket ?? (await steps.do("execution:load", LOAD_RETRIES, () => loadTicket(env, executionId)));
   if (!ticket) return { status: "skipped", result: { lastNode: null }, failure: null };
   const live = new RunLive(env, executionId, ticket.liveUntil, ticket.awaitEnd);
-  const ref: RunRef = { env, executionId, workflowId: ticket.workflowId, userId: ticket.userId, live };
+  const ref: RunRef = {
+    env,
+    executionId,
+    workflowId: ticket.workflowId,
+    userId: ticket.userId,
+    origin: ticket.origin,
+    live,
+  };
   let outcome;
   try {
+    // Within the workflow's and the user's limits (concurrency/admission.ts); stays `queued` until then.
+    if (!ticket.admitted) await awaitAdmission(env, steps, executionId);
     const snapshot = await loadSnapshot(env, ticket.workflowId, ticket.version);
     outcome = await new GraphRun(ref, steps, snapshot, ticket).run();
   } catch (err) {
@@ -61,9 +71,12 @@ export async function executeRun(env: Env, params: RunParams, steps: StepRunner)
       failed: true,
       parentExecutionId: ticket.parentExecutionId,
     });
+    await releaseSlot(env, ticket.userId, executionId);
     const error = err instanceof Error ? err : new Error(String(err));
     return { status: "error", result: { lastNode: null }, failure, error };
   }
+  // Not in a step: releasing twice (a replay) frees nothing more, and a lost release is the gate alarm's.
+  await releaseSlot(env, ticket.userId, executionId);
   if (outcome.canceled) return { status: "canceled", result: outcome.result, failure: null };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));

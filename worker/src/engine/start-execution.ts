@@ -13,6 +13,7 @@ import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
+import { gateEntry, requestSlot } from "../concurrency/admission";
 import { fastModeProblems } from "./fast-mode";
 import type { RunOutcome } from "./run-workflow";
 import type { WorkflowSettings } from "./workflow-document";
@@ -160,9 +161,19 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
 
   const executionId = req.executionId ?? crypto.randomUUID();
+  // The run gate (concurrency/admission.ts), asked in request order. Asking again (a retried step with a
+  // fixed id) keeps the run's place; a slot taken for a run whose record never lands is freed by the alarm.
+  const settings = target.settings as WorkflowSettings | null;
+  const place = await requestSlot(
+    env,
+    req.userId,
+    gateEntry(executionId, target.id, req.mode, settings as Record<string, unknown> | null),
+  );
   const fast =
+    // A fast run that must queue runs durably instead: it waits for its slot inside its instance.
+    place === "admitted" &&
     req.keepAlive !== undefined &&
-    (target.settings as WorkflowSettings | null)?.executionMode === "fast" &&
+    settings?.executionMode === "fast" &&
     // A version saved before the workflow turned fast may still pause: that one runs durably.
     fastModeProblems(snapshot.nodes).length === 0;
   const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
@@ -182,6 +193,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     // A fast run's caller awaits its promise; only a durable run signals its end through the room.
     awaitEnd: !fast && (req.awaitEnd ?? false),
     parentExecutionId: req.parentExecutionId ?? null,
+    admitted: place === "admitted",
+    origin: req.origin ?? null,
     ...(req.until !== undefined ? { until: req.until } : {}),
     ...(fast && { fast: true }),
   };

@@ -15,6 +15,7 @@ import { executionControlApp } from "./execution-control";
 import { executionItemsApp } from "./execution-items";
 import { executionRetentionApp } from "./execution-retention";
 import { executionsApp } from "./executions";
+import { expressionPreviewApp } from "./expression-preview";
 import { nodeTypesApp } from "./node-types";
 import { mountOpenApi } from "./openapi";
 import { workflowDuplicateApp } from "./workflow-duplicate";
@@ -25,6 +26,7 @@ import { ApiError, errorBody } from "./errors";
 import { oauth2App } from "./oauth2";
 import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
+import { resumeApp } from "./webhooks-resume";
 import { realTriggerServices } from "../triggers/real-services";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
@@ -56,10 +58,12 @@ export function createApp() {
   app.route("/api", executionItemsApp);
   app.route("/api", executionRetentionApp);
   app.route("/api", nodeTypesApp);
+  app.route("/api", expressionPreviewApp);
   app.route("/api", credentialsApp);
   app.route("/api", credentialRotationApp);
   app.route("/api", oauth2App);
 
+  app.route("/", resumeApp);
   app.route("/", createWebhookApp(realTriggerServices));
   mountOpenApi(app);
 

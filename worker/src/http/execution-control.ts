@@ -2,6 +2,7 @@
  * Executions control routes: cancel a run, retry a finished one, deliver an event to a waiting one.
  * Reading and starting runs is in executions.ts; both sub-apps share execution-schemas.ts.
  */
+import { releaseSlot } from "../concurrency/admission";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { publishExecutionRow, toLiveNode } from "../engine/live-state";
 import { instanceMayStillRun } from "../engine/reconciler";
@@ -84,6 +85,8 @@ executionControlApp.openapi(
     await Promise.all([
       ...canceledSteps.map((s) => publishNode(c.env, row.id, toLiveNode(byId.get(s.nodeId)!), at.getTime())),
       publishExecutionRow(c.env, canceled, at.getTime()),
+      // A terminated run never reaches its own release: free its slot (or only its place in the queue).
+      releaseSlot(c.env, canceled.userId, canceled.id),
       // A terminated sub-workflow run never reaches its own notify step: tell the waiting parent here.
       canceled.parentExecutionId
         ? sendToParent(c.env, canceled.parentExecutionId, {

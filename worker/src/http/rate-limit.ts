@@ -33,6 +33,8 @@ export const RATE_LIMIT_RULES = {
   runStart: { limit: 120, windowSeconds: 60 },
   /** Calls to the webhook URLs of one user's workflows (live and test URLs together). */
   webhookIntake: { limit: 600, windowSeconds: 60 },
+  /** The editor's expression previews (debounced while a person types). */
+  expressionPreview: { limit: 300, windowSeconds: 60 },
 } satisfies Record<string, RateRule>;
 
 export type RateRuleName = keyof typeof RATE_LIMIT_RULES;
@@ -110,5 +112,6 @@ function describe(name: RateRuleName): string {
     apiKeyIp: "API keys created from this address",
     runStart: "runs started by this user",
     webhookIntake: "webhook calls to this user's workflows",
+    expressionPreview: "expression previews by this user",
   }[name];
 }
