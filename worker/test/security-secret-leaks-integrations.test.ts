@@ -1,6 +1,6 @@
 /**
  * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
- * postgres, githubWebhook and slackApi. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * postgres, githubWebhook, slackApi and githubApi. Same method as security-secret-leaks.test.ts: plant the secrets, make the
  * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
  * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
  * room and the log for every planted value and its encodings.
@@ -78,6 +78,20 @@ describe("no planted secret of an integration credential survives a failure", { 
     const [request] = await fake.requests();
     expect(request.headers.authorization).toBe(`Bearer ${botToken}`);
     expectNowhere(log, [botToken], run.texts, await dumpDatabase());
+  });
+
+  it("githubApi: the REST API quoting the token in its error", async () => {
+    const user = await signUp();
+    const token = `ghp_${crypto.randomUUID().replaceAll("-", "")}`;
+    const fake = await fakeSession([{ status: 401, body: { message: `Bad credentials ${token}` } }]);
+    const credentialId = await credential(user, "githubApi", { token, baseUrl: fake.baseUrl });
+    const run = await failingRun(user, {
+      type: "github",
+      credentialId,
+      parameters: { owner: "acme", repo: "app", title: "t" },
+    });
+    expect(run.error).toContain('"message":"GitHub answered 401: Bad credentials ***"');
+    expectNowhere(log, [token], run.texts, await dumpDatabase());
   });
 
   it.skipIf(!postgresServer)("postgres: a wrong password, and an unreachable server", async () => {
