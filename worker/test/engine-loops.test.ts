@@ -16,6 +16,7 @@ import {
   type DocNode,
 } from "./api-helpers-engine";
 import { signUp, type TestUser } from "./helpers";
+import { credential } from "./secret-leaks";
 
 const echo = inject("echoServerUrl");
 
@@ -405,5 +406,35 @@ describe("forEach", { timeout: 120_000 }, () => {
     expect(page.items).toHaveLength(500);
     expect(page.nextCursor).toBeNull();
     expect((await getExecution(user, id)).steps).toHaveLength(4);
+  });
+
+  it("a TCP node in the body (email) gets its socket: one message per element", async () => {
+    const user = await signUp();
+    const smtp = inject("smtpServer");
+    const credentialId = await credential(user, "smtp", {
+      host: smtp.host,
+      port: smtp.port,
+      security: "none",
+      user: "mailer",
+      password: "s3cret-pass",
+      from: "bot@nodebase.test",
+    });
+    const tag = crypto.randomUUID().slice(0, 8);
+    const rows = [`ann-${tag}@example.test`, `bob-${tag}@example.test`];
+    const mail: DocNode = {
+      id: "m",
+      type: "email",
+      name: "Mail",
+      credentialId,
+      parameters: { to: "{{ $item.value }}", subject: "Hi", text: "Hello" },
+    };
+    const { execution } = await runLoop(user, {}, [mail], [], rows);
+    expect(execution.status, JSON.stringify(execution.error)).toBe("success");
+    for (const to of rows) {
+      const inbox = (await (
+        await fetch(`${smtp.inboxUrl}/?to=${encodeURIComponent(to)}`)
+      ).json()) as unknown[];
+      expect(inbox).toHaveLength(1);
+    }
   });
 });

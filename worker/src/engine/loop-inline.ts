@@ -33,7 +33,9 @@ import { maskedOutput, maskErrorInPlace } from "./masking";
 import { credentialForStep } from "./node-credential";
 import { requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
+import { createOutboundConnect } from "./outbound-connect";
 import { createOutboundFetch } from "./outbound-fetch";
+import { NODE_STEP_TIMEOUT_MS } from "./step-config";
 import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { DEFAULT_RETRY } from "./step-config";
@@ -265,6 +267,9 @@ export async function executeNode(
       trigger: scope.trigger,
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
+      // TCP nodes (email, postgres) and the abort of a call that outlives the step, as in node-steps.ts.
+      connect: createOutboundConnect(ref.env),
+      signal: AbortSignal.timeout(NODE_STEP_TIMEOUT_MS),
       event,
       // A code node in the body sees `$node(...)` and `$item` like an expression does.
       nodes: scope.nodes,
