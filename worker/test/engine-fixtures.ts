@@ -17,6 +17,7 @@ export interface TestNode {
   parameters?: Record<string, unknown>;
   retry?: { maxAttempts: number; backoff: "exponential" | "constant"; delayMs: number };
   onError?: "stop" | "continue" | "errorOutput";
+  credentialId?: string;
 }
 export interface TestEdge {
   source: string;
