@@ -25,7 +25,13 @@ const CONCURRENCIES = [1, 10];
 const MODES = ["immediately", "lastNode"];
 const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(",");
 
-const dev = await startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
+// The load generator is one user: its per-user limits (webhook calls a minute, runs at once) would be what
+// is measured, not the engine. Raised here only; n8n has neither.
+const dev = await startWranglerDev({
+  port: PORT,
+  statePrefix: "nodebase-bench-webhooks-",
+  vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
+});
 const BASE = dev.base;
 const api = apiClient(BASE);
 

@@ -27,9 +27,10 @@ export function parseArgs(argv = process.argv.slice(2)) {
 /**
  * Starts `wrangler dev` on 127.0.0.1:`port` (inspector on a free port) and registers its cleanup on process exit.
  * `statePrefix` names the temp folder of its local state. Returns once the process is spawned; call
- * `waitReady(probe, timeoutMs)` before using it.
+ * `waitReady(probe, timeoutMs)` before using it. `vars` are extra Worker variables (e.g. raised rate limits
+ * for a load generator that is one user).
  */
-export async function startWranglerDev({ port, statePrefix }) {
+export async function startWranglerDev({ port, statePrefix, vars = {} }) {
   const base = `http://127.0.0.1:${port}`;
   const persist = mkdtempSync(join(tmpdir(), statePrefix));
   // wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
@@ -42,7 +43,7 @@ export async function startWranglerDev({ port, statePrefix }) {
     port,
     inspectorPort: await freePort(),
     persistTo: persist,
-    args: localSecretVarArgs(),
+    args: [...localSecretVarArgs(), ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
     env,
   });
 
