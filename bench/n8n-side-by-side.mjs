@@ -150,7 +150,9 @@ for (const [respond, path] of [
   }
 }
 stop();
-await new Promise((r) => setTimeout(r, 2000));
+// n8n finishes its queued executions before it exits: ours must not share the cores with that.
+const exited = new Promise((r) => (n8n.exitCode !== null ? r() : n8n.once("exit", r)));
+await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
 rmSync(home, { recursive: true, force: true });
 
 console.log(
