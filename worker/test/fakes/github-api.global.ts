@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { TestProject } from "vitest/node";
-import { listenOnFreePort } from "./listen";
+import { listenOnFreePort, readAll } from "./listen";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -125,10 +125,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-}
-
-async function readAll(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }

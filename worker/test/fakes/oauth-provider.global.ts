@@ -17,7 +17,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { TestProject } from "vitest/node";
-import { listenOnFreePort } from "./listen";
+import { readAll, serveForTests } from "./listen";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -134,16 +134,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     send(404, { error: `fake provider: no route ${req.method} ${url.pathname}` });
   });
 
-  const port = await listenOnFreePort(server);
-  project.provide("oauthProviderUrl", `http://127.0.0.1:${port}`);
-  return async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-}
-
-async function readAll(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return serveForTests(server, (url) => project.provide("oauthProviderUrl", url));
 }
