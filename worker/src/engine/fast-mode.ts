@@ -9,8 +9,6 @@ import { getNodeType } from "../nodes/registry";
 import type { NodeType } from "../nodes/node-type";
 import type { DocumentProblem } from "./workflow-document";
 
-export type ExecutionModeSetting = "durable" | "fast";
-
 interface NodeLike {
   id: string;
   name: string;

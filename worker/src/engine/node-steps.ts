@@ -177,9 +177,7 @@ export async function runNodeAttempt(
 
 /** The execution was canceled before this node started: its record says so, and it does not run. */
 async function skipCanceled(ref: RunRef, node: SnapshotNode, attempt: number): Promise<NodeStepResult> {
-  const finishedAt = new Date();
-  await writeStep(ref, [record(node, { status: "canceled", finishedAt })]);
-  await ref.live.publish([liveNode(node, "canceled", attempt, { finishedAt })]);
+  await recordNodeEnd(ref, node, "canceled", attempt);
   return { output: null, branch: "main", canceled: true };
 }
 
@@ -270,18 +268,26 @@ export async function recordNodeFailure(ref: RunRef, node: SnapshotNode, message
 
 /** The body of a skipped node's step `node:<id>`: it sits on a branch that was not taken. */
 export async function recordNodeSkipped(ref: RunRef, node: SnapshotNode) {
-  const finishedAt = new Date();
-  await writeStep(ref, [record(node, { status: "skipped", finishedAt })]);
-  await ref.live.publish([liveNode(node, "skipped", 0, { finishedAt })]);
+  await recordNodeEnd(ref, node, "skipped", 0);
   return { skipped: true };
 }
 
 /** A pause left open when another branch failed the run: canceled, so the run can end now. */
 export async function recordPauseAbandoned(ref: RunRef, node: SnapshotNode) {
-  const finishedAt = new Date();
-  await writeStep(ref, [record(node, { status: "canceled", finishedAt })]);
-  await ref.live.publish([liveNode(node, "canceled", 0, { finishedAt })]);
+  await recordNodeEnd(ref, node, "canceled", 0);
   return { abandoned: true };
+}
+
+/** A node that ends without running (skipped, canceled): its final record, then the live state. */
+async function recordNodeEnd(
+  ref: RunRef,
+  node: SnapshotNode,
+  status: "skipped" | "canceled",
+  attempt: number,
+) {
+  const finishedAt = new Date();
+  await writeStep(ref, [record(node, { status, finishedAt })]);
+  await ref.live.publish([liveNode(node, status, attempt, { finishedAt })]);
 }
 
 /** The body of a reused node's step (retry `fromFailed`): the output recorded before the run started. */
