@@ -1,9 +1,10 @@
 /**
  * Stopping every unfinished run of a workflow before the workflow is deleted: a deleted workflow's runs
  * must not go on calling the outside world. Each run's Workflow instance is terminated (a fast run has
- * none: its rows go with the workflow, and its next step write finds nothing to write); a parent waiting
- * for one of them (a sub-workflow run) is told it was canceled, as a cancel would.
+ * none: its rows go with the workflow, and its next step write finds nothing to write); as a cancel does,
+ * its concurrency slot is released and a parent waiting for it (a sub-workflow run) is told it was canceled.
  */
+import { releaseSlot } from "../concurrency/admission";
 import { getDb } from "../storage/db";
 import { listUnfinishedExecutions } from "../storage/executions";
 import { instanceMayStillRun } from "./reconciler";
@@ -25,6 +26,7 @@ export async function stopWorkflowRuns(env: Env, workflowId: string): Promise<st
           // Missing (a fast run, or one never created) or already ended: fine, unless it may still run.
           if (await instanceMayStillRun(env, run.id)) stuck.push(run.id);
         }
+        await releaseSlot(env, run.userId, run.id);
         if (run.parentExecutionId) {
           await sendToParent(env, run.parentExecutionId, {
             executionId: run.id,

@@ -251,14 +251,13 @@ export function executionFinishUpdate(
 /** The executions of a workflow that have not finished (queued, running, waiting), oldest first. */
 export async function listUnfinishedExecutions(db: Db, workflowId: string) {
   return db
-    .select({ id: workflowExecution.id, parentExecutionId: workflowExecution.parentExecutionId })
+    .select({
+      id: workflowExecution.id,
+      userId: workflowExecution.userId,
+      parentExecutionId: workflowExecution.parentExecutionId,
+    })
     .from(workflowExecution)
-    .where(
-      and(
-        eq(workflowExecution.workflowId, workflowId),
-        notInArray(workflowExecution.status, [...FINISHED_EXECUTION_STATUSES]),
-      ),
-    )
+    .where(and(eq(workflowExecution.workflowId, workflowId), notInArray(workflowExecution.status, FINISHED)))
     .orderBy(asc(workflowExecution.createdAt));
 }
 
