@@ -36,6 +36,20 @@ export function fastModeProblems(
   return problems;
 }
 
+/**
+ * Whether a run of this (immutable, per-isolate cached) snapshot may run fast: asked on every start of a
+ * fast workflow, so the answer is kept with the snapshot instead of re-checking every node each time.
+ */
+const fastByNodes = new WeakMap<readonly NodeLike[], boolean>();
+export function canRunFast(snapshot: { nodes: readonly NodeLike[] }): boolean {
+  let fast = fastByNodes.get(snapshot.nodes);
+  if (fast === undefined) {
+    fast = fastModeProblems(snapshot.nodes).length === 0;
+    fastByNodes.set(snapshot.nodes, fast);
+  }
+  return fast;
+}
+
 function whyNotFast(node: NodeLike, type: NodeType | undefined): string | null {
   if (!type) return null; // unknown types are refused by document validation
   if (type.loopHandle) return "a forEach loop runs its elements as durable steps, only in durable mode";

@@ -14,7 +14,7 @@ import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
 import { gateEntry, requestSlot } from "../concurrency/admission";
-import { fastModeProblems } from "./fast-mode";
+import { canRunFast } from "./fast-mode";
 import type { RunOutcome } from "./run-workflow";
 import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
@@ -175,7 +175,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     req.keepAlive !== undefined &&
     settings?.executionMode === "fast" &&
     // A version saved before the workflow turned fast may still pause: that one runs durably.
-    fastModeProblems(snapshot.nodes).length === 0;
+    canRunFast(snapshot);
   const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
   const reused = [
     ...(req.reuse ? reusedSteps(snapshot, req.reuse, false) : []),
