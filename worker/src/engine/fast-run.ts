@@ -17,6 +17,7 @@
  */
 import { executeRun, type RunOutcome } from "./run-workflow";
 import { errorMessage } from "./node-errors";
+import type { FirstWrite } from "./first-write";
 import { inProcessSteps } from "./in-process-steps";
 import type { RunParams } from "./run-ticket";
 import type { RunFailure } from "./graph-run";
@@ -30,14 +31,16 @@ export function startFastRun(
   env: Env,
   params: RunParams,
   keepAlive: (p: Promise<unknown>) => void,
+  firstWrite?: FirstWrite,
 ): Promise<RunOutcome> {
-  const run = executeRun(env, params, inProcessSteps()).catch((err): RunOutcome => {
+  const run = executeRun(env, params, inProcessSteps(), firstWrite).catch((err): RunOutcome => {
     // The engine records a node's failure itself; reaching here means a record could not be written.
     // The row is then left unfinished, and the reconciler hands it to the durable engine.
     const message = errorMessage(err);
     console.error(`fast run ${params.executionId}: stopped before recording its end: ${message}`);
     return { status: "error", result: { lastNode: null }, failure: { message } };
   });
+  void run.then((end) => firstWrite?.close(new Error(end.failure?.message ?? "the run wrote nothing")));
   keepAlive(run);
   return run;
 }

@@ -36,11 +36,13 @@ import { startSubWorkflow } from "./sub-workflow";
 export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
   // A record past the execution's storage budget fails the batch: named after the node that produced it.
   const producer = records.findLast((r) => r.fields.output !== undefined) ?? records[records.length - 1];
+  const before = ref.firstWrite?.take() ?? [];
   const result = await withinBudget(
     ref,
     producer?.nodeName ?? "?",
-    writeRunBatch(getDb(ref.env.DB), ref, records, change),
+    writeRunBatch(getDb(ref.env.DB), ref, records, change, before),
   );
+  if (before.length > 0) ref.firstWrite!.wrote();
   ref.live.update(result.liveUntil);
   return result;
 }
