@@ -2,9 +2,9 @@
  * `executionMode: "fast"`: the same engine (`executeRun`, graph-run.ts) on the in-process step runner
  * (in-process-steps.ts), inside the Worker invocation that started the run — no Workflow instance. The
  * execution row is recorded (`queued`) before any answer, as in durable mode; each step's records go to
- * D1 in that step's one batch (a Webhook → Set run: the intake insert and one batch that writes both
- * records and the end), retries follow the node's policy in-process, live status is published only while
- * someone watches.
+ * D1 in that step's one batch, retries follow the node's policy in-process, live status is published only
+ * while someone watches. A run of pure nodes writes its row with its first batch (first-write.ts): a
+ * Webhook → Set run is then one batch with the insert, both records and the end.
  *
  * What it gives up: durability between steps. A crash mid-run loses the run's progress, not the run: its
  * row stays `queued`/`running` without an instance, and the reconciler hands it to the durable engine
