@@ -80,8 +80,8 @@ export async function runNodeAttempt(
   const attemptFields = { attempts: args.attempt, input, startedAt };
   // The "running" record comes before the node's work, and reads the execution's status with it (same
   // round trip): a run canceled meanwhile starts nothing more. Its publish overlaps the work; the write
-  // skips a record that is already final or of a newer attempt, and publishes go through one room stub in
-  // order. A failed write is logged: the node's work must not be repeated for it.
+  // skips a record that is already final or of a newer attempt, and the run's publishes are applied one
+  // after the other (run-live.ts). A failed write is logged: the node's work must not be repeated for it.
   const written = await writeStep(
     ref,
     [record(node, { status: "running", ...attemptFields }, true)],
