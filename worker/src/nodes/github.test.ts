@@ -17,8 +17,10 @@ const created = async (repo: string) =>
     issues: Record<string, unknown>[];
     comments: Record<string, unknown>[];
   };
-const run = (params: Record<string, unknown>, credential = withToken()) =>
-  github.run(runContext(github, { owner: "acme", ...params }, credential));
+const run = (
+  params: Record<string, unknown>,
+  credential: { credential: { type: string; data: Record<string, unknown> } } = withToken(),
+) => github.run(runContext(github, { owner: "acme", ...params }, credential));
 
 describe("github node", () => {
   it("creates an issue with body and labels and outputs GitHub's issue", async () => {
@@ -63,6 +65,15 @@ describe("github node", () => {
     expect(seen[0].get("accept")).toBe("application/vnd.github+json");
     expect(seen[0].get("x-github-api-version")).toBe("2022-11-28");
     expect(seen[0].get("user-agent")).toBe("Nodebase");
+    expect((await created(repo)).issues).toHaveLength(1);
+  });
+
+  it("an oauth2 credential's apiBaseUrl (GitHub Enterprise) is where it calls", async () => {
+    const repo = newRepo();
+    await run(
+      { repo, title: "On GHE" },
+      { credential: { type: "oauth2", data: { accessToken: "gho_ghe1", apiBaseUrl: baseUrl } } },
+    );
     expect((await created(repo)).issues).toHaveLength(1);
   });
 

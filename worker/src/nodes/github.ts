@@ -6,7 +6,10 @@ import { callJsonApi } from "./lib/json-api";
 const GITHUB_API = "https://api.github.com";
 
 const githubApiCredential = z.object({ token: z.string().min(1), baseUrl: z.string().url().optional() });
-const oauth2Credential = z.object({ accessToken: z.string().min(1) });
+const oauth2Credential = z.object({
+  accessToken: z.string().min(1),
+  apiBaseUrl: z.string().url().optional(),
+});
 /** GitHub's owner and repository names: letters, digits, `-`, `_` and `.`. */
 const repoPart = (what: string) =>
   z
@@ -98,8 +101,13 @@ export const github = defineNode({
 
 function githubToken(credential: NodeRunContext<unknown>["credential"]): { token: string; baseUrl?: string } {
   if (credential?.type === "oauth2") {
-    const { accessToken } = readCredential(credential, oauth2Credential, "GitHub", "a connected account");
-    return { token: accessToken };
+    const { accessToken, apiBaseUrl } = readCredential(
+      credential,
+      oauth2Credential,
+      "GitHub",
+      "a connected account",
+    );
+    return { token: accessToken, baseUrl: apiBaseUrl };
   }
   const { token, baseUrl } = readCredential(credential, githubApiCredential, "GitHub", "a token");
   return { token, baseUrl };
