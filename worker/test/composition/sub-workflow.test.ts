@@ -170,7 +170,7 @@ describe("sub-workflows", () => {
     });
     const childRuns = await executionsOf(user, child);
     expect(childRuns).toHaveLength(3);
-    expect(childRuns.every((c) => c.parentExecutionId === run.id && c.status === "success")).toBe(true);
+    for (const c of childRuns) expect(c).toMatchObject({ parentExecutionId: run.id, status: "success" });
 
     // Without wait: each element hands on its own child's id at once.
     const fired = await createWorkflow(user, loop({ wait: false }));
