@@ -17,7 +17,7 @@ import { findExecution, findStep } from "../storage/executions";
 import { writeRunBatch, type ExecutionChange, type StepRecordWrite } from "../storage/run-records";
 import { boundedOutput, boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
-import { liveNode } from "./live-state";
+import { liveNode, recordSizes } from "./live-state";
 import { hydrateScope } from "./loop-results";
 import { maskErrorInPlace } from "./masking";
 import { maskSecrets } from "../credentials/for-step";
@@ -36,11 +36,13 @@ import { startSubWorkflow } from "./sub-workflow";
 export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
   // A record past the execution's storage budget fails the batch: named after the node that produced it.
   const producer = records.findLast((r) => r.fields.output !== undefined) ?? records[records.length - 1];
+  const before = ref.firstWrite?.take() ?? [];
   const result = await withinBudget(
     ref,
     producer?.nodeName ?? "?",
-    writeRunBatch(getDb(ref.env.DB), ref, records, change),
+    writeRunBatch(getDb(ref.env.DB), ref, records, change, before),
   );
+  if (before.length > 0) ref.firstWrite!.wrote();
   ref.live.update(result.liveUntil);
   return result;
 }
@@ -78,8 +80,8 @@ export async function runNodeAttempt(
   const attemptFields = { attempts: args.attempt, input, startedAt };
   // The "running" record comes before the node's work, and reads the execution's status with it (same
   // round trip): a run canceled meanwhile starts nothing more. Its publish overlaps the work; the write
-  // skips a record that is already final or of a newer attempt, and publishes go through one room stub in
-  // order. A failed write is logged: the node's work must not be repeated for it.
+  // skips a record that is already final or of a newer attempt, and the run's publishes are applied one
+  // after the other (run-live.ts). A failed write is logged: the node's work must not be repeated for it.
   const written = await writeStep(
     ref,
     [record(node, { status: "running", ...attemptFields }, true)],
@@ -91,7 +93,10 @@ export async function runNodeAttempt(
   if (written?.executionStatus === "canceled") return skipCanceled(ref, node, args.attempt);
   const started = written
     ? ref.live
-        .publish([liveNode(node, "running", args.attempt, { startedAt })], written.execution)
+        .publish(
+          [liveNode(node, "running", args.attempt, { startedAt, sizes: recordSizes(ref.live, input, null) })],
+          written.execution,
+        )
         .catch((err: unknown) => console.error("engine: publishing the start of", node.id, "failed", err))
     : Promise.resolve();
   // Aborted when the step times out, so a late attempt stops calling out (nodes pass it to fetch).
@@ -140,7 +145,8 @@ export async function runNodeAttempt(
       await writeStep(ref, [
         record(node, { status: "running", ...attemptFields, error, logs: errorLogs }, true),
       ]);
-      await ref.live.publish([liveNode(node, "running", args.attempt, { startedAt, error })]);
+      const sizes = recordSizes(ref.live, input, null);
+      await ref.live.publish([liveNode(node, "running", args.attempt, { startedAt, error, sizes })]);
     } catch (writeErr) {
       console.error("engine: recording the failed attempt of", node.id, "failed", writeErr);
     }
@@ -160,8 +166,11 @@ export async function runNodeAttempt(
       finishedAt,
     }),
   ]).then(
-    () =>
-      ref.live.publish([liveNode(node, "success", args.attempt, { startedAt, finishedAt })]).then(() => true),
+    () => {
+      const sizes = recordSizes(ref.live, input, result.output);
+      const state = liveNode(node, "success", args.attempt, { startedAt, finishedAt, sizes });
+      return ref.live.publish([state]).then(() => true);
+    },
     (err: unknown) => {
       console.error("engine: recording the success of", node.id, "failed; recorded by its own step", err);
       return false;
@@ -191,18 +200,20 @@ export async function recordLateSuccess(
   const late = result.unrecorded!;
   const startedAt = new Date(late.startedAt);
   const finishedAt = new Date(late.finishedAt);
+  const recorded = boundJson(input);
   await writeStep(ref, [
     record(node, {
       status: "success",
       attempts: late.attempts,
-      input: boundJson(input),
+      input: recorded,
       startedAt,
       output: result.output,
       error: null,
       finishedAt,
     }),
   ]);
-  await ref.live.publish([liveNode(node, "success", late.attempts, { startedAt, finishedAt })]);
+  const sizes = recordSizes(ref.live, recorded, result.output);
+  await ref.live.publish([liveNode(node, "success", late.attempts, { startedAt, finishedAt, sizes })]);
 }
 
 /** The trigger's payload: from the run's ticket when it rode along, else from the execution row. */
@@ -302,9 +313,8 @@ export async function loadReusedOutput(
   const { execution } = markRunning
     ? await writeStep(ref, [], { kind: "running", at: new Date() })
     : { execution: null };
-  await ref.live.publish(
-    [liveNode(node, "success", row.attempts, { startedAt: row.startedAt, finishedAt: row.finishedAt })],
-    execution,
-  );
+  const sizes = recordSizes(ref.live, row.input, row.output);
+  const times = { startedAt: row.startedAt, finishedAt: row.finishedAt };
+  await ref.live.publish([liveNode(node, "success", row.attempts, { ...times, sizes })], execution);
   return { output: row.output ?? null, branch: "main" };
 }

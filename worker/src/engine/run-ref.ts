@@ -1,4 +1,5 @@
 /** The small values every step body of a run shares (no graph, no outputs: those are passed per call). */
+import type { FirstWrite } from "./first-write";
 import type { RunLive } from "./run-live";
 
 /** What every node step knows about its run. */
@@ -11,6 +12,8 @@ export interface RunRef {
   origin?: string | null;
   /** Live status of this run (publishes only while someone watches). */
   live: RunLive;
+  /** A fast run whose execution row goes in with its first batch (first-write.ts). */
+  firstWrite?: FirstWrite;
 }
 
 /** A node's step result: its bounded output and the handle it took. */

@@ -8,10 +8,10 @@
  *   execution:finish        success or error, in D1 and live, when no node step wrote it
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import { getDb } from "../storage/db";
-import { writeRunBatch } from "../storage/run-records";
 import { GraphRun, type RunFailure } from "./graph-run";
 import { runEndSteps } from "./run-end";
+import type { FirstWrite } from "./first-write";
+import { writeStep } from "./node-steps";
 import { errorMessage } from "./node-errors";
 import type { RunRef } from "./run-ref";
 import { RunLive } from "./run-live";
@@ -44,7 +44,12 @@ export interface RunOutcome {
 }
 
 /** Runs an execution to its end on `steps` and records that end (D1 and live). */
-export async function executeRun(env: Env, params: RunParams, steps: StepRunner): Promise<RunOutcome> {
+export async function executeRun(
+  env: Env,
+  params: RunParams,
+  steps: StepRunner,
+  firstWrite?: FirstWrite,
+): Promise<RunOutcome> {
   const { executionId } = params;
   const ticket: RunTicket | null =
     params.ticket ?? (await steps.do("execution:load", LOAD_RETRIES, () => loadTicket(env, executionId)));
@@ -57,6 +62,7 @@ export async function executeRun(env: Env, params: RunParams, steps: StepRunner)
     userId: ticket.userId,
     origin: ticket.origin,
     live,
+    firstWrite,
   };
   let outcome;
   try {
@@ -71,12 +77,12 @@ export async function executeRun(env: Env, params: RunParams, steps: StepRunner)
       failed: true,
       parentExecutionId: ticket.parentExecutionId,
     });
-    await releaseSlot(env, ticket.userId, executionId);
+    if (!ticket.ungated) await releaseSlot(env, ticket.userId, executionId);
     const error = err instanceof Error ? err : new Error(String(err));
     return { status: "error", result: { lastNode: null }, failure, error };
   }
   // Not in a step: releasing twice (a replay) frees nothing more, and a lost release is the gate alarm's.
-  await releaseSlot(env, ticket.userId, executionId);
+  if (!ticket.ungated) await releaseSlot(env, ticket.userId, executionId);
   if (outcome.canceled) return { status: "canceled", result: outcome.result, failure: null };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
@@ -92,7 +98,7 @@ export async function executeRun(env: Env, params: RunParams, steps: StepRunner)
 }
 
 async function finishRun(ref: RunRef, failure: RunFailure | null, result: RunResult) {
-  const { execution } = await writeRunBatch(getDb(ref.env.DB), ref, [], {
+  const { execution } = await writeStep(ref, [], {
     kind: "finish",
     status: failure ? "error" : "success",
     error: failure,
