@@ -2,13 +2,15 @@
  * `npm run test:crash` (node's test runner; `.ci/run` calls it): the embedded default survives a crash.
  * Starts the real `npm run dev` (scripts/dev.mjs: supervisor, ticker, wrangler) in its own process group
  * on throw-away state, starts runs in every state a crash can catch — three in a durable `wait`, one in
- * `waitForEvent`, a burst of webhook runs (some still queued or running), a 100-element `forEach` — then
- * SIGKILLs the whole process group, starts `npm run dev` again on the same state and checks that every
- * run ends as it should, each once: waits finish (the reconciler wakes them: nothing else would), the
- * event run takes its event, the burst leaves one successful execution per call, the loop has its 100
- * results.
+ * `waitForEvent`, a burst of webhook runs (some still queued or running), `fast` runs in the middle of a
+ * slow HTTP call, a 100-element `forEach` — then SIGKILLs the whole process group, starts `npm run dev`
+ * again on the same state and checks that every run ends as it should, each once: waits finish (the
+ * reconciler wakes them: nothing else would), the event run takes its event, the burst leaves one
+ * successful execution per call, the fast runs are handed to the durable engine and end once each, the
+ * loop has its 100 results.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +27,8 @@ const env = {
   PERSIST_TO: join(dir, "state"),
   WRANGLER_REGISTRY_PATH: join(dir, "registry"),
   WRANGLER_SEND_METRICS: "false",
+  // A fast run cut off by the crash is handed to the durable engine after 20 s instead of 5 minutes.
+  DEV_VARS: "FAST_HANDOFF_SECONDS=20",
 };
 mkdirSync(env.WRANGLER_REGISTRY_PATH, { recursive: true });
 let dev = null;
@@ -76,6 +80,17 @@ after(async () => {
   }
   rmSync(dir, { recursive: true, force: true });
 });
+
+// A slow upstream for the fast workflow: each answer takes 4 s, so the crash catches fast runs mid-call.
+const slowCalls = new Map();
+const slow = createServer((req, res) => {
+  const id = new URL(req.url, "http://x").searchParams.get("id");
+  slowCalls.set(id, (slowCalls.get(id) ?? 0) + 1);
+  setTimeout(() => res.end(JSON.stringify({ id })), 4000);
+});
+await new Promise((resolve) => slow.listen(0, "127.0.0.1", resolve));
+after(() => new Promise((resolve) => slow.close(resolve)));
+const slowUrl = `http://127.0.0.1:${slow.address().port}`;
 
 let key = "";
 async function api(path, init = {}) {
@@ -187,6 +202,28 @@ test("every run survives a SIGKILL of the whole npm run dev process group, and n
   );
   assert.equal((await api(`/api/workflows/${hook.id}/activate`, { method: "POST" })).status, 200);
   const webhookId = hook.nodes.find((n) => n.id === "h").webhookId;
+  const fastRes = await api("/api/workflows", {
+    method: "POST",
+    json: {
+      name: "Fast",
+      settings: { executionMode: "fast" },
+      nodes: [
+        node("h", "webhookTrigger", "Hook", { method: "POST", respond: "immediately" }),
+        node(
+          "c",
+          "httpRequest",
+          "Slow",
+          { method: "GET", url: `${slowUrl}/?id={{ $json.body.id }}`, responseType: "json" },
+          200,
+        ),
+      ],
+      edges: [edge("h", "c")],
+    },
+  });
+  assert.equal(fastRes.status, 201, JSON.stringify(fastRes.body));
+  const fast = fastRes.body;
+  assert.equal((await api(`/api/workflows/${fast.id}/activate`, { method: "POST" })).status, 200);
+  const fastHookId = fast.nodes.find((n) => n.id === "h").webhookId;
 
   const waits = [
     await run(waitWf.id, { n: 1 }),
@@ -211,6 +248,16 @@ test("every run survives a SIGKILL of the whole npm run dev process group, and n
     ),
   );
   for (const a of answers) assert.equal(a.status, 202, `${a.body}\n--- dev log ---\n${log}`);
+  // Fast runs (in-process, no instance) cut off mid-call: each is recorded before its 202.
+  const fastIds = Array.from({ length: 5 }, (_, i) => `fast-${i}`);
+  for (const id of fastIds) {
+    const r = await fetch(`${base}/webhooks/${fastHookId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ id }),
+    });
+    assert.equal(r.status, 202, await r.text());
+  }
 
   // The crash: every process of npm run dev (node, wrangler, workerd) at once, no chance to clean up.
   killGroup(dev, "SIGKILL");
@@ -300,4 +347,25 @@ test("every run survives a SIGKILL of the whole npm run dev process group, and n
   for (const e of hookRuns)
     echoed.push((await execution(e.id)).steps.find((s) => s.nodeId === "d").output.id);
   assert.deepEqual(echoed.sort(), [...burstIds].sort(), "each call ran exactly once");
+
+  // Fast runs the crash cut off are handed to the durable engine and end once each (at least once for
+  // the node's call: a cut-off call is made again).
+  const fastRuns = await until(
+    "every fast run to finish",
+    async () => {
+      const items = (await api(`/api/executions?workflowId=${fast.id}&limit=100`)).body.items;
+      return items.length >= fastIds.length && items.every((e) => FINISHED.includes(e.status)) && items;
+    },
+    240_000,
+  );
+  assert.equal(fastRuns.length, fastIds.length, "one execution per accepted fast call");
+  assert.ok(
+    fastRuns.every((e) => e.status === "success"),
+    JSON.stringify(fastRuns.map((e) => [e.status, e.error])),
+  );
+  const fetched = [];
+  for (const e of fastRuns)
+    fetched.push((await execution(e.id)).steps.find((s) => s.nodeId === "c").output.body.id);
+  assert.deepEqual(fetched.sort(), [...fastIds].sort());
+  for (const id of fastIds) assert.ok(slowCalls.get(id) >= 1, `the slow upstream saw ${id}`);
 });

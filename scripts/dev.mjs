@@ -9,7 +9,8 @@
  *      refused) before workerd reaches its memory-map or open-file limit.
  * Environment: PORT (default 8787), PERSIST_TO (local state directory, default .wrangler/state),
  * SKIP_BUILD=1 to reuse an existing web/dist, DEV_MAX_OPEN_DATABASES (default 1300), DEV_RESTART_SHARE
- * (default 0.5 of the map and file limits), DEV_MAX_RSS_MB (default 3072).
+ * (default 0.5 of the map and file limits), DEV_MAX_RSS_MB (default 3072), DEV_VARS ("NAME=value,…":
+ * Worker variables for this run).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -43,7 +44,7 @@ if (process.env.SKIP_BUILD === "1" && existsSync(join(root, "web", "dist", "inde
 step(`Starting wrangler dev behind http://127.0.0.1:${port} (cron ticker on, restarts supervised)`);
 const dev = superviseDevServer({
   port,
-  wranglerArgs: persistArgs(),
+  wranglerArgs: [...persistArgs(), ...varArgs()],
   env,
   stdio: "filtered",
   log: (line) => process.stdout.write(`[nodebase] ${line}\n`),
@@ -70,6 +71,14 @@ setInterval(() => {
 
 function persistArgs() {
   return persistTo ? ["--persist-to", persistTo] : [];
+}
+
+/** DEV_VARS="NAME=value,NAME2=value2": Worker variables for this run only, over wrangler.toml's. */
+function varArgs() {
+  return (process.env.DEV_VARS ?? "")
+    .split(",")
+    .filter((pair) => pair.includes("="))
+    .flatMap((pair) => ["--var", `${pair.slice(0, pair.indexOf("="))}:${pair.slice(pair.indexOf("=") + 1)}`]);
 }
 
 /** Local secrets: a random AUTH_SECRET, one credential encryption key and a rotation token, generated once per checkout. */

@@ -49,6 +49,19 @@ const CLAIM_WINDOW_MS = 60 * 60_000;
  * it; older, a crash cut it off and it is handed to the durable engine.
  */
 export const FAST_HANDOFF_MS = 5 * 60_000;
+
+/**
+ * `FAST_HANDOFF_SECONDS` (a Worker variable, at least 10) or FAST_HANDOFF_MS. It must stay above the
+ * longest a fast run's own invocation lives (30 s after its answer on Cloudflare), or a run still going
+ * would be started a second time; the crash test lowers it so a cut-off fast run is handed over quickly.
+ */
+export function fastHandoffMs(env: object): number {
+  const raw = (env as { FAST_HANDOFF_SECONDS?: unknown }).FAST_HANDOFF_SECONDS;
+  const seconds = Number(raw);
+  return raw !== undefined && raw !== "" && Number.isInteger(seconds) && seconds >= 10
+    ? seconds * 1000
+    : FAST_HANDOFF_MS;
+}
 /** A queued run whose instance still does not exist after this long will not start: it ends `error`. */
 export const START_DEADLINE_MS = 60 * 60_000;
 
@@ -99,7 +112,7 @@ async function reconcileOne(env: Env, row: ExecutionToReconcile, now: number, re
   try {
     const state = await instanceState(env, row.id);
     // A fast run has no instance while it runs in its own invocation; only an old one was cut off.
-    if (state === "missing" && row.ticket?.fast && now - row.createdAt.getTime() < FAST_HANDOFF_MS) return;
+    if (state === "missing" && row.ticket?.fast && now - row.createdAt.getTime() < fastHandoffMs(env)) return;
     if (state === "missing") {
       if (row.status === "queued" && now - row.createdAt.getTime() > START_DEADLINE_MS) {
         const message =
