@@ -30,6 +30,7 @@ import { slackMessage } from "./slack-message";
 import { github } from "./github";
 import { googleSheets } from "./google-sheets";
 import { notion } from "./notion";
+import { airtable } from "./airtable";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -64,6 +65,7 @@ export const nodeTypes = {
   github,
   googleSheets,
   notion,
+  airtable,
   forEach,
   stopAndError,
   errorTrigger,
