@@ -1,5 +1,6 @@
 /** The small values every step body of a run shares (no graph, no outputs: those are passed per call). */
 import type { RunLive } from "./run-live";
+import type { Responder } from "./webhook-answer";
 
 /** What every node step knows about its run. */
 export interface RunRef {
@@ -11,6 +12,8 @@ export interface RunRef {
   origin?: string | null;
   /** Live status of this run (publishes only while someone watches). */
   live: RunLive;
+  /** A webhook call waits for a respondToWebhook node's answer (webhook-answer.ts); else absent. */
+  respond?: Responder;
 }
 
 /** A node's step result: its bounded output and the handle it took. */

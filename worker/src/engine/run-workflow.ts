@@ -18,6 +18,8 @@ import { RunLive } from "./run-live";
 import { loadSnapshot, loadTicket, type RunParams, type RunTicket } from "./run-ticket";
 import { durableSteps, type StepRunner } from "./step-runner";
 import type { RunResult } from "../realtime/events";
+import { runRoom } from "../realtime/publish";
+import type { Responder } from "./webhook-answer";
 import { awaitAdmission, releaseSlot } from "../concurrency/admission";
 
 export type { RunParams };
@@ -43,8 +45,17 @@ export interface RunOutcome {
   error?: Error;
 }
 
-/** Runs an execution to its end on `steps` and records that end (D1 and live). */
-export async function executeRun(env: Env, params: RunParams, steps: StepRunner): Promise<RunOutcome> {
+/**
+ * Runs an execution to its end on `steps` and records that end (D1 and live). `respond` is a fast run's
+ * in-process answer channel; a durable run whose caller waits for a respondToWebhook node answers
+ * through its room (webhook-answer.ts).
+ */
+export async function executeRun(
+  env: Env,
+  params: RunParams,
+  steps: StepRunner,
+  respond?: Responder,
+): Promise<RunOutcome> {
   const { executionId } = params;
   const ticket: RunTicket | null =
     params.ticket ?? (await steps.do("execution:load", LOAD_RETRIES, () => loadTicket(env, executionId)));
@@ -57,6 +68,11 @@ export async function executeRun(env: Env, params: RunParams, steps: StepRunner)
     userId: ticket.userId,
     origin: ticket.origin,
     live,
+    respond:
+      respond ??
+      (ticket.awaitAnswer
+        ? (key, nodeName, answer) => runRoom(env, executionId).respond(key, nodeName, answer)
+        : undefined),
   };
   let outcome;
   try {

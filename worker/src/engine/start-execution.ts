@@ -18,6 +18,7 @@ import { canRunFast } from "./fast-mode";
 import type { RunOutcome } from "./run-workflow";
 import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
+import { inProcessAnswer, type WebhookAnswer } from "./webhook-answer";
 
 export type ExecutionMode =
   | "manual"
@@ -62,6 +63,11 @@ export interface StartExecutionRequest {
   reuse?: Record<string, unknown>;
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
+  /**
+   * A caller will wait for a respondToWebhook node's answer (`respond: "responseNode"`; set `awaitEnd`
+   * too, for a run that ends without one): the node sends it the moment it runs (webhook-answer.ts).
+   */
+  awaitAnswer?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
   workflow?: { liveUntil: number | null; settings: unknown; pinData?: Record<string, unknown> | null };
   /** "Run to here" (`?until=`): only the trigger and the nodes on the way to this node run. */
@@ -77,6 +83,8 @@ export interface StartedExecution {
   executionId: string;
   /** A fast run's end (it runs in this invocation); absent for a durable run. */
   fastEnd?: Promise<RunOutcome>;
+  /** A fast run started with `awaitAnswer`: the first respondToWebhook node's answer (never settles without one). */
+  fastAnswer?: Promise<WebhookAnswer>;
 }
 
 /** The modes that use pinned data; production runs (and retries, sub-workflow and error runs) never do. */
@@ -192,6 +200,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     liveUntil: target.liveUntil,
     // A fast run's caller awaits its promise; only a durable run signals its end through the room.
     awaitEnd: !fast && (req.awaitEnd ?? false),
+    ...(!fast && req.awaitAnswer && { awaitAnswer: true }),
     parentExecutionId: req.parentExecutionId ?? null,
     admitted: place === "admitted",
     origin: req.origin ?? null,
@@ -228,7 +237,10 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     if (watched && queued) await publishExecutionRow(env, queued);
     // Loaded on first use: the engine's modules stay out of the graph of modules that only start runs.
     const { startFastRun } = await import("./fast-run");
-    return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
+    if (!req.awaitAnswer) return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
+    const channel = inProcessAnswer();
+    const fastEnd = startFastRun(env, params, req.keepAlive!, channel.respond);
+    return { executionId, fastEnd, fastAnswer: channel.answered };
   }
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params });

@@ -18,13 +18,17 @@ import {
 import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
 import type { StartedExecution, TriggerServices } from "../triggers/services";
-import { fastRunAnswer } from "../engine/fast-run";
+import { fastRunAnswer, fastRunResponse } from "../engine/fast-run";
 import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
 import { enforceRateLimits } from "./rate-limit";
+import { answerResponse, runDataJson } from "./webhook-answers";
 
-/** How long `respond: "lastNode"` holds the caller before answering 202 with the execution id. */
+/**
+ * How long `respond: "lastNode"` / `"responseNode"` holds the caller before answering 202 with the
+ * execution id.
+ */
 export const LAST_NODE_WAIT_MS = 30_000;
 
 export function createWebhookApp(services: TriggerServices, options: { lastNodeWaitMs?: number } = {}) {
@@ -85,10 +89,9 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
     return c.json({ received: true, started: false, reason: "event already received" }, 200);
   }
 
-  let executionId: string;
-  let fastEnd: StartedExecution["fastEnd"];
+  let started: StartedExecution;
   try {
-    ({ executionId, fastEnd } = await services.startExecution(c.env, {
+    started = await services.startExecution(c.env, {
       ...(plannedId && { executionId: plannedId }),
       userId: target.workflow.userId,
       workflowId: target.workflow.id,
@@ -104,21 +107,43 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
         ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
       },
       awaitEnd: decision.respond !== "immediately",
+      ...(decision.respond === "responseNode" && { awaitAnswer: true }),
       origin: new URL(c.req.url).origin,
       keepAlive: backgroundOf(c),
-    }));
+    });
   } catch (err) {
     // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
     // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
     if (claim) await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
+  const { executionId, fastEnd, fastAnswer } = started;
 
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
+
+  if (decision.respond === "responseNode") {
+    // The first respondToWebhook node's answer, the moment it runs; the run goes on without us.
+    const got =
+      fastEnd && fastAnswer
+        ? await fastRunResponse(fastAnswer, fastEnd, waitMs)
+        : await services.waitForAnswer(c.env, executionId, waitMs);
+    if (got && "answer" in got) return answerResponse(got.answer, c.req.method);
+    // The run ended without one (or failed first): answered as `lastNode` would.
+    return endAnswer(c, executionId, got?.finished ?? null);
+  }
 
   const finished = fastEnd
     ? await fastRunAnswer(fastEnd, waitMs)
     : await services.waitForExecution(c.env, executionId, waitMs);
+  return endAnswer(c, executionId, finished);
+}
+
+/** `respond: "lastNode"`: the last node's output, a 500 naming the failure, or 202 while the run goes on. */
+function endAnswer(
+  c: Context<AppEnv>,
+  executionId: string,
+  finished: { status: string; output: unknown; error: { message: string; nodeId?: string } | null } | null,
+) {
   if (!finished || !isFinishedExecution(finished.status)) return c.json({ executionId }, 202);
   if (finished.status !== "success") {
     const message = finished.error?.message ?? `Execution ${finished.status}`;
@@ -127,7 +152,7 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       500,
     );
   }
-  return c.json((finished.output ?? null) as object, 200);
+  return runDataJson(finished.output ?? null, 200);
 }
 
 /** ANY-method routes cannot be declared with createRoute; describe them for /api/openapi.json by hand. */
