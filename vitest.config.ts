@@ -36,7 +36,8 @@ export default defineConfig({
           // a real SMTP server (inject("smtpServer")),
           // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing),
           // a feed publisher that answers conditional GETs (inject("feedServerUrl")),
-          // Slack's Web API chat.postMessage (inject("slackApiUrl")), GitHub's issues API (inject("githubApiUrl")).
+          // Slack's Web API chat.postMessage (inject("slackApiUrl")), GitHub's issues API (inject("githubApiUrl")),
+          // Google's Sheets and Gmail APIs (inject("googleApiUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
@@ -47,6 +48,7 @@ export default defineConfig({
             "./worker/test/fakes/feed-server.global.ts",
             "./worker/test/fakes/slack-api.global.ts",
             "./worker/test/fakes/github-api.global.ts",
+            "./worker/test/fakes/google-api.global.ts",
           ],
         },
       },

@@ -56,6 +56,19 @@ describe("editor forms and handles from GET /api/node-types", () => {
     expect(emptyValueFor(items)).toEqual({ output: "" });
   });
 
+  it("draws the connectors' forms: operations as selects, ids as text, rows as name → value", () => {
+    const sheets = props("googleSheets");
+    expect(fieldKind(sheets.operation)).toEqual({ kind: "enum", options: ["append", "read"] });
+    expect(fieldKind(sheets.documentId).kind).toBe("string");
+    expect(fieldKind(sheets.values).kind).toBe("record");
+    expect(fieldKind(sheets.headerRow)).toEqual({ kind: "number", integer: true });
+    expect((info("googleSheets").parameters as JsonSchema).required).toEqual(["documentId"]);
+    expect(info("googleSheets")).toMatchObject({
+      category: "communication",
+      credentialType: ["oauth2"],
+    });
+  });
+
   it("computes the same output handles as the node types do", () => {
     const params = { rules: [{ when: "{{ true }}", output: "big" }, { output: "small" }], fallback: "other" };
     expect(outputHandles(info("switch"), params)).toEqual(

@@ -4,6 +4,10 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
+import { keyringFromEnv } from "../src/credentials/cipher";
+import { sealSecrets } from "../src/credentials/vault";
+import { getCredentialById, saveRefreshedCredential } from "../src/storage/credentials";
+import { getDb } from "../src/storage/db";
 import { createWorkflow, doc, runWorkflow, waitFor } from "./api-helpers-engine";
 import type { FakeResponse } from "./fakes/fake-http";
 import type { TestUser } from "./helpers";
@@ -39,6 +43,27 @@ export async function credential(user: TestUser, type: string, data: Record<stri
   const res = await user.fetch("/api/credentials", { method: "POST", json: { name: type, type, data } });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json<{ id: string }>()).id;
+}
+
+/**
+ * An `oauth2` credential as if Connect had run a minute ago: tokens stored encrypted, the access token
+ * valid for another hour (so a step uses it without a refresh).
+ */
+export async function connectedOAuth2(
+  user: TestUser,
+  data: Record<string, unknown>,
+  tokens: { clientSecret: string; accessToken: string; refreshToken: string },
+): Promise<string> {
+  const id = await credential(user, "oauth2", { ...data, clientSecret: tokens.clientSecret });
+  const db = getDb(env.DB);
+  const row = (await getCredentialById(db, id))!;
+  const sealed = await sealSecrets(await keyringFromEnv(env), row, { ...tokens, tokenType: "Bearer" });
+  const connection = {
+    connectedAt: new Date(Date.now() - 60_000).toISOString(),
+    expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+  };
+  await saveRefreshedCredential(db, id, { publicData: { ...row.publicData, connection }, ...sealed });
+  return id;
 }
 
 /** Every row of every table, as text. */

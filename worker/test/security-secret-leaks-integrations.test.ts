@@ -1,6 +1,6 @@
 /**
  * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
- * postgres, githubWebhook, slackApi and githubApi. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * postgres, githubWebhook, slackApi, githubApi, and the oauth2 tokens the Google nodes use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
  * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
  * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
  * room and the log for every planted value and its encodings.
@@ -9,7 +9,14 @@ import { describe, expect, inject, it } from "vitest";
 import { doc } from "./api-helpers-engine";
 import { fakeSession } from "./fakes/fake-http";
 import { call, signUp } from "./helpers";
-import { captureLog, credential, dumpDatabase, expectNowhere, failingRun } from "./secret-leaks";
+import {
+  captureLog,
+  connectedOAuth2,
+  credential,
+  dumpDatabase,
+  expectNowhere,
+  failingRun,
+} from "./secret-leaks";
 
 const log = captureLog();
 const postgresServer = inject("postgresServer");
@@ -92,6 +99,40 @@ describe("no planted secret of an integration credential survives a failure", { 
     });
     expect(run.error).toContain('"message":"GitHub answered 401: Bad credentials ***"');
     expectNowhere(log, [token], run.texts, await dumpDatabase());
+  });
+
+  it("oauth2 (google preset): the Sheets API quoting the access token in its error", async () => {
+    const user = await signUp();
+    const tokens = {
+      clientSecret: `GOCSPX-${crypto.randomUUID()}`,
+      accessToken: `ya29.${crypto.randomUUID().replaceAll("-", "")}`,
+      refreshToken: `1//${crypto.randomUUID()}`,
+    };
+    const fake = await fakeSession([
+      {
+        status: 403,
+        body: {
+          error: { code: 403, message: `token ${tokens.accessToken} refused`, status: "PERMISSION_DENIED" },
+        },
+      },
+    ]);
+    const credentialId = await connectedOAuth2(
+      user,
+      { preset: "google", clientId: "client-g", apiBaseUrl: fake.baseUrl },
+      tokens,
+    );
+    const run = await failingRun(user, {
+      type: "googleSheets",
+      credentialId,
+      parameters: { operation: "read", documentId: "abc123" },
+    });
+    expect(run.error).toContain('"message":"Google Sheets answered 403: token *** refused"');
+    const [request] = await fake.requests();
+    expect(request.path).toBe(
+      "/v4/spreadsheets/abc123/values/'Sheet1'?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE",
+    );
+    expect(request.headers.authorization).toBe(`Bearer ${tokens.accessToken}`);
+    expectNowhere(log, Object.values(tokens), run.texts, await dumpDatabase());
   });
 
   it.skipIf(!postgresServer)("postgres: a wrong password, and an unreachable server", async () => {

@@ -72,6 +72,9 @@ const oauth2Schema = z
     authUrl: httpsOrHttpUrl("Authorization endpoint (filled by the preset)").optional(),
     tokenUrl: httpsOrHttpUrl("Token endpoint (filled by the preset)").optional(),
     scopes: z.string().optional().describe("Space-separated scopes (default: the preset's)"),
+    apiBaseUrl: httpsOrHttpUrl(
+      "API base URL for the nodes that use this account, when not the service's own (GitHub Enterprise: https://<host>/api/v3; a local test server)",
+    ).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -79,6 +79,11 @@ export class GraphRun {
   private readonly pausing = new Set<string>();
   /** Wakes the walk when a node starts pausing (which settles no task). */
   private wake: (() => void) | null = null;
+  /**
+   * Nodes whose pause ended while all places were taken, oldest first: each keeps counting as pausing
+   * until a working node finishes and hands it that place, so a resume never takes the run past the cap.
+   */
+  private readonly resuming: { id: string; go: () => void }[] = [];
   private failure: RunFailure | null = null;
   private ended = false;
   private canceled = false;
@@ -139,8 +144,23 @@ export class GraphRun {
     this.started.add(id);
     this.inFlight.set(
       id,
-      task().finally(() => this.inFlight.delete(id)),
+      task().finally(() => {
+        this.inFlight.delete(id);
+        this.handOnPlaces();
+      }),
     );
+  }
+
+  /**
+   * Gives free places to resumed nodes first, before the walk (which runs after this, when the finished
+   * task's promise settles) launches new ones.
+   */
+  private handOnPlaces() {
+    while (this.resuming.length > 0 && this.working() < MAX_PARALLEL_NODES) {
+      const next = this.resuming.shift()!;
+      this.pausing.delete(next.id);
+      next.go();
+    }
   }
 
   private async skipNode(id: string) {
@@ -223,11 +243,16 @@ export class GraphRun {
   private async whilePausing<T>(id: string, pause: Promise<T>): Promise<T> {
     this.pausing.add(id);
     this.wake?.();
-    try {
-      return await pause;
-    } finally {
-      this.pausing.delete(id);
-    }
+    const ended = await pause.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    // Back to work (the node's step, or recording its timeout) only in a free place: with all taken,
+    // wait for one (handOnPlaces).
+    if (this.working() < MAX_PARALLEL_NODES) this.pausing.delete(id);
+    else await new Promise<void>((go) => this.resuming.push({ id, go }));
+    if ("error" in ended) throw ended.error;
+    return ended.value;
   }
 
   /** Records the pauses still open when the run failed as canceled; their steps are left unawaited. */

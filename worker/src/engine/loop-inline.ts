@@ -41,6 +41,10 @@ import type { SnapshotNode } from "./snapshot";
 import { DEFAULT_RETRY } from "./step-config";
 import { withinBudget } from "./storage-budget";
 import { nodeResponder } from "./webhook-answer";
+import { yieldToRuntime } from "./yield-runtime";
+
+/** Elements a batch runs between two yields to the runtime (yield-runtime.ts). */
+const ELEMENTS_PER_YIELD = 10;
 
 /** The loop's settings, from its parameters. */
 export interface LoopSettings {
@@ -102,8 +106,11 @@ async function runElementsInline(
   // batch; a body that calls out is recorded element by element, so a retried batch repeats no call.
   const perBatch = bodyIsRepeatSafe(rt, key.loopNodeId);
   const recorded: ElementRecord[] = [];
+  let started = 0;
   await pool(elements, settings.concurrency, async (element) => {
     if (settings.onItemError === "stop" && summary.firstError) return;
+    // Inside a batch too, every few elements: one batch of a computing body is seconds of ready work.
+    if (++started % ELEMENTS_PER_YIELD === 0) await yieldToRuntime();
     const at: ElementRef = { loopId: key.loopNodeId, parentPath: key.parentPath, index: element.itemIndex };
     const executor = new InlineExecutor(rt, at, outer);
     const item = { value: element.value, index: element.itemIndex, count: settings.count };

@@ -42,6 +42,7 @@ import type { NodeStepResult, RecordedPause } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { nodeStepConfig } from "./step-config";
 import { writeStepRecord } from "./step-records";
+import { yieldToRuntime } from "./yield-runtime";
 import { isStorageBudgetMessage, withinBudget } from "./storage-budget";
 
 /** Batch steps per loop, at most: a 100,000-element loop takes 500 elements a step. */
@@ -98,6 +99,8 @@ export async function runLoop(
   if (start.stepped === null) {
     const size = batchSize(start.count, start.concurrency, bodyIsRepeatSafe(rt, node.id));
     for (let k = 0; k * size < start.count; k++) {
+      // Between batch steps the runtime may serve other requests (yield-runtime.ts).
+      await yieldToRuntime();
       const range = { from: k * size, to: Math.min(start.count, (k + 1) * size) };
       const summary = await durable(step, `${name}:batch:${k}`, BATCH_STEP, async () => {
         const result = await runBatch(rt, key, range, start, outer);

@@ -1,7 +1,7 @@
 /**
  * Storage bounds of a run (issue 13). Every execution is created with a storage limit
- * (`EXECUTION_MAX_BYTES`, default 64 MiB) on its row; triggers in D1 (migration 0011) count the payload
- * bytes its step records hold and refuse, inside the writing statement, a write that would take them past
+ * (`EXECUTION_MAX_BYTES`, default 64 MiB) on its row; triggers in D1 (migrations 0011, 0012) count the
+ * bytes its trigger payload and its step records hold and refuse, inside the writing statement, a write that would take them past
  * it. Here the refusal becomes the node's error: clear, naming the node and the limit, never retried
  * (more attempts would store more), and never handed on by `onError` (the run stops: nothing more is
  * stored). Status-only writes (skipped, canceled, a failure without output) still succeed.

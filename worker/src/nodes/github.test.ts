@@ -1,20 +1,26 @@
 import { NonRetryableError } from "cloudflare:workflows";
 import { describe, expect, inject, it } from "vitest";
+import { fakeSession } from "../../test/fakes/fake-http";
 import { runContext } from "../../test/fakes/run-context";
+import { ConnectorError } from "./lib/json-api";
 import { github } from "./github";
 
 /** Against a server shaped like GitHub's REST API (worker/test/fakes/github-api.global.ts). */
 const baseUrl = inject("githubApiUrl");
 const token = `ghp_${crypto.randomUUID().replaceAll("-", "")}`;
-const withToken = (t = token) => ({ credential: { type: "githubApi", data: { token: t, baseUrl } } });
+const withToken = (t = token, url = baseUrl) => ({
+  credential: { type: "githubApi", data: { token: t, baseUrl: url } },
+});
 const newRepo = () => `repo-${crypto.randomUUID().slice(0, 8)}`;
 const created = async (repo: string) =>
   (await (await fetch(`${baseUrl}/__repos/acme/${repo}`)).json()) as {
     issues: Record<string, unknown>[];
     comments: Record<string, unknown>[];
   };
-const run = (params: Record<string, unknown>, credential = withToken()) =>
-  github.run(runContext(github, { owner: "acme", ...params }, credential));
+const run = (
+  params: Record<string, unknown>,
+  credential: { credential: { type: string; data: Record<string, unknown> } } = withToken(),
+) => github.run(runContext(github, { owner: "acme", ...params }, credential));
 
 describe("github node", () => {
   it("creates an issue with body and labels and outputs GitHub's issue", async () => {
@@ -62,6 +68,15 @@ describe("github node", () => {
     expect((await created(repo)).issues).toHaveLength(1);
   });
 
+  it("an oauth2 credential's apiBaseUrl (GitHub Enterprise) is where it calls", async () => {
+    const repo = newRepo();
+    await run(
+      { repo, title: "On GHE" },
+      { credential: { type: "oauth2", data: { accessToken: "gho_ghe1", apiBaseUrl: baseUrl } } },
+    );
+    expect((await created(repo)).issues).toHaveLength(1);
+  });
+
   it("fails at once with GitHub's message: bad token, unknown repository, unknown issue", async () => {
     const revoked = `ghp_revoked${crypto.randomUUID()}`;
     for (const [params, credential, message] of [
@@ -79,6 +94,57 @@ describe("github node", () => {
       expect(failure.message).not.toContain(revoked);
     }
     expect(github.idempotent).toBe(false);
+  });
+
+  it("a 422 says what failed, from GitHub's errors[], and fails at once", async () => {
+    const blank = await run({ repo: newRepo(), title: "   " }).catch((e) => e);
+    expect(blank).toBeInstanceOf(NonRetryableError);
+    expect(blank.message).toBe("GitHub answered 422: Validation Failed: title is required");
+    // GitHub's other shape: a custom code carries its own message.
+    const fake = await fakeSession([
+      {
+        status: 422,
+        body: {
+          message: "Validation Failed",
+          errors: [
+            {
+              resource: "IssueComment",
+              code: "custom",
+              field: "body",
+              message: "body is too long (maximum is 65536 characters)",
+            },
+            { resource: "Issue", code: "invalid", field: "assignees", value: "nobody" },
+          ],
+          documentation_url: "https://docs.github.com/rest",
+        },
+      },
+    ]);
+    const custom = await run({ repo: "r", title: "t" }, withToken(token, fake.baseUrl)).catch((e) => e);
+    expect(custom.message).toBe(
+      "GitHub answered 422: Validation Failed: body is too long (maximum is 65536 characters); assignees is invalid",
+    );
+  });
+
+  it("a 403 rate limit (primary or secondary) is retryable by the node's policy, a plain 403 is not", async () => {
+    for (const [repo, message] of [
+      ["ratelimited", "GitHub answered 403: API rate limit exceeded for user ID 7."],
+      [
+        "busy",
+        "GitHub answered 403: You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      ],
+    ]) {
+      const failure = await run({ repo, title: "t" }).catch((e) => e);
+      expect(failure).toBeInstanceOf(ConnectorError);
+      expect(failure).not.toBeInstanceOf(NonRetryableError);
+      expect(failure.message).toBe(message);
+    }
+    const fake = await fakeSession([
+      { status: 403, body: { message: "Resource not accessible by integration" } },
+    ]);
+    const forbidden = await run({ repo: "r", title: "t" }, withToken(token, fake.baseUrl)).catch((e) => e);
+    expect(forbidden).toBeInstanceOf(NonRetryableError);
+    expect(forbidden.message).toBe("GitHub answered 403: Resource not accessible by integration");
+    expect((await fake.requests()).length).toBe(1);
   });
 
   it("checks its parameters: title to create, issueNumber and body to comment, repository names", () => {

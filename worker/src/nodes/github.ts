@@ -6,7 +6,10 @@ import { callJsonApi } from "./lib/json-api";
 const GITHUB_API = "https://api.github.com";
 
 const githubApiCredential = z.object({ token: z.string().min(1), baseUrl: z.string().url().optional() });
-const oauth2Credential = z.object({ accessToken: z.string().min(1) });
+const oauth2Credential = z.object({
+  accessToken: z.string().min(1),
+  apiBaseUrl: z.string().url().optional(),
+});
 /** GitHub's owner and repository names: letters, digits, `-`, `_` and `.`. */
 const repoPart = (what: string) =>
   z
@@ -85,6 +88,8 @@ export const github = defineNode({
         operation === "createIssue"
           ? { title, ...(body !== undefined && { body }), ...(labels && { labels }) }
           : { body },
+      errorText: githubErrorText,
+      rateLimited: githubRateLimited,
       fetch: ctx.fetch,
       signal: ctx.signal,
       timeoutMs: 30_000,
@@ -96,9 +101,50 @@ export const github = defineNode({
 
 function githubToken(credential: NodeRunContext<unknown>["credential"]): { token: string; baseUrl?: string } {
   if (credential?.type === "oauth2") {
-    const { accessToken } = readCredential(credential, oauth2Credential, "GitHub", "a connected account");
-    return { token: accessToken };
+    const { accessToken, apiBaseUrl } = readCredential(
+      credential,
+      oauth2Credential,
+      "GitHub",
+      "a connected account",
+    );
+    return { token: accessToken, baseUrl: apiBaseUrl };
   }
   const { token, baseUrl } = readCredential(credential, githubApiCredential, "GitHub", "a token");
   return { token, baseUrl };
+}
+
+/** GitHub's words for its validation `code`s (docs.github.com/rest "Client errors"). */
+const VALIDATION_CODES: Record<string, string> = {
+  missing: "does not exist",
+  missing_field: "is required",
+  invalid: "is invalid",
+  already_exists: "already exists",
+  unprocessable: "is not valid here",
+};
+
+/**
+ * A 422 says only "Validation Failed" in `message`; what failed is in `errors[]` (`{ resource, field, code }`,
+ * or `{ code: "custom", message }`, or a bare string): "Validation Failed: title is required".
+ */
+function githubErrorText(body: unknown): string | undefined {
+  const answer = body as { message?: unknown; errors?: unknown } | null;
+  if (!answer || !Array.isArray(answer.errors) || answer.errors.length === 0) return undefined;
+  const details = answer.errors.map((e: unknown) => {
+    if (typeof e === "string") return e;
+    const item = (e ?? {}) as Record<string, unknown>;
+    if (typeof item.message === "string") return item.message;
+    const what = String(item.field ?? item.resource ?? "a field");
+    const code = String(item.code ?? "invalid");
+    return `${what} ${VALIDATION_CODES[code] ?? code}`;
+  });
+  return `${typeof answer.message === "string" ? answer.message : "Validation Failed"}: ${details.join("; ")}`;
+}
+
+/**
+ * GitHub answers its rate limits with 403 (or 429): the primary one with `x-ratelimit-remaining: 0`, the
+ * secondary one with `Retry-After`. Both pass with time, so the node's retry policy may try again.
+ */
+function githubRateLimited(status: number, headers: Headers): boolean {
+  if (status !== 403 && status !== 429) return false;
+  return headers.get("x-ratelimit-remaining") === "0" || headers.has("retry-after");
 }

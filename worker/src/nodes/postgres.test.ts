@@ -99,4 +99,8 @@ describe("postgres node parameters", () => {
     expect(postgres.parameters.safeParse({ query: "SELECT $1", params: [{ a: 1 }] }).success).toBe(false);
     expect(postgres.parameters.parse({ query: "SELECT 1" })).toEqual({ query: "SELECT 1", params: [] });
   });
+
+  it("is declared non-idempotent: a query may write", () => {
+    expect(postgres.idempotent).toBe(false);
+  });
 });

@@ -43,6 +43,9 @@ export const postgres = defineNode({
     .strict(),
   credential: { types: ["postgres"], required: true },
   outputs: ["main"],
+  // A query may write (INSERT, UPDATE): one connection and one statement per attempt, retried only by the
+  // node's policy. A statement that writes should be safe to repeat (ON CONFLICT …) or set retry to 1.
+  idempotent: false,
   async run(ctx) {
     const db = readCredential(
       ctx.credential,

@@ -28,6 +28,7 @@ import { postgres } from "./postgres";
 import { rssTrigger } from "./rss-trigger";
 import { slackMessage } from "./slack-message";
 import { github } from "./github";
+import { googleSheets } from "./google-sheets";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -61,6 +62,7 @@ export const nodeTypes = {
   rssTrigger,
   slackMessage,
   github,
+  googleSheets,
   forEach,
   stopAndError,
   errorTrigger,

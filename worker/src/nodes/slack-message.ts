@@ -6,7 +6,10 @@ import { callJsonApi } from "./lib/json-api";
 const SLACK_API = "https://slack.com/api";
 
 const slackApiCredential = z.object({ botToken: z.string().min(1), baseUrl: z.string().url().optional() });
-const oauth2Credential = z.object({ accessToken: z.string().min(1) });
+const oauth2Credential = z.object({
+  accessToken: z.string().min(1),
+  apiBaseUrl: z.string().url().optional(),
+});
 
 /**
  * Slack Web API `chat.postMessage` with a bot token (`slackApi`, or an `oauth2` credential connected with
@@ -64,8 +67,13 @@ export const slackMessage = defineNode({
 
 function slackToken(credential: NodeRunContext<unknown>["credential"]): { token: string; baseUrl?: string } {
   if (credential?.type === "oauth2") {
-    const { accessToken } = readCredential(credential, oauth2Credential, "Slack", "a connected account");
-    return { token: accessToken };
+    const { accessToken, apiBaseUrl } = readCredential(
+      credential,
+      oauth2Credential,
+      "Slack",
+      "a connected account",
+    );
+    return { token: accessToken, baseUrl: apiBaseUrl };
   }
   const { botToken, baseUrl } = readCredential(credential, slackApiCredential, "Slack", "a botToken");
   return { token: botToken, baseUrl };

@@ -285,8 +285,9 @@ export const workflowExecution = sqliteTable(
      */
     ticket: text("ticket", { mode: "json" }).$type<Record<string, unknown>>(),
     /**
-     * Bytes of payload its step records hold now (execution_step, item_step, loop_item: inputs, outputs,
-     * logs, errors), kept exact by triggers in D1 (migration 0011) on every insert, update and delete.
+     * Bytes of payload it holds now: its `trigger_data` and its step records (execution_step, item_step,
+     * loop_item: inputs, outputs, logs, errors), kept exact by triggers in D1 (migrations 0011, 0012) on
+     * every insert, update and delete.
      */
     storedBytes: integer("stored_bytes").notNull().default(0),
     /**

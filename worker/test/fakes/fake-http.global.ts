@@ -5,7 +5,9 @@
  * A test opens a session with the answers it wants (`POST /__fake/sessions`), points a node at the session's
  * base URL (`/s/<id>`), then reads back exactly what the node sent (`GET /__fake/sessions/<id>`). A text
  * answer may quote the URL it was called at: `{request.url}`, `{request.url.noscheme}`, `{request.url.cut}`
- * (without its last 8 characters). Sessions keep
+ * (without its last 8 characters). An answer with `hold: true` is kept back until the test releases it
+ * (`POST /__fake/sessions/<id>/release`); the session counts the requests in flight at once (`maxInFlight`),
+ * so a test can check how many calls a run makes together. Sessions keep
  * test files that run in parallel apart. It listens on a port the OS picks.
  */
 import { createServer, type IncomingMessage } from "node:http";
@@ -17,6 +19,8 @@ interface FakeResponse {
   headers?: Record<string, string>;
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
+  /** Keep the answer back until the test releases it. */
+  hold?: boolean;
 }
 interface RecordedRequest {
   method: string;
@@ -27,6 +31,10 @@ interface RecordedRequest {
 interface Session {
   responses: FakeResponse[];
   requests: RecordedRequest[];
+  /** Held answers, oldest first: calling one sends it. */
+  held: (() => void)[];
+  inFlight: number;
+  maxInFlight: number;
 }
 
 export default async function setup(project: TestProject) {
@@ -45,13 +53,25 @@ export default async function setup(project: TestProject) {
 
     if (req.method === "POST" && url.pathname === "/__fake/sessions") {
       const id = String(nextId++);
-      sessions.set(id, { responses: JSON.parse(body || "{}").responses ?? [], requests: [] });
+      const responses = JSON.parse(body || "{}").responses ?? [];
+      sessions.set(id, { responses, requests: [], held: [], inFlight: 0, maxInFlight: 0 });
       return send(200, { id });
     }
     const read = /^\/__fake\/sessions\/(\w+)$/.exec(url.pathname);
     if (req.method === "GET" && read) {
       const session = sessions.get(read[1]);
-      return session ? send(200, { requests: session.requests }) : send(404, { error: "no such session" });
+      if (!session) return send(404, { error: "no such session" });
+      const { requests, held, inFlight, maxInFlight } = session;
+      return send(200, { requests, held: held.length, inFlight, maxInFlight });
+    }
+    const release = /^\/__fake\/sessions\/(\w+)\/release$/.exec(url.pathname);
+    if (req.method === "POST" && release) {
+      const session = sessions.get(release[1]);
+      if (!session) return send(404, { error: "no such session" });
+      const count = Number(JSON.parse(body || "{}").count ?? session.held.length);
+      const released = session.held.splice(0, count);
+      for (const answer of released) answer();
+      return send(200, { released: released.length });
     }
     const call = /^\/s\/(\w+)(\/.*)?$/.exec(url.pathname);
     const session = call && sessions.get(call[1]);
@@ -66,6 +86,10 @@ export default async function setup(project: TestProject) {
       status: 500,
       body: { error: "fake server: no scripted answer" },
     };
+    session.inFlight++;
+    session.maxInFlight = Math.max(session.maxInFlight, session.inFlight);
+    res.once("close", () => session.inFlight--);
+    if (answer.hold) await new Promise<void>((resolve) => session.held.push(resolve));
     if (answer.body === undefined) {
       res.writeHead(answer.status ?? 200, answer.headers ?? {});
       return res.end();

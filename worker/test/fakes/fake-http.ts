@@ -13,6 +13,8 @@ export interface FakeResponse {
   headers?: Record<string, string>;
   /** A string is sent as text/plain; anything else as JSON; absent = empty body. */
   body?: unknown;
+  /** Keep the answer back until `release()`. */
+  hold?: boolean;
 }
 export interface RecordedRequest {
   method: string;
@@ -30,8 +32,24 @@ export async function fakeSession(responses: FakeResponse[]) {
   return {
     baseUrl: `${root}/s/${id}`,
     async requests(): Promise<RecordedRequest[]> {
-      const answer = await fetch(`${root}/__fake/sessions/${id}`);
-      return ((await answer.json()) as { requests: RecordedRequest[] }).requests;
+      return (await this.state()).requests;
+    },
+    /** What the session saw: requests, answers held back now, requests in flight now and at most at once. */
+    async state(): Promise<{
+      requests: RecordedRequest[];
+      held: number;
+      inFlight: number;
+      maxInFlight: number;
+    }> {
+      return (await fetch(`${root}/__fake/sessions/${id}`)).json();
+    },
+    /** Sends `count` held answers (all of them when omitted), oldest first. */
+    async release(count?: number): Promise<number> {
+      const res = await fetch(`${root}/__fake/sessions/${id}/release`, {
+        method: "POST",
+        body: JSON.stringify(count === undefined ? {} : { count }),
+      });
+      return ((await res.json()) as { released: number }).released;
     },
   };
 }

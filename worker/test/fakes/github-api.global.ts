@@ -7,8 +7,10 @@
  *   POST /repos/<owner>/<repo>/issues/<n>/comments    `{ body }` → 201 the comment
  *   GET  /__repos/<owner>/<repo>                      what was created there, for assertions
  * Like GitHub: no `User-Agent` → 403; a token other than `ghp_…`/`gho_…`/`github_pat_…`, or `ghp_revoked…` → 401 "Bad
- * credentials"; repo `missing` → 404 "Not Found"; an empty title → 422 "Validation Failed" with `errors`;
- * a comment on an issue that does not exist → 404. Tests reach it with `inject("githubApiUrl")`.
+ * credentials"; repo `missing` → 404 "Not Found"; an empty or blank title → 422 "Validation Failed" with
+ * `errors`; a comment on an issue that does not exist → 404. Rate limits as GitHub answers them: repo
+ * `ratelimited` → 403 "API rate limit exceeded" with `x-ratelimit-remaining: 0`; repo `busy` → 403 "You have
+ * exceeded a secondary rate limit" with `Retry-After: 60`. Tests reach it with `inject("githubApiUrl")`.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { TestProject } from "vitest/node";
@@ -32,12 +34,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const base = `http://127.0.0.1:${port}`;
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(body));
     };
-    const fail = (status: number, message: string, extra: Record<string, unknown> = {}) =>
-      send(status, { message, documentation_url: DOCS, status: String(status), ...extra });
+    const fail = (
+      status: number,
+      message: string,
+      extra: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ) => send(status, { message, documentation_url: DOCS, status: String(status), ...extra }, headers);
 
     const peek = /^\/__repos\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && peek) return send(200, repos.get(`${peek[1]}/${peek[2]}`) ?? null);
@@ -56,6 +62,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (req.method !== "POST" || !issues) return fail(404, "Not Found");
     const [, owner, name, number] = issues;
     if (name === "missing") return fail(404, "Not Found");
+    if (name === "ratelimited") {
+      const reset = String(Math.floor(Date.now() / 1000) + 3600);
+      return fail(
+        403,
+        "API rate limit exceeded for user ID 7.",
+        {},
+        {
+          "x-ratelimit-limit": "5000",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": reset,
+        },
+      );
+    }
+    if (name === "busy") {
+      return fail(
+        403,
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        {},
+        { "retry-after": "60" },
+      );
+    }
     const key = `${owner}/${name}`;
     const repo = repos.get(key) ?? { issues: [], comments: [] };
     repos.set(key, repo);
@@ -70,7 +97,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const now = new Date().toISOString();
 
     if (number === undefined) {
-      if (typeof body.title !== "string" || body.title === "") {
+      if (typeof body.title !== "string" || body.title.trim() === "") {
         return fail(422, "Validation Failed", {
           errors: [{ resource: "Issue", code: "missing_field", field: "title" }],
         });

@@ -65,6 +65,36 @@ describe("callJsonApi", () => {
     expect(await fake.requests()).toHaveLength(1);
   });
 
+  it("errorText reads details the generic reading misses; rateLimited makes another status retryable", async () => {
+    const fake = await fakeSession([
+      { status: 422, body: { message: "Validation Failed", errors: [{ field: "title" }] } },
+      { status: 403, headers: { "x-limit-left": "0" }, body: { message: "slow down" } },
+      { status: 403, body: { message: "no access" } },
+    ]);
+    const call = () =>
+      callJsonApi({
+        service: "P",
+        baseUrl: fake.baseUrl,
+        body: {},
+        fetch,
+        maxAttempts: 1,
+        errorText: (body) => {
+          const errors = (body as { errors?: { field: string }[] }).errors;
+          return errors && `${(body as { message: string }).message} (${errors.map((e) => e.field)})`;
+        },
+        rateLimited: (status, headers) => status === 403 && headers.get("x-limit-left") === "0",
+      }).catch((e) => e);
+    const validation = await call();
+    expect(validation).toBeInstanceOf(PermanentConnectorError);
+    expect(validation.message).toBe("P answered 422: Validation Failed (title)");
+    const limited = await call();
+    expect(limited).toBeInstanceOf(ConnectorError);
+    expect(limited).toMatchObject({ status: 403, retryable: true, serviceMessage: "slow down" });
+    const forbidden = await call();
+    expect(forbidden).toBeInstanceOf(PermanentConnectorError);
+    expect(forbidden.message).toBe("P answered 403: no access");
+  });
+
   it("fails a 4xx other than 408/409/425/429 at once, as non-retryable for the step too", async () => {
     const fake = await fakeSession([{ status: 400, body: { error: { message: "bad model" } } }]);
     const { waits, sleep } = recordSleeps();

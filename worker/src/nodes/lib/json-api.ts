@@ -46,6 +46,16 @@ export interface JsonApiRequest {
    * message to fail the call (not retried), or undefined when the answer is fine.
    */
   failure?: (body: unknown) => string | undefined;
+  /**
+   * For error bodies whose useful part `serviceMessage` does not read (GitHub's 422 `errors[]`, a type code
+   * beside the message): return the text to show, or undefined for the generic reading. Masked like it.
+   */
+  errorText?: (body: unknown) => string | undefined;
+  /**
+   * For APIs that say "slow down" with a status other than 429 (GitHub's 403 with
+   * `x-ratelimit-remaining: 0` or `Retry-After`): true makes the answer retryable like a 429.
+   */
+  rateLimited?: (status: number, headers: Headers) => boolean;
   fetch: typeof fetch;
   signal?: AbortSignal;
   /** Total attempts inside this call (the first included). Default 3. */
@@ -126,9 +136,11 @@ export async function callJsonApi(request: JsonApiRequest): Promise<JsonApiResul
       return { status: response.status, headers: response.headers, body };
     }
 
-    const message = masked(serviceMessage(body));
-    if (!isRetryable(response.status))
-      throw new PermanentConnectorError(request.service, response.status, message);
+    const own = request.errorText?.(body);
+    const message = masked(own !== undefined ? bounded(own) : serviceMessage(body));
+    const retryable =
+      isRetryable(response.status) || request.rateLimited?.(response.status, response.headers) === true;
+    if (!retryable) throw new PermanentConnectorError(request.service, response.status, message);
     const error = new ConnectorError(request.service, response.status, message);
     if (attempt >= maxAttempts) throw error;
 
@@ -229,7 +241,11 @@ export function serviceMessage(body: unknown): string {
   } else {
     message = "no details in the answer";
   }
-  const text = String(message);
+  return bounded(String(message));
+}
+
+/** Error text kept short, so a huge HTML error page does not end up in an execution record. */
+function bounded(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
