@@ -2,8 +2,8 @@
 /**
  * Soak of the embedded default: SOAK_RUNS webhook runs (default 20,000; 10 at a time) against one
  * supervised `npm run dev` runtime (scripts/lib/dev-supervisor.mjs) on fresh local state. Every call
- * carries its own id. Reports, every 1,000 runs, the dev server's RSS, workerd's memory maps and open
- * files, and the supervisor's restarts; at the end: lost runs (accepted, never `success`), stuck runs
+ * carries its own id. Reports, every 1,000 runs, the dev server's RSS, workerd's memory maps, open
+ * files and open SQLite databases (loaded Workflow instances), and the supervisor's restarts; at the end: lost runs (accepted, never `success`), stuck runs
  * (unfinished after the drain), duplicates (one call, two executions) — all must be 0 — and the refused
  * calls (answered other than 202 after 3 tries). Exits non-zero when any of the three is not 0.
  *
@@ -86,7 +86,7 @@ try {
         .map((l) => l.toFixed(1))
         .join(" ")} (shared machine)`,
   );
-  console.log("   runs  elapsed  rss MB  maps   files  restarts");
+  console.log("   runs  elapsed  rss MB  maps   files  dbs    restarts");
   const accepted = new Set();
   let refused = 0;
   let next = 0;
@@ -95,7 +95,7 @@ try {
     const s = dev.stats();
     console.log(
       `${String(n).padStart(7)}  ${String(Math.round((Date.now() - started) / 1000)).padStart(6)}s  ` +
-        `${String(s.rssMb ?? 0).padStart(6)}  ${String(s.maps ?? 0).padStart(5)}  ${String(s.files ?? 0).padStart(6)}  ${s.restarts}`,
+        `${String(s.rssMb ?? 0).padStart(6)}  ${String(s.maps ?? 0).padStart(5)}  ${String(s.files ?? 0).padStart(6)}  ${String(s.databases ?? 0).padStart(5)}  ${s.restarts}`,
     );
   };
   report(0);

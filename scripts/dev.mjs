@@ -8,8 +8,8 @@
  *      a ticker calls the cron handler once a minute, and the runtime is restarted (requests held, none
  *      refused) before workerd reaches its memory-map or open-file limit.
  * Environment: PORT (default 8787), PERSIST_TO (local state directory, default .wrangler/state),
- * SKIP_BUILD=1 to reuse an existing web/dist, DEV_RESTART_SHARE (default 0.5 of the limit),
- * DEV_MAX_RSS_MB (default 3072).
+ * SKIP_BUILD=1 to reuse an existing web/dist, DEV_MAX_OPEN_DATABASES (default 1300), DEV_RESTART_SHARE
+ * (default 0.5 of the map and file limits), DEV_MAX_RSS_MB (default 3072).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";

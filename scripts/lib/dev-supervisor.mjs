@@ -5,17 +5,19 @@
  *                  │ cron ticker: /__scheduled once a minute
  *                  │ resource watch: workerd's memory maps, open files, RSS
  *
- * Why: one `wrangler dev` never evicts a finished Workflow instance, and each one keeps about 24 memory
- * maps, 3 open files and 0.4 MB. At ~2,700 instances the workerd process reaches `vm.max_map_count`
- * (65,530 by default) and SQLite fails with SQLITE_NOMEM, while `create()` still answers: runs are
- * accepted and never happen (docs/engine.md#the-local-instance-ceiling). So this supervisor restarts the
+ * Why: one `wrangler dev` never evicts a finished Workflow instance, and each one keeps its SQLite
+ * database open (3 open files, up to 24 memory maps, ~0.4 MB). At ~2,650 loaded instances the runtime
+ * stops running new ones (SQLite fails with SQLITE_NOMEM) while `create()` still answers: runs are
+ * accepted and never happen (docs/engine.md#the-local-instance-ceiling). That count held on machines
+ * whose map and open-file limits were far away (2,634 and 2,666 instances; 3,181 maps of 65,530 and
+ * 8,062 files of 20,000 at the second), so the count itself is watched too. This supervisor restarts the
  * runtime long before that: it holds new requests at the proxy, lets the requests in flight finish,
  * stops wrangler and its workerd children by PID, starts a fresh one on the same state, and releases the
  * held requests to it. A caller sees a slower answer, never a refused one. Runs that were in flight are
  * resumed by the reconciler (worker/src/engine/reconciler.ts), which the supervisor fires at once.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { connect } from "node:net";
 import { bin, freePort, root, waitUntilReady } from "./local-worker.mjs";
@@ -24,6 +26,8 @@ import { createDevLogFilter, pipeFiltered } from "./dev-log-filter.mjs";
 
 /** Restart when workerd uses this share of the tighter of its map and open-file limits. */
 const DEFAULT_LIMIT_SHARE = 0.5;
+/** Restart when workerd holds this many SQLite databases open (about half of the ~2,650 ceiling). */
+const DEFAULT_MAX_OPEN_DATABASES = 1_300;
 const WATCH_INTERVAL_MS = 5_000;
 /** In-flight requests get this long to finish before a restart cuts them. */
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -46,6 +50,7 @@ export function superviseDevServer({
   log = (line) => process.stdout.write(`${line}\n`),
   limitShare = Number(process.env.DEV_RESTART_SHARE ?? DEFAULT_LIMIT_SHARE),
   maxRssMb = Number(process.env.DEV_MAX_RSS_MB ?? 3072),
+  maxDatabases = Number(process.env.DEV_MAX_OPEN_DATABASES ?? DEFAULT_MAX_OPEN_DATABASES),
   ticker = true,
 }) {
   const url = `http://127.0.0.1:${port}`;
@@ -208,9 +213,11 @@ export function superviseDevServer({
             ? `workerd holds ${s.maps} memory maps (limit ${s.mapLimit})`
             : s.files > s.fileLimit * limitShare
               ? `workerd holds ${s.files} open files (limit ${s.fileLimit})`
-              : s.rssMb > maxRssMb
-                ? `workerd uses ${s.rssMb} MB (limit ${maxRssMb} MB)`
-                : null;
+              : s.databases > maxDatabases
+                ? `workerd holds ${s.databases} SQLite databases open (Workflow instances; limit ${maxDatabases})`
+                : s.rssMb > maxRssMb
+                  ? `workerd uses ${s.rssMb} MB (limit ${maxRssMb} MB)`
+                  : null;
         if (over) void restart(over);
       }
       watch();
@@ -261,7 +268,7 @@ export function superviseDevServer({
 
 /** Resource use of a process and its descendants (Linux /proc): the largest maps/files, total RSS. */
 export function usage(rootPid) {
-  const s = { maps: 0, files: 0, rssMb: 0, mapLimit: Infinity, fileLimit: Infinity };
+  const s = { maps: 0, files: 0, databases: 0, rssMb: 0, mapLimit: Infinity, fileLimit: Infinity };
   let pids;
   try {
     pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
@@ -272,7 +279,9 @@ export function usage(rootPid) {
   for (const pid of descendants(rootPid, pids)) {
     try {
       s.maps = Math.max(s.maps, readFileSync(`/proc/${pid}/maps`, "utf8").split("\n").length - 1);
-      s.files = Math.max(s.files, readdirSync(`/proc/${pid}/fd`).length);
+      const fds = readdirSync(`/proc/${pid}/fd`);
+      s.files = Math.max(s.files, fds.length);
+      s.databases = Math.max(s.databases, openDatabases(pid, fds));
       const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       s.rssMb += rss ? Math.round(Number(rss[1]) / 1024) : 0;
       const files = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, "utf8"));
@@ -282,6 +291,19 @@ export function usage(rootPid) {
     }
   }
   return s;
+}
+
+/** How many of a process's open files are SQLite databases (every loaded Durable Object has one). */
+function openDatabases(pid, fds) {
+  let n = 0;
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith(".sqlite")) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
 }
 
 /** `rootPid` and every process below it, from /proc's parent links. */

@@ -47,8 +47,8 @@ export function countingD1(db: D1Database, counts: Counts): D1Database {
   });
 }
 
-/** A Durable Object namespace whose stubs count every RPC call. */
-export function countingRooms(ns: Env["RUN_ROOM"], counts: Counts): Env["RUN_ROOM"] {
+/** A Durable Object namespace whose stubs count every RPC call (in `roomCalls`). */
+export function countingRooms<N extends Env["RUN_ROOM"] | Env["RUN_GATE"]>(ns: N, counts: Counts): N {
   return new Proxy(ns, {
     get(target, prop) {
       if (prop === "get") {
@@ -67,5 +67,5 @@ export function countingRooms(ns: Env["RUN_ROOM"], counts: Counts): Env["RUN_ROO
       const value = Reflect.get(target, prop, target);
       return typeof value === "function" ? value.bind(target) : value;
     },
-  }) as Env["RUN_ROOM"];
+  }) as N;
 }

@@ -19,7 +19,7 @@ import { signUp } from "./helpers";
 import { createWorkflow, webhookIdOf } from "./trigger-scenarios";
 
 /** Budget of one Webhook → Set run (intake + engine), with its snapshot cached in the isolate. */
-export const RUN_BUDGET = { d1RoundTrips: 4, steps: 1, roomCallsUnwatched: 0, roomCallsLastNode: 2 };
+export const RUN_BUDGET = { d1RoundTrips: 3, steps: 1, roomCallsUnwatched: 0, roomCallsLastNode: 2 };
 
 /** The env a counted run sees; `runs` holds each engine run the webhook started. */
 function countedEnv(counts: Counts) {
@@ -92,7 +92,7 @@ describe("cost of a Webhook → Set run", { timeout: 60_000 }, () => {
     expect(counts.steps).toBeLessThanOrEqual(RUN_BUDGET.steps);
     expect(counts.roomCalls).toBe(RUN_BUDGET.roomCallsUnwatched);
     // Statements: the lookup, the counter, the insert, and the batch (two records, the end, the watch read).
-    expect(counts).toMatchObject({ d1RoundTrips: 4, roomCalls: 0, steps: 1 });
+    expect(counts).toMatchObject({ d1RoundTrips: 3, roomCalls: 0, steps: 1 });
   });
 
   it("lastNode: the answer comes through the run's room (one wait, one signal), never a D1 poll", async () => {

@@ -193,16 +193,18 @@ describe("fast mode: runs", { timeout: 60_000 }, () => {
   });
 });
 
-describe("fast mode: cost of a Webhook → Set run", { timeout: 60_000 }, () => {
-  it("lastNode: two D1 round trips in the run (insert, one batch), no room call, no instance", async () => {
-    const user = await signUp();
-    const hook = await activeHook(user, "lastNode", [DOUBLE]);
+describe("fast mode: cost of a run", { timeout: 60_000 }, () => {
+  const zero = (): Counts => ({ d1RoundTrips: 0, d1Statements: 0, roomCalls: 0, steps: 0 });
+
+  /** Calls the webhook with counted D1, rooms and run gate; the first call warms the snapshot. */
+  async function countedCall(webhookId: string) {
     const app = createWebhookApp(realTriggerServices, { lastNodeWaitMs: 20_000 });
-    const counted = (counts: Counts) => {
+    const counted = (counts: Counts, gate: Counts) => {
       const e = {
         ...env,
         DB: countingD1(env.DB, counts),
         RUN_ROOM: countingRooms(env.RUN_ROOM, counts),
+        RUN_GATE: countingRooms(env.RUN_GATE, gate),
       } as Env;
       e.RUN_WORKFLOW = {
         create: async () => {
@@ -215,21 +217,80 @@ describe("fast mode: cost of a Webhook → Set run", { timeout: 60_000 }, () => 
     const ctx = { waitUntil: (p: Promise<unknown>) => background.push(p), passThroughOnException() {} };
     const call = (e: Env) =>
       app.request(
-        `http://local.test/webhooks/${hook.webhookId}`,
+        `http://local.test/webhooks/${webhookId}`,
         { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ n: 21 }) },
         e,
         ctx as unknown as ExecutionContext,
       );
-    await call(counted({ d1RoundTrips: 0, d1Statements: 0, roomCalls: 0, steps: 0 })); // warms the snapshot
+    await call(counted(zero(), zero()));
     await Promise.all(background);
-    const counts: Counts = { d1RoundTrips: 0, d1Statements: 0, roomCalls: 0, steps: 0 };
-    const res = await call(counted(counts));
+    const counts = zero();
+    const gate = zero();
+    const res = await call(counted(counts, gate));
+    // What the caller's answer says about the record, before anything in the background goes on.
+    const body = (await res.json()) as Record<string, unknown>;
+    const executionId = (body.executionId as string | undefined) ?? null;
+    const recordedAtAnswer = executionId
+      ? await env.DB.prepare("SELECT status FROM workflow_execution WHERE id = ?").bind(executionId).first()
+      : null;
+    await Promise.all(background);
+    return { res, body, counts, gateCalls: gate.roomCalls, recordedAtAnswer };
+  }
+
+  it("Webhook → Set, lastNode: two D1 round trips in all, no room call, no gate call, no instance", async () => {
+    const user = await signUp();
+    const hook = await activeHook(user, "lastNode", [DOUBLE]);
+    const { res, body, counts, gateCalls } = await countedCall(hook.webhookId);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ doubled: 42 });
-    await Promise.all(background);
-    // Intake: the webhook's node + workflow, the per-owner rate-limit counter, the execution insert;
-    // the run: one batch (both records, the end, the watch read). Same D1 as durable, minus the room.
-    expect(counts).toMatchObject({ d1RoundTrips: 4, roomCalls: 0 });
+    expect(body).toEqual({ doubled: 42 });
+    // Intake: the webhook's node + workflow with the per-owner rate-limit counter (one batch); the run:
+    // one batch holding the execution's insert, both records, the end and the watch read.
+    expect(counts).toMatchObject({ d1RoundTrips: 2, roomCalls: 0 });
+    expect(gateCalls).toBe(0);
+  });
+
+  it("immediately: the answer comes after the run is recorded, still in two round trips", async () => {
+    const user = await signUp();
+    const hook = await activeHook(user, "immediately", [DOUBLE]);
+    const { res, body, counts, recordedAtAnswer } = await countedCall(hook.webhookId);
+    expect(res.status).toBe(202);
+    expect(recordedAtAnswer).not.toBeNull();
+    expect(counts.d1RoundTrips).toBe(2);
+    const { execution, steps } = await finished(body.executionId as string);
+    expect(execution.status).toBe("success");
+    expect(steps.double.output).toEqual({ doubled: 42 });
+  });
+
+  it("a node that calls out (or a workflow limit) keeps the insert first and the gate's two calls", async () => {
+    const user = await signUp();
+    const calling = await activeHook(user, "lastNode", [
+      DOUBLE,
+      { id: "code", type: "code", name: "Code", parameters: { code: "return { n: $json.doubled };" } },
+    ]);
+    const sideEffects = await countedCall(calling.webhookId);
+    expect(sideEffects.res.status).toBe(200);
+    expect(sideEffects.body).toEqual({ n: 42 });
+    expect(sideEffects.gateCalls).toBe(2);
+    expect(sideEffects.counts.d1RoundTrips).toBeGreaterThan(2);
+
+    const { res, body } = await save(
+      user,
+      [
+        {
+          id: "hook",
+          type: "webhookTrigger",
+          name: "Webhook",
+          parameters: { method: "POST", respond: "lastNode" },
+        },
+        DOUBLE,
+      ],
+      { executionMode: "fast", maxConcurrency: 5 },
+    );
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    expect((await user.fetch(`/api/workflows/${body.id}/activate`, { method: "POST" })).status).toBe(200);
+    const limited = await countedCall(webhookIdOf(body, "hook"));
+    expect(limited.body).toEqual({ doubled: 42 });
+    expect(limited.gateCalls).toBe(2);
   });
 });
 

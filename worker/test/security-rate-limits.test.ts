@@ -148,4 +148,35 @@ describe("rate limits", { timeout: 60_000 }, () => {
     const list = await (await user.fetch(`/api/executions?workflowId=${wf.id}`)).json<{ items: unknown[] }>();
     expect(list.items).toHaveLength(1);
   });
+
+  it("webhook intake counts in the lookup's batch: only calls that could start a run count", async () => {
+    const user = await signUp();
+    const wf = await createTriggerWorkflow(
+      user,
+      [
+        {
+          id: "hook",
+          type: "webhookTrigger",
+          name: "Webhook",
+          parameters: { method: "POST", respond: "immediately" },
+        },
+      ],
+      { active: false },
+    );
+    const id = webhookIdOf(wf, "hook");
+    const counted = async () => {
+      const row = await env.DB.prepare("SELECT count FROM rate_limit WHERE key = ?")
+        .bind(`webhookIntake:${user.userId}`)
+        .first<{ count: number }>();
+      return row?.count ?? 0;
+    };
+    // The live URL of an inactive workflow answers 404 without counting, like an unknown id.
+    expect((await call(`/webhooks/${id}`, { method: "POST", json: {} })).status).toBe(404);
+    expect((await call(`/webhooks/no-such-id`, { method: "POST", json: {} })).status).toBe(404);
+    expect(await counted()).toBe(0);
+    // Its test URL runs the draft, and counts: once per call.
+    expect((await call(`/webhooks-test/${id}`, { method: "POST", json: {} })).status).toBe(202);
+    expect((await call(`/webhooks-test/${id}`, { method: "POST", json: {} })).status).toBe(202);
+    expect(await counted()).toBe(2);
+  });
 });

@@ -37,17 +37,29 @@ export function fastModeProblems(
 }
 
 /**
- * Whether a run of this (immutable, per-isolate cached) snapshot may run fast: asked on every start of a
- * fast workflow, so the answer is kept with the snapshot instead of re-checking every node each time.
+ * Whether a run of this (immutable, per-isolate cached) snapshot may run fast, and whether every node is
+ * pure (computes only: `NodeType.pure`): asked on every start of a fast workflow, so the answers are kept
+ * with the snapshot instead of re-checking every node each time.
  */
-const fastByNodes = new WeakMap<readonly NodeLike[], boolean>();
-export function canRunFast(snapshot: { nodes: readonly NodeLike[] }): boolean {
-  let fast = fastByNodes.get(snapshot.nodes);
-  if (fast === undefined) {
-    fast = fastModeProblems(snapshot.nodes).length === 0;
-    fastByNodes.set(snapshot.nodes, fast);
+const factsByNodes = new WeakMap<readonly NodeLike[], { fast: boolean; pure: boolean }>();
+function factsOf(snapshot: { nodes: readonly NodeLike[] }) {
+  let facts = factsByNodes.get(snapshot.nodes);
+  if (facts === undefined) {
+    facts = {
+      fast: fastModeProblems(snapshot.nodes).length === 0,
+      pure: snapshot.nodes.every((n) => getNodeType(n.type)?.pure === true),
+    };
+    factsByNodes.set(snapshot.nodes, facts);
   }
-  return fast;
+  return facts;
+}
+
+export function canRunFast(snapshot: { nodes: readonly NodeLike[] }): boolean {
+  return factsOf(snapshot).fast;
+}
+
+export function runsPure(snapshot: { nodes: readonly NodeLike[] }): boolean {
+  return factsOf(snapshot).pure;
 }
 
 function whyNotFast(node: NodeLike, type: NodeType | undefined): string | null {

@@ -2,9 +2,9 @@
  * `executionMode: "fast"`: the same engine (`executeRun`, graph-run.ts) on the in-process step runner
  * (in-process-steps.ts), inside the Worker invocation that started the run — no Workflow instance. The
  * execution row is recorded (`queued`) before any answer, as in durable mode; each step's records go to
- * D1 in that step's one batch (a Webhook → Set run: the intake insert and one batch that writes both
- * records and the end), retries follow the node's policy in-process, live status is published only while
- * someone watches.
+ * D1 in that step's one batch, retries follow the node's policy in-process, live status is published only
+ * while someone watches. A run of pure nodes writes its row with its first batch (first-write.ts): a
+ * Webhook → Set run is then one batch with the insert, both records and the end.
  *
  * What it gives up: durability between steps. A crash mid-run loses the run's progress, not the run: its
  * row stays `queued`/`running` without an instance, and the reconciler hands it to the durable engine
@@ -19,6 +19,7 @@
  */
 import { executeRun, type RunOutcome } from "./run-workflow";
 import { errorMessage } from "./node-errors";
+import type { FirstWrite } from "./first-write";
 import { inProcessSteps } from "./in-process-steps";
 import type { RunParams } from "./run-ticket";
 import type { RunFailure } from "./graph-run";
@@ -33,16 +34,22 @@ export function startFastRun(
   env: Env,
   params: RunParams,
   keepAlive: (p: Promise<unknown>) => void,
-  /** The in-process answer channel of a caller waiting for a respondToWebhook node (webhook-answer.ts). */
-  respond?: Responder,
+  /**
+   * `firstWrite` (first-write.ts); `respond`: the in-process answer channel of a caller waiting for a
+   * respondToWebhook node (webhook-answer.ts).
+   */
+  options: { firstWrite?: FirstWrite; respond?: Responder } = {},
 ): Promise<RunOutcome> {
-  const run = executeRun(env, params, inProcessSteps(), respond).catch((err): RunOutcome => {
+  const run = executeRun(env, params, inProcessSteps(), options).catch((err): RunOutcome => {
     // The engine records a node's failure itself; reaching here means a record could not be written.
     // The row is then left unfinished, and the reconciler hands it to the durable engine.
     const message = errorMessage(err);
     console.error(`fast run ${params.executionId}: stopped before recording its end: ${message}`);
     return { status: "error", result: { lastNode: null }, failure: { message } };
   });
+  void run.then((end) =>
+    options.firstWrite?.close(new Error(end.failure?.message ?? "the run wrote nothing")),
+  );
   keepAlive(run);
   return run;
 }

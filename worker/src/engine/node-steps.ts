@@ -37,11 +37,13 @@ import { nodeResponder } from "./webhook-answer";
 export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
   // A record past the execution's storage budget fails the batch: named after the node that produced it.
   const producer = records.findLast((r) => r.fields.output !== undefined) ?? records[records.length - 1];
+  const before = ref.firstWrite?.take() ?? [];
   const result = await withinBudget(
     ref,
     producer?.nodeName ?? "?",
-    writeRunBatch(getDb(ref.env.DB), ref, records, change),
+    writeRunBatch(getDb(ref.env.DB), ref, records, change, before),
   );
+  if (before.length > 0) ref.firstWrite!.wrote();
   ref.live.update(result.liveUntil);
   return result;
 }
@@ -79,8 +81,8 @@ export async function runNodeAttempt(
   const attemptFields = { attempts: args.attempt, input, startedAt };
   // The "running" record comes before the node's work, and reads the execution's status with it (same
   // round trip): a run canceled meanwhile starts nothing more. Its publish overlaps the work; the write
-  // skips a record that is already final or of a newer attempt, and publishes go through one room stub in
-  // order. A failed write is logged: the node's work must not be repeated for it.
+  // skips a record that is already final or of a newer attempt, and the run's publishes are applied one
+  // after the other (run-live.ts). A failed write is logged: the node's work must not be repeated for it.
   const written = await writeStep(
     ref,
     [record(node, { status: "running", ...attemptFields }, true)],

@@ -16,6 +16,7 @@ export class RunLive {
   private room: ReturnType<typeof runRoom> | undefined;
   private readonly known = new Map<string, LiveNodeState>();
   private catchUp = false;
+  private last: Promise<void> = Promise.resolve();
   /** Room calls made (counted by the budget test in worker/test/engine-budget.test.ts). */
   calls = 0;
 
@@ -73,9 +74,16 @@ export class RunLive {
     }
   }
 
-  private async send(events: RunEvent[], toWorkflowRoom: boolean) {
-    this.room ??= runRoom(this.env, this.executionId);
+  /**
+   * One publish at a time, in the order they were asked for: two calls on one stub are not delivered in
+   * order (a node's "success" was seen to overtake its "running", which the room then dropped as a step
+   * back), so a publish starts only when the one before it has been applied.
+   */
+  private send(events: RunEvent[], toWorkflowRoom: boolean): Promise<void> {
+    const room = (this.room ??= runRoom(this.env, this.executionId));
     this.calls += 1 + (toWorkflowRoom ? events.filter((e) => e.type === "execution").length : 0);
-    await publishEvents(this.env, this.room, this.executionId, events, toWorkflowRoom);
+    // publishEvents logs its own failures and never throws, so the chain never breaks.
+    this.last = this.last.then(() => publishEvents(this.env, room, this.executionId, events, toWorkflowRoom));
+    return this.last;
   }
 }

@@ -1,4 +1,5 @@
 /** The small values every step body of a run shares (no graph, no outputs: those are passed per call). */
+import type { FirstWrite } from "./first-write";
 import type { RunLive } from "./run-live";
 import type { Responder } from "./webhook-answer";
 
@@ -14,6 +15,8 @@ export interface RunRef {
   live: RunLive;
   /** A webhook call waits for a respondToWebhook node's answer (webhook-answer.ts); else absent. */
   respond?: Responder;
+  /** A fast run whose execution row goes in with its first batch (first-write.ts). */
+  firstWrite?: FirstWrite;
 }
 
 /** A node's step result: its bounded output and the handle it took. */

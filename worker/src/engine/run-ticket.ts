@@ -40,6 +40,8 @@ export interface RunTicket {
   until?: string | null;
   /** Started as a fast run (fast-run.ts), in-process: the reconciler hands it over only when it is old. */
   fast?: boolean;
+  /** A fast run of pure nodes that took no slot of the run gate (start-execution.ts), so frees none. */
+  ungated?: boolean;
 }
 
 export interface RunParams {

@@ -8,10 +8,10 @@
  *   execution:finish        success or error, in D1 and live, when no node step wrote it
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import { getDb } from "../storage/db";
-import { writeRunBatch } from "../storage/run-records";
 import { GraphRun, type RunFailure } from "./graph-run";
 import { runEndSteps } from "./run-end";
+import type { FirstWrite } from "./first-write";
+import { writeStep } from "./node-steps";
 import { errorMessage } from "./node-errors";
 import type { RunRef } from "./run-ref";
 import { RunLive } from "./run-live";
@@ -46,15 +46,15 @@ export interface RunOutcome {
 }
 
 /**
- * Runs an execution to its end on `steps` and records that end (D1 and live). `respond` is a fast run's
- * in-process answer channel; a durable run whose caller waits for a respondToWebhook node answers
- * through its room (webhook-answer.ts).
+ * Runs an execution to its end on `steps` and records that end (D1 and live). For a fast run:
+ * `firstWrite` (first-write.ts), and `respond`, its in-process answer channel; a durable run whose caller
+ * waits for a respondToWebhook node answers through its room (webhook-answer.ts).
  */
 export async function executeRun(
   env: Env,
   params: RunParams,
   steps: StepRunner,
-  respond?: Responder,
+  fast: { firstWrite?: FirstWrite; respond?: Responder } = {},
 ): Promise<RunOutcome> {
   const { executionId } = params;
   const ticket: RunTicket | null =
@@ -68,8 +68,9 @@ export async function executeRun(
     userId: ticket.userId,
     origin: ticket.origin,
     live,
+    firstWrite: fast.firstWrite,
     respond:
-      respond ??
+      fast.respond ??
       (ticket.awaitAnswer
         ? (key, nodeName, answer) => runRoom(env, executionId).respond(key, nodeName, answer)
         : undefined),
@@ -87,12 +88,12 @@ export async function executeRun(
       failed: true,
       parentExecutionId: ticket.parentExecutionId,
     });
-    await releaseSlot(env, ticket.userId, executionId);
+    if (!ticket.ungated) await releaseSlot(env, ticket.userId, executionId);
     const error = err instanceof Error ? err : new Error(String(err));
     return { status: "error", result: { lastNode: null }, failure, error };
   }
   // Not in a step: releasing twice (a replay) frees nothing more, and a lost release is the gate alarm's.
-  await releaseSlot(env, ticket.userId, executionId);
+  if (!ticket.ungated) await releaseSlot(env, ticket.userId, executionId);
   if (outcome.canceled) return { status: "canceled", result: outcome.result, failure: null };
   const { failure } = outcome;
   if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
@@ -108,7 +109,7 @@ export async function executeRun(
 }
 
 async function finishRun(ref: RunRef, failure: RunFailure | null, result: RunResult) {
-  const { execution } = await writeRunBatch(getDb(ref.env.DB), ref, [], {
+  const { execution } = await writeStep(ref, [], {
     kind: "finish",
     status: failure ? "error" : "success",
     error: failure,

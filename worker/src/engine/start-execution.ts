@@ -8,13 +8,20 @@ import { getNodeType } from "../nodes/registry";
 import { executionStorageLimit } from "./storage-budget";
 import type { TriggerKind } from "../nodes/node-type";
 import { getDb } from "../storage/db";
-import { findRunTarget, finishExecution, insertExecutionWithSteps } from "../storage/executions";
+import {
+  executionInsertStatements,
+  findRunTarget,
+  finishExecution,
+  insertExecutionWithSteps,
+} from "../storage/executions";
 import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
 import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
 import { gateEntry, requestSlot } from "../concurrency/admission";
-import { canRunFast } from "./fast-mode";
+import { canRunFast, runsPure } from "./fast-mode";
+import { FirstWrite } from "./first-write";
+import { errorMessage } from "./node-errors";
 import type { RunOutcome } from "./run-workflow";
 import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
@@ -169,21 +176,27 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
 
   const executionId = req.executionId ?? crypto.randomUUID();
-  // The run gate (concurrency/admission.ts), asked in request order. Asking again (a retried step with a
-  // fixed id) keeps the run's place; a slot taken for a run whose record never lands is freed by the alarm.
   const settings = target.settings as WorkflowSettings | null;
-  const place = await requestSlot(
-    env,
-    req.userId,
-    gateEntry(executionId, target.id, req.mode, settings as Record<string, unknown> | null),
-  );
-  const fast =
-    // A fast run that must queue runs durably instead: it waits for its slot inside its instance.
-    place === "admitted" &&
+  const mayRunFast =
     req.keepAlive !== undefined &&
     settings?.executionMode === "fast" &&
     // A version saved before the workflow turned fast may still pause: that one runs durably.
     canRunFast(snapshot);
+  // A fast run of pure nodes only computes, within the expression budgets, inside this request: it holds
+  // nothing the user's cap protects (the webhook and run-start rate limits bound how many come), so it
+  // asks the gate nothing. A workflow limit (`maxConcurrency`) is the user's explicit wish: always kept.
+  const ungated = mayRunFast && settings?.maxConcurrency == null && runsPure(snapshot);
+  // The run gate (concurrency/admission.ts), asked in request order. Asking again (a retried step with a
+  // fixed id) keeps the run's place; a slot taken for a run whose record never lands is freed by the alarm.
+  const place = ungated
+    ? "admitted"
+    : await requestSlot(
+        env,
+        req.userId,
+        gateEntry(executionId, target.id, req.mode, settings as Record<string, unknown> | null),
+      );
+  // A fast run that must queue runs durably instead: it waits for its slot inside its instance.
+  const fast = place === "admitted" && mayRunFast;
   const pins = PIN_MODES.has(req.mode) ? (target.pinData ?? undefined) : undefined;
   const reused = [
     ...(req.reuse ? reusedSteps(snapshot, req.reuse, false) : []),
@@ -206,41 +219,51 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     origin: req.origin ?? null,
     ...(req.until !== undefined ? { until: req.until } : {}),
     ...(fast && { fast: true }),
+    ...(ungated && { ungated: true }),
   };
-  const queued = await insertExecutionWithSteps(
-    db,
-    {
-      id: executionId,
-      workflowId: target.id,
-      userId: req.userId,
-      storageLimit: executionStorageLimit(env),
-      version,
-      status: "queued",
-      mode: req.mode,
-      triggerNodeId,
-      triggerData: req.triggerData ?? null,
-      retryOf: req.retryOf ?? null,
-      parentExecutionId: req.parentExecutionId ?? null,
-      origin: req.origin ?? null,
-      runUntil: req.until ?? null,
-      // Kept for the reconciler: a woken instance must replay with the params it was created with.
-      ticket: { ...ticket },
-    },
-    reused,
-  );
+  const row = {
+    id: executionId,
+    workflowId: target.id,
+    userId: req.userId,
+    storageLimit: executionStorageLimit(env),
+    version,
+    status: "queued" as const,
+    mode: req.mode,
+    triggerNodeId,
+    triggerData: req.triggerData ?? null,
+    retryOf: req.retryOf ?? null,
+    parentExecutionId: req.parentExecutionId ?? null,
+    origin: req.origin ?? null,
+    runUntil: req.until ?? null,
+    // Kept for the reconciler: a woken instance must replay with the params it was created with.
+    ticket: { ...ticket },
+  };
+  const watched = target.liveUntil !== null && target.liveUntil > Date.now();
+  const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
+  // Nothing the engine would read back (reused steps, a large payload) and nobody to show `queued` to:
+  // the row goes in with the run's first batch (first-write.ts), one D1 write for the whole run.
+  // A fast run's caller waiting for a respondToWebhook node gets its answer in-process (webhook-answer.ts).
+  const channel = fast && req.awaitAnswer ? inProcessAnswer() : undefined;
+  const answer = channel ? { fastAnswer: channel.answered } : {};
+  if (ungated && reused.length === 0 && params.ticket.triggerData !== undefined && !watched) {
+    const firstWrite = new FirstWrite(executionInsertStatements(db, row, []));
+    const { startFastRun } = await import("./fast-run");
+    const fastEnd = startFastRun(env, params, req.keepAlive!, { firstWrite, respond: channel?.respond });
+    await firstWrite.landed.catch((err: unknown) => {
+      throw new ExecutionStartError("start_failed", `Could not record the run: ${errorMessage(err)}`);
+    });
+    return { executionId, fastEnd, ...answer };
+  }
+  const queued = await insertExecutionWithSteps(db, row, reused);
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
   if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
-  const watched = target.liveUntil !== null && target.liveUntil > Date.now();
 
-  const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
   if (fast) {
     if (watched && queued) await publishExecutionRow(env, queued);
     // Loaded on first use: the engine's modules stay out of the graph of modules that only start runs.
     const { startFastRun } = await import("./fast-run");
-    if (!req.awaitAnswer) return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
-    const channel = inProcessAnswer();
-    const fastEnd = startFastRun(env, params, req.keepAlive!, channel.respond);
-    return { executionId, fastEnd, fastAnswer: channel.answered };
+    const fastEnd = startFastRun(env, params, req.keepAlive!, { respond: channel?.respond });
+    return { executionId, fastEnd, ...answer };
   }
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params });

@@ -10,7 +10,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { getDb } from "../storage/db";
-import { countHit } from "../storage/rate-limits";
+import { countHit, type WindowCount } from "../storage/rate-limits";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 
@@ -79,12 +79,32 @@ export async function enforceRateLimits(
 ): Promise<void> {
   const db = getDb(c.env.DB);
   const now = Date.now();
-  let retryAfterMs = 0;
-  let blocked: RateRuleName | null = null;
+  const hits: [RateRuleName, WindowCount][] = [];
   for (const [name, subject] of checks) {
     if (subject === null) continue;
+    hits.push([name, await countHit(db, `${name}:${subject}`, ruleWindowMs(c.env, name), now)]);
+  }
+  refuseOverLimit(c, hits, now);
+}
+
+/** A rule's window in ms (after `RATE_LIMITS` overrides), for a caller that counts the hit itself. */
+export function ruleWindowMs(env: object, name: RateRuleName): number {
+  return ruleFor(env, name).windowSeconds * 1000;
+}
+
+/**
+ * Throws 429 with `Retry-After` when any counted hit is over its rule's limit (the longest wait wins).
+ * Callers that count a hit inside another batch (webhook intake, storage/triggers.ts) decide here too.
+ */
+export function refuseOverLimit(
+  c: Context<AppEnv, any, any>,
+  hits: [RateRuleName, WindowCount][],
+  now = Date.now(),
+): void {
+  let retryAfterMs = 0;
+  let blocked: RateRuleName | null = null;
+  for (const [name, hit] of hits) {
     const rule = ruleFor(c.env, name);
-    const hit = await countHit(db, `${name}:${subject}`, rule.windowSeconds * 1000, now);
     if (hit.count > rule.limit && hit.resetAt - now > retryAfterMs) {
       retryAfterMs = hit.resetAt - now;
       blocked = name;

@@ -11,7 +11,7 @@ import { getDb } from "../storage/db";
 import { isFinishedExecution } from "../storage/statuses";
 import {
   claimTrigger,
-  findWebhookTarget,
+  findWebhookTargetCounted,
   releaseClaimUnlessRecorded,
   type ClaimKey,
 } from "../storage/triggers";
@@ -22,7 +22,7 @@ import { fastRunAnswer, fastRunResponse } from "../engine/fast-run";
 import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
-import { enforceRateLimits } from "./rate-limit";
+import { refuseOverLimit, ruleWindowMs } from "./rate-limit";
 import { answerResponse, runDataJson } from "./webhook-answers";
 
 /**
@@ -43,7 +43,13 @@ export function createWebhookApp(services: TriggerServices, options: { lastNodeW
 
 async function intake(c: Context<AppEnv>, services: TriggerServices, test: boolean, waitMs: number) {
   const db = getDb(c.env.DB);
-  const target = await findWebhookTarget(db, c.req.param("webhookId")!);
+  // Per owner, before reading the body, counted in the lookup's round trip: a flood at one user's URLs
+  // costs one batch per call, and the owner's limit decides only once the URL is known to be theirs.
+  const { target, hit } = await findWebhookTargetCounted(db, c.req.param("webhookId")!, {
+    prefix: "webhookIntake:",
+    windowMs: ruleWindowMs(c.env, "webhookIntake"),
+    live: !test,
+  });
   const nodeType = target ? getNodeType(target.node.type) : undefined;
   // Unknown, not a URL trigger, or (live URL only) inactive: all the same 404, so ids cannot be probed.
   if (
@@ -54,8 +60,7 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   ) {
     throw new ApiError(404, "not_found", "Webhook not found (or its workflow is not active)");
   }
-  // Per owner, before reading the body: a flood at one user's URLs costs one counter write per call.
-  await enforceRateLimits(c, [["webhookIntake", target.workflow.userId]]);
+  if (hit) refuseOverLimit(c, [["webhookIntake", hit]]);
   const parsed = nodeType.parameters.safeParse(target.node.parameters);
   if (!parsed.success)
     throw new ApiError(503, "trigger_not_configured", `Node "${target.node.name}" has invalid parameters`);

@@ -16,17 +16,6 @@ export async function publishNode(env: Env, executionId: string, node: LiveNodeS
   await publish(env, { type: "node", executionId, node, at });
 }
 
-/**
- * A publisher bound to one stub of the execution's room. Calls made on one stub are delivered in the
- * order they were made, so a caller may start a publish without awaiting it and still have the next one
- * arrive after it (the engine overlaps a node's "running" publish with the node's own work).
- */
-export function nodePublisher(env: Env, executionId: string) {
-  const room = runRoom(env, executionId);
-  return (node: LiveNodeState, at = Date.now()) =>
-    publishTo(room, { type: "node", executionId, node, at }, executionId);
-}
-
 /** An execution's status goes to its own room and to its workflow's room. */
 export async function publishExecution(env: Env, execution: LiveExecutionState, at = Date.now()) {
   const event: ExecutionEvent = { type: "execution", execution, at };

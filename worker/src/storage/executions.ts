@@ -70,17 +70,30 @@ export async function insertExecutionWithSteps(
   row: typeof workflowExecution.$inferInsert,
   steps: Omit<StepRow, "executionId">[],
 ): Promise<ExecutionRow | null> {
-  // A fixed id asked again (a retried step) inserts nothing and returns null.
+  const [insert, ...rest] = executionInsertStatements(db, row, steps);
+  if (rest.length === 0) return (await insert)[0] ?? null;
+  const [inserted] = await db.batch([insert, ...rest]);
+  return inserted[0] ?? null;
+}
+
+/**
+ * The statements of `insertExecutionWithSteps`, for a caller that sends them in a batch of its own (a fast
+ * run's first write, fast-run.ts). The first returns the inserted row (none when the id already exists).
+ */
+export function executionInsertStatements(
+  db: Db,
+  row: typeof workflowExecution.$inferInsert,
+  steps: Omit<StepRow, "executionId">[],
+) {
+  // A fixed id asked again (a retried step) inserts nothing and returns no row.
   const insert = db
     .insert(workflowExecution)
     .values(row)
     .onConflictDoNothing({ target: workflowExecution.id })
     .returning();
-  if (steps.length === 0) return (await insert)[0] ?? null;
   // D1 caps bound parameters per statement, so one row per statement, all in the execution's batch.
   const rest = steps.map((s) => db.insert(executionStep).values({ ...s, executionId: row.id }));
-  const [inserted] = await db.batch([insert, ...rest]);
-  return inserted[0] ?? null;
+  return [insert, ...rest] as const;
 }
 
 export async function findWorkflowVersionDocument(db: Db, workflowId: string, version: number) {

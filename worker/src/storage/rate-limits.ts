@@ -23,15 +23,20 @@ export async function countHit(
   const rows = await db
     .insert(rateLimit)
     .values({ key, count: 1, resetAt: now + windowMs })
-    .onConflictDoUpdate({
-      target: rateLimit.key,
-      set: {
-        count: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN 1 ELSE ${rateLimit.count} + 1 END`,
-        resetAt: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN ${now + windowMs} ELSE ${rateLimit.resetAt} END`,
-      },
-    })
+    .onConflictDoUpdate(windowUpsert(windowMs, now))
     .returning({ count: rateLimit.count, resetAt: rateLimit.resetAt });
   return rows[0];
+}
+
+/** The fixed-window rule on conflict: a hit after the window's end starts a new one at 1. */
+export function windowUpsert(windowMs: number, now: number) {
+  return {
+    target: rateLimit.key,
+    set: {
+      count: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN 1 ELSE ${rateLimit.count} + 1 END`,
+      resetAt: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN ${now + windowMs} ELSE ${rateLimit.resetAt} END`,
+    },
+  };
 }
 
 /** Forgets windows that ended before `before` (the cron handler calls it); returns how many went. */

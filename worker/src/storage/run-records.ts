@@ -4,6 +4,7 @@
  * the step after it knows whether to publish). D1 runs a batch as one transaction, in order.
  */
 import { eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./db";
 import {
   executionFinishUpdate,
@@ -49,6 +50,8 @@ export async function writeRunBatch(
   run: { executionId: string; workflowId: string },
   steps: readonly StepRecordWrite[],
   change?: ExecutionChange,
+  /** Statements that go first in the same batch (a fast run's deferred insert, engine/first-write.ts). */
+  before: readonly BatchItem<"sqlite">[] = [],
 ): Promise<RunBatchResult> {
   const records = steps.map((s) =>
     stepUpsert(db, { executionId: run.executionId, nodeId: s.nodeId, nodeName: s.nodeName }, s.fields, {
@@ -78,7 +81,7 @@ export async function writeRunBatch(
     .from(workflow)
     .where(eq(workflow.id, run.workflowId))
     .limit(1);
-  const statements = [...records, ...(status ? [status] : []), watch];
+  const statements = [...before, ...records, ...(status ? [status] : []), watch];
   const results = (await db.batch(
     statements as unknown as Parameters<Db["batch"]>[0],
   )) as unknown as unknown[];

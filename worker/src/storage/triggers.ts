@@ -2,9 +2,10 @@
  * Queries behind the triggers: finding the node a webhook URL belongs to, the active schedules, and the
  * once-only claims (`trigger_claim`) that make a schedule slot or a Stripe event start at most one run.
  */
-import { and, eq, like, lt, notExists } from "drizzle-orm";
+import { and, eq, like, lt, notExists, sql } from "drizzle-orm";
 import type { Db } from "./db";
-import { node, triggerClaim, workflow, workflowExecution } from "./schema";
+import { windowUpsert, type WindowCount } from "./rate-limits";
+import { node, rateLimit, triggerClaim, workflow, workflowExecution } from "./schema";
 
 export interface WebhookTarget {
   workflow: {
@@ -27,9 +28,39 @@ export interface WebhookTarget {
   };
 }
 
-/** The saved node that owns `webhookId`, with its workflow; null when no node has it. */
-export async function findWebhookTarget(db: Db, webhookId: string): Promise<WebhookTarget | null> {
-  const rows = await db
+/**
+ * The saved node that owns `webhookId` with its workflow (null when no node has it), and a hit on the owner's `<prefix><userId>` rate-limit counter in one round trip
+ * (the lookup is the caller's first read; the counter write would be a second). The call is counted only
+ * when it could start a run: `live` URLs of inactive workflows are not counted, as they answer 404.
+ */
+export async function findWebhookTargetCounted(
+  db: Db,
+  webhookId: string,
+  counter: { prefix: string; windowMs: number; live: boolean; now?: number },
+): Promise<{ target: WebhookTarget | null; hit: WindowCount | null }> {
+  const now = counter.now ?? Date.now();
+  // INSERT … SELECT: the counter's key is the owner read by this statement; no owner, nothing counted.
+  const owner = db
+    .select({
+      key: sql<string>`${counter.prefix} || ${workflow.userId}`.as("key"),
+      count: sql<number>`1`.as("count"),
+      resetAt: sql<number>`${now + counter.windowMs}`.as("reset_at"),
+    })
+    .from(node)
+    .innerJoin(workflow, eq(workflow.id, node.workflowId))
+    .where(and(eq(node.webhookId, webhookId), counter.live ? eq(workflow.active, true) : undefined))
+    .limit(1);
+  const count = db
+    .insert(rateLimit)
+    .select(owner)
+    .onConflictDoUpdate(windowUpsert(counter.windowMs, now))
+    .returning({ count: rateLimit.count, resetAt: rateLimit.resetAt });
+  const [rows, hits] = await db.batch([webhookTargetQuery(db, webhookId), count]);
+  return { target: toWebhookTarget(rows), hit: hits[0] ?? null };
+}
+
+function webhookTargetQuery(db: Db, webhookId: string) {
+  return db
     .select({
       workflowId: workflow.id,
       userId: workflow.userId,
@@ -38,7 +69,8 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
       liveUntil: workflow.liveUntil,
       pinData: workflow.pinData,
       settings: workflow.settings,
-      nodeId: node.id,
+      // Aliased: a batch returns rows as objects, where two columns named `id` would collide.
+      nodeId: sql<string>`${node.id}`.as("node_id"),
       name: node.name,
       type: node.type,
       parameters: node.parameters,
@@ -48,6 +80,9 @@ export async function findWebhookTarget(db: Db, webhookId: string): Promise<Webh
     .innerJoin(workflow, eq(workflow.id, node.workflowId))
     .where(eq(node.webhookId, webhookId))
     .limit(1);
+}
+
+function toWebhookTarget(rows: Awaited<ReturnType<typeof webhookTargetQuery>>): WebhookTarget | null {
   const row = rows[0];
   if (!row) return null;
   return {
