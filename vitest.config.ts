@@ -1,5 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { testCertificates } from "./worker/test/tls/test-certificates";
+
+/** A test CA, trusted by workerd below, for the TLS tests' local servers (null without openssl). */
+const tls = testCertificates();
 
 /**
  * Three projects: `worker` runs inside workerd (unit tests beside the code, scenario tests in worker/test),
@@ -20,6 +24,17 @@ export default defineConfig({
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                 CREDENTIAL_KEYS: "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
               },
+              // miniflare's own outbound network (public and private addresses, the public CAs) plus the
+              // test CA, so the SMTP and PostgreSQL TLS paths run against local servers, verified.
+              ...(tls && {
+                outboundService: {
+                  network: {
+                    allow: ["public", "private", "240.0.0.0/4"],
+                    deny: [],
+                    tlsOptions: { trustBrowserCas: true, trustedCertificates: [tls.caPem] },
+                  },
+                },
+              }),
             },
           })),
         ],

@@ -178,3 +178,42 @@ describe("email node (against a real SMTP server)", () => {
     expect(parse({ to: "a@x.test; B <b@y.test>" }).data?.to).toEqual(["a@x.test", "B <b@y.test>"]);
   });
 });
+
+/**
+ * The TLS paths, against the same SMTP server's TLS listeners; their certificate is issued by the test CA
+ * that vitest.config.ts makes workerd trust (worker/test/tls/test-certificates.ts). Skipped, visibly,
+ * without openssl (failing under CI=true, where the globalSetup throws instead).
+ */
+describe.skipIf(!server.tls)(
+  "email node over TLS (a local server with a certificate from the test CA)",
+  () => {
+    const tls = server.tls!;
+    for (const [security, port, host] of [
+      ["tls", () => tls.port, "localhost"],
+      ["starttls", () => tls.starttlsPort, "127.0.0.1"],
+    ] as const) {
+      it(`security ${security}: logs in and sends over an encrypted, verified session`, async () => {
+        const to = `tls-${unique()}@example.test`;
+        const result = await send(
+          { to, subject: "Über TLS", text: "secret" },
+          { security, host, port: port() },
+        );
+        expect(result.output).toMatchObject({ accepted: [to] });
+        const [received] = (await inboxOf(to)) as unknown as { secure: boolean; raw: string }[];
+        expect(received.secure).toBe(true);
+        expect(headerOf(received.raw, "Subject")).toBe("=?utf-8?B?w5xiZXIgVExT?=");
+      });
+    }
+
+    it("refuses a server whose certificate no trusted CA issued (verification is on), sending nothing", async () => {
+      const to = `untrusted-${unique()}@example.test`;
+      const error = await send(
+        { to, subject: "s", text: "t" },
+        { security: "tls", host: "localhost", port: tls.untrustedPort },
+      ).catch((e) => e);
+      expect(error.message).toMatch(/^SMTP connect failed: /);
+      expect(error.message).not.toContain("s3cret-pass");
+      expect(await inboxOf(to)).toEqual([]);
+    });
+  },
+);

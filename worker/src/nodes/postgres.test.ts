@@ -77,6 +77,24 @@ describe.skipIf(!server)("postgres node (against a real PostgreSQL)", () => {
   });
 });
 
+/** ssl: true against the same server's TLS (its certificate from the test CA workerd trusts; see postgres.global.ts). */
+describe.skipIf(!server?.ssl)("postgres node over TLS (ssl: true)", () => {
+  it("connects over TLS, verified, and runs the query", async () => {
+    for (const host of ["localhost", "127.0.0.1"]) {
+      const result = await query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()", [], {
+        ssl: true,
+        host,
+      });
+      expect(result.output).toEqual({
+        rows: [{ ssl: true, version: expect.stringMatching(/^TLSv1\.[23]$/) }],
+        rowCount: 1,
+      });
+    }
+    const plain = await query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+    expect(plain.output).toEqual({ rows: [{ ssl: false }], rowCount: 1 });
+  });
+});
+
 describe("postgres node parameters", () => {
   it("in production refuses private and loopback hosts through the one SSRF rule, without retries", async () => {
     const production = { connect: createOutboundConnect({ NODEBASE_ENV: "production" }) };

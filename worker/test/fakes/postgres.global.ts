@@ -6,14 +6,26 @@
  * Binaries: Debian's `postgresql` package (/usr/lib/postgresql/<version>/bin; `.ci/run` installs it).
  * Without them the tests are skipped with a visible message, except under CI=true, where this FAILS.
  * As root (CI, this machine) the server runs as the `postgres` user the package creates (initdb refuses root).
- * Tests read `inject("postgresServer")`: `{ host, port, database, user, password }`, or null when skipped.
+ * With the test CA (worker/test/tls/test-certificates.ts, trusted by workerd) the server also accepts TLS
+ * (`ssl=on`, a certificate for localhost and 127.0.0.1), so `ssl: true` is tested; `ssl` says whether it does.
+ * Tests read `inject("postgresServer")`: `{ host, port, database, user, password, ssl }`, or null when skipped.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { testCertificates } from "../tls/test-certificates";
 
 export interface PostgresServer {
   host: string;
@@ -21,6 +33,8 @@ export interface PostgresServer {
   database: string;
   user: string;
   password: string;
+  /** Whether the server also accepts TLS with a certificate workerd trusts (false without openssl). */
+  ssl: boolean;
 }
 
 declare module "vitest" {
@@ -87,11 +101,18 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const data = join(dir, "data");
   const pwfile = join(dir, "pw");
   writeFileSync(pwfile, PASSWORD);
+  // PostgreSQL refuses a key file that others can read, or that the server's user does not own.
+  const certs = testCertificates();
+  const sslFiles = certs ? [join(dir, "server.pem"), join(dir, "server.key")] : [];
+  if (certs) {
+    copyFileSync(certs.certPath, sslFiles[0]);
+    copyFileSync(certs.keyPath, sslFiles[1]);
+    chmodSync(sslFiles[1], 0o600);
+  }
   if (asRoot) {
     const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
     const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-    chownSync(dir, Number(ids.stdout), Number(gid.stdout));
-    chownSync(pwfile, Number(ids.stdout), Number(gid.stdout));
+    for (const path of [dir, pwfile, ...sslFiles]) chownSync(path, Number(ids.stdout), Number(gid.stdout));
   }
   chmodSync(dir, 0o700);
 
@@ -120,6 +141,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     "listen_addresses=127.0.0.1",
     "-c",
     "fsync=off",
+    ...(certs
+      ? ["-c", "ssl=on", "-c", `ssl_cert_file=${sslFiles[0]}`, "-c", `ssl_key_file=${sslFiles[1]}`]
+      : []),
   ]);
   const child = spawn(start.command, start.args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
@@ -137,6 +161,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     database: "postgres",
     user: "nodebase",
     password: PASSWORD,
+    ssl: certs !== null,
   });
   return async () => {
     // SIGINT = PostgreSQL's "fast shutdown"; the group (runuser and postgres) is ours alone.

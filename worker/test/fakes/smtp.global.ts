@@ -1,36 +1,48 @@
 /**
  * vitest globalSetup (runs in Node, outside workerd): a REAL SMTP server (the `smtp-server` package, the
  * server half of Nodemailer) on a free 127.0.0.1 port, so the email node's SMTP dialogue is tested against
- * a real implementation of the protocol, not against a mock of our client. Plain SMTP (STARTTLS hidden:
- * workerd would refuse its self-signed certificate), login required (PLAIN and LOGIN).
+ * a real implementation of the protocol, not against a mock of our client. Login required (PLAIN and LOGIN).
+ * Three listeners share one inbox: plain SMTP (STARTTLS hidden), and, with the test CA
+ * (worker/test/tls/test-certificates.ts, which workerd is told to trust), `tls` (TLS from the first byte, as
+ * on port 465) and `starttls` (STARTTLS offered, as on 587), plus `untrusted` (implicit TLS with a
+ * self-signed certificate, which must be refused). `tls` is null when openssl is missing.
  *
  *   user `mailer`, password `s3cret-pass`   the only login (535 otherwise; 530 when not logged in)
  *   MAIL FROM blocked@…                     553 refused sender
  *   RCPT TO  nobody@…                       550 unknown user; busy@… 450 try later
  *   a subject containing [reject]           554 at the end of DATA
  * Every accepted message is readable over HTTP: `GET <inboxUrl>/messages?to=<address>` → `[{ envelope,
- * raw }]` (`inject("smtpServer")` gives `{ host, port, inboxUrl }`). Both servers are closed at teardown.
+ * raw, secure }]` (`inject("smtpServer")` gives `{ host, port, inboxUrl, tls }`). All are closed at teardown.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { readFileSync } from "node:fs";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
+import { testCertificates } from "../tls/test-certificates";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    smtpServer: { host: string; port: number; inboxUrl: string };
+    smtpServer: {
+      host: string;
+      port: number;
+      inboxUrl: string;
+      /** Ports of the TLS listeners, or null when the test CA could not be made (no openssl). */
+      tls: { port: number; starttlsPort: number; untrustedPort: number } | null;
+    };
   }
 }
 
 interface Received {
   envelope: { from: string; to: string[] };
   raw: string;
+  /** Whether the session was encrypted (TLS from the start, or after STARTTLS). */
+  secure: boolean;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const inbox: Received[] = [];
-  const smtp = new SMTPServer({
-    hideSTARTTLS: true,
+  const options: SMTPServerOptions = {
     allowInsecureAuth: true,
     authMethods: ["PLAIN", "LOGIN"],
     logger: false,
@@ -63,13 +75,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
         };
-        inbox.push({ envelope, raw });
+        inbox.push({ envelope, raw, secure: session.secure });
         callback(null, "2.0.0 Ok: queued");
       });
     },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  };
+  const servers: SMTPServer[] = [];
+  const listen = async (extra: SMTPServerOptions) => {
+    const server = new SMTPServer({ ...options, ...extra });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return (server.server.address() as AddressInfo).port;
+  };
+  const smtpPort = await listen({ hideSTARTTLS: true });
+  const certs = testCertificates();
+  const pair = (cert: string, key: string) => ({ cert: readFileSync(cert), key: readFileSync(key) });
+  const tls = certs && {
+    port: await listen({ secure: true, ...pair(certs.certPath, certs.keyPath) }),
+    starttlsPort: await listen({ ...pair(certs.certPath, certs.keyPath) }),
+    untrustedPort: await listen({ secure: true, ...pair(certs.untrustedCertPath, certs.untrustedKeyPath) }),
+  };
 
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://inbox");
@@ -85,10 +110,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     host: "127.0.0.1",
     port: smtpPort,
     inboxUrl: `http://127.0.0.1:${httpPort}`,
+    tls,
   });
   return async () => {
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 }

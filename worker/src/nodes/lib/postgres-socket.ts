@@ -63,8 +63,15 @@ export async function openPostgresSocket(
   };
   raw.closed.then(
     () => {
-      // The driver's TLS upgrade swaps `raw`; only the current socket's end is the connection's end.
+      // The driver's TLS upgrade (`startTls`) swaps `raw` and closes this plain socket: that end is the
+      // upgrade's success, which the driver waits for as `secureConnect` (as its own Workers socket does).
+      // Without it an `ssl: true` connection hung until CONNECT_TIMEOUT. Only the current socket's end is
+      // the connection's end.
       if (tcp.raw === raw) closeOnce();
+      else if (tcp.readyState !== "closed") {
+        tcp.readyState = "open";
+        tcp.emit("secureConnect");
+      }
     },
     (err) => fail(err),
   );
