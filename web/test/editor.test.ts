@@ -234,6 +234,9 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await waitForStatus(page, "a", "success");
     await waitForStatus(page, "b", "skipped");
     await waitForStatus(page, "f", "skipped");
+    // Each node that recorded data shows its sizes (from the live state and the record), skipped ones none.
+    await expect.poll(() => page.getByTestId("sizes-a").textContent()).toMatch(/^in \d+ B · out \d+ B$/);
+    expect(await page.getByTestId("sizes-b").count()).toBe(0);
     await shot("editor-switch-run.png");
 
     // Keyboard: select a node, copy, paste (a renamed copy), undo removes it, redo brings it back.

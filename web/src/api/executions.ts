@@ -6,10 +6,11 @@ import type {
   ExecutionStatus,
   FinishedExecutionStatus,
   LoopProgress,
+  NodeSizes,
   StepStatus,
 } from "../../../worker/src/realtime/events";
 
-export type { ExecutionStatus, LoopProgress, StepStatus };
+export type { ExecutionStatus, LoopProgress, NodeSizes, StepStatus };
 
 export const EXECUTION_STATUSES: ExecutionStatus[] = [
   "queued",

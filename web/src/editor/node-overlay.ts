@@ -4,7 +4,7 @@
  * (a 500-node workflow would otherwise re-render every node per live message).
  */
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { LoopProgress, StepStatus } from "../api/executions";
+import type { LoopProgress, NodeSizes, StepStatus } from "../api/executions";
 
 export interface NodeRunState {
   status: StepStatus;
@@ -12,6 +12,8 @@ export interface NodeRunState {
   attempt?: number;
   /** Loop body nodes: elements done / failed of total. */
   items?: LoopProgress;
+  /** Stored bytes of the node's input and output (from the live state: no data is loaded for it). */
+  sizes?: NodeSizes;
 }
 
 export interface NodeOverlay {
@@ -81,6 +83,11 @@ function sameOverlay(a: NodeOverlay, b: NodeOverlay): boolean {
     a.run?.status === b.run?.status &&
     a.run?.error?.message === b.run?.error?.message &&
     a.run?.attempt === b.run?.attempt &&
+    a.run?.items?.done === b.run?.items?.done &&
+    a.run?.items?.failed === b.run?.items?.failed &&
+    a.run?.items?.total === b.run?.items?.total &&
+    a.run?.sizes?.inputBytes === b.run?.sizes?.inputBytes &&
+    a.run?.sizes?.outputBytes === b.run?.sizes?.outputBytes &&
     (a.problems ?? []).join("\n") === (b.problems ?? []).join("\n")
   );
 }

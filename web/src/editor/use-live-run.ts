@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { executionsApi, isTerminalStatus, type ExecutionStep, type ExecutionStatus } from "../api/executions";
+import { recordSizes } from "../lib/format";
 import { openLiveSocket, type LiveConnectionState } from "../api/live";
 import type { ExecutionLiveMessage, WorkflowLiveMessage } from "../../../worker/src/realtime/events";
 import { toast } from "../components/toaster";
@@ -41,8 +42,11 @@ export function useLiveRun(workflowId: string, overlay: NodeOverlayStore): LiveR
         // The record is the truth once the run is over: repaint from it (covers a missed last message).
         if (isTerminal(detail.status)) {
           const runs: Record<string, NodeRunState> = {};
-          for (const s of detail.steps)
-            runs[s.nodeId] = { status: s.status, error: s.error, attempt: s.attempts, items: s.items };
+          for (const s of detail.steps) {
+            // The record is loaded here anyway: its sizes are measured from it.
+            const sizes = recordSizes(s);
+            runs[s.nodeId] = { status: s.status, error: s.error, attempt: s.attempts, items: s.items, sizes };
+          }
           overlay.resetRuns(runs);
           setExecution({ id: detail.id, status: detail.status, error: detail.error ?? null });
         }
@@ -147,6 +151,7 @@ function toRunState(n: {
   error: { message: string } | null;
   attempt: number;
   items?: NodeRunState["items"];
+  sizes?: NodeRunState["sizes"];
 }) {
-  return { status: n.status, error: n.error, attempt: n.attempt, items: n.items };
+  return { status: n.status, error: n.error, attempt: n.attempt, items: n.items, sizes: n.sizes };
 }

@@ -10,6 +10,7 @@ import type { FlowNode } from "./editor-state";
 import { hasInputHandle, nodeHandles } from "./handles";
 import { STATUS_GLYPHS } from "../components/status-badge";
 import { STATUS_LABELS } from "../components/status-badge";
+import { formatSizes } from "../lib/format";
 import { iconFor } from "./node-icons";
 import { useNodeOverlay } from "./node-overlay";
 import { useNodeTypeInfo } from "./node-types-context";
@@ -26,6 +27,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const status = overlay?.run?.status ?? "idle";
   const problems = overlay?.problems ?? [];
   const title = info?.title ?? node.type;
+  const sizes = formatSizes(overlay?.run?.sizes);
   const named = outputs.length > 1 || outputs[0] !== "main";
   const height = Math.max(64, named ? outputs.length * HANDLE_SPACING + 20 : 64);
 
@@ -58,6 +60,15 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           >
             {overlay.run.items.done} / {overlay.run.items.total}
             {overlay.run.items.failed > 0 && ` · ${overlay.run.items.failed} failed`}
+          </span>
+        )}
+        {sizes && (
+          <span
+            className="wf-node-sizes"
+            data-testid={`sizes-${id}`}
+            title="Recorded input and output, as stored"
+          >
+            {sizes}
           </span>
         )}
       </span>

@@ -17,7 +17,7 @@ import { StatusBadge } from "../components/status-badge";
 import { describeError, toast } from "../components/toaster";
 import { NodeOverlayStore, type NodeRunState } from "../editor/node-overlay";
 import { ReadOnlyGraph } from "../editor/read-only-graph";
-import { formatDateTime } from "../lib/format";
+import { formatDateTime, formatSizes, recordSizes } from "../lib/format";
 
 type PageState =
   | { status: "loading" }
@@ -43,7 +43,7 @@ export function ExecutionDetailPage() {
     (execution: ExecutionDetail) => {
       const runs: Record<string, NodeRunState> = {};
       for (const s of execution.steps)
-        runs[s.nodeId] = { status: s.status, error: s.error, attempt: s.attempts };
+        runs[s.nodeId] = { status: s.status, error: s.error, attempt: s.attempts, sizes: recordSizes(s) };
       overlay.resetRuns(runs);
     },
     [overlay],
@@ -88,10 +88,16 @@ export function ExecutionDetailPage() {
             status: message.status,
             error: message.error,
             attempt: message.attempt,
+            sizes: message.sizes,
           });
         if (message.type === "snapshot") {
           for (const n of Object.values(message.nodes ?? {}))
-            overlay.setRun(n.nodeId, { status: n.status, error: n.error, attempt: n.attempt });
+            overlay.setRun(n.nodeId, {
+              status: n.status,
+              error: n.error,
+              attempt: n.attempt,
+              sizes: n.sizes,
+            });
         }
         const status =
           message.type === "execution"
@@ -321,6 +327,7 @@ export function ExecutionDetailPage() {
                   {step.items.failed > 0 && ` · ${step.items.failed} failed`}
                 </span>
               )}
+              <span className="muted step-sizes">{formatSizes(recordSizes(step))}</span>
               <span className="muted step-duration">{formatDuration(step.startedAt, step.finishedAt)}</span>
             </summary>
             <div className="step-body">

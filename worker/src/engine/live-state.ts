@@ -2,7 +2,7 @@
  * Live state: the shapes the rooms hold and sockets receive, made from execution and step rows or from a
  * node of the run, and the one function that publishes an execution row.
  */
-import type { LiveExecutionState, LiveNodeState, StepStatus } from "../realtime/events";
+import type { LiveExecutionState, LiveNodeState, NodeSizes, StepStatus } from "../realtime/events";
 import { publishExecution } from "../realtime/publish";
 import type { ExecutionRow, StepState } from "../storage/executions";
 import type { SnapshotNode } from "./snapshot";
@@ -28,6 +28,7 @@ export function toLiveNode(row: StepState): LiveNodeState {
     error: row.error ?? null,
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    sizes: { inputBytes: row.inputBytes, outputBytes: row.outputBytes },
   };
 }
 
@@ -36,7 +37,12 @@ export function liveNode(
   node: SnapshotNode,
   status: StepStatus,
   attempt: number,
-  t: { startedAt?: Date | null; finishedAt?: Date | null; error?: { message: string } | null },
+  t: {
+    startedAt?: Date | null;
+    finishedAt?: Date | null;
+    error?: { message: string } | null;
+    sizes?: NodeSizes;
+  },
 ): LiveNodeState {
   return {
     nodeId: node.id,
@@ -46,7 +52,28 @@ export function liveNode(
     error: t.error ?? null,
     startedAt: t.startedAt?.toISOString() ?? null,
     finishedAt: t.finishedAt?.toISOString() ?? null,
+    ...(t.sizes ? { sizes: t.sizes } : {}),
   };
+}
+
+/**
+ * The sizes of a record the engine holds in memory (the values it writes), as D1 will store them, for
+ * live messages. Only while someone watches: measuring is one JSON serialisation of each value, which
+ * an unwatched run has no use for.
+ */
+export function recordSizes(
+  live: { watched(): boolean },
+  input: unknown,
+  output: unknown,
+): NodeSizes | undefined {
+  if (!live.watched()) return undefined;
+  return { inputBytes: storedBytes(input), outputBytes: storedBytes(output) };
+}
+
+/** UTF-8 bytes of the JSON a record stores for `value` (what D1's `length(CAST(x AS BLOB))` counts). */
+export function storedBytes(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return new TextEncoder().encode(JSON.stringify(value)).byteLength;
 }
 
 /**

@@ -17,7 +17,7 @@ import { findExecution, findStep } from "../storage/executions";
 import { writeRunBatch, type ExecutionChange, type StepRecordWrite } from "../storage/run-records";
 import { boundedOutput, boundJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
-import { liveNode } from "./live-state";
+import { liveNode, recordSizes } from "./live-state";
 import { hydrateScope } from "./loop-results";
 import { maskErrorInPlace } from "./masking";
 import { maskSecrets } from "../credentials/for-step";
@@ -94,7 +94,10 @@ export async function runNodeAttempt(
   if (written?.executionStatus === "canceled") return skipCanceled(ref, node, args.attempt);
   const started = written
     ? ref.live
-        .publish([liveNode(node, "running", args.attempt, { startedAt })], written.execution)
+        .publish(
+          [liveNode(node, "running", args.attempt, { startedAt, sizes: recordSizes(ref.live, input, null) })],
+          written.execution,
+        )
         .catch((err: unknown) => console.error("engine: publishing the start of", node.id, "failed", err))
     : Promise.resolve();
   // Aborted when the step times out, so a late attempt stops calling out (nodes pass it to fetch).
@@ -144,7 +147,8 @@ export async function runNodeAttempt(
       await writeStep(ref, [
         record(node, { status: "running", ...attemptFields, error, logs: errorLogs }, true),
       ]);
-      await ref.live.publish([liveNode(node, "running", args.attempt, { startedAt, error })]);
+      const sizes = recordSizes(ref.live, input, null);
+      await ref.live.publish([liveNode(node, "running", args.attempt, { startedAt, error, sizes })]);
     } catch (writeErr) {
       console.error("engine: recording the failed attempt of", node.id, "failed", writeErr);
     }
@@ -164,8 +168,11 @@ export async function runNodeAttempt(
       finishedAt,
     }),
   ]).then(
-    () =>
-      ref.live.publish([liveNode(node, "success", args.attempt, { startedAt, finishedAt })]).then(() => true),
+    () => {
+      const sizes = recordSizes(ref.live, input, result.output);
+      const state = liveNode(node, "success", args.attempt, { startedAt, finishedAt, sizes });
+      return ref.live.publish([state]).then(() => true);
+    },
     (err: unknown) => {
       console.error("engine: recording the success of", node.id, "failed; recorded by its own step", err);
       return false;
@@ -195,18 +202,20 @@ export async function recordLateSuccess(
   const late = result.unrecorded!;
   const startedAt = new Date(late.startedAt);
   const finishedAt = new Date(late.finishedAt);
+  const recorded = boundJson(input);
   await writeStep(ref, [
     record(node, {
       status: "success",
       attempts: late.attempts,
-      input: boundJson(input),
+      input: recorded,
       startedAt,
       output: result.output,
       error: null,
       finishedAt,
     }),
   ]);
-  await ref.live.publish([liveNode(node, "success", late.attempts, { startedAt, finishedAt })]);
+  const sizes = recordSizes(ref.live, recorded, result.output);
+  await ref.live.publish([liveNode(node, "success", late.attempts, { startedAt, finishedAt, sizes })]);
 }
 
 /** The trigger's payload: from the run's ticket when it rode along, else from the execution row. */
@@ -306,9 +315,8 @@ export async function loadReusedOutput(
   const { execution } = markRunning
     ? await writeStep(ref, [], { kind: "running", at: new Date() })
     : { execution: null };
-  await ref.live.publish(
-    [liveNode(node, "success", row.attempts, { startedAt: row.startedAt, finishedAt: row.finishedAt })],
-    execution,
-  );
+  const sizes = recordSizes(ref.live, row.input, row.output);
+  const times = { startedAt: row.startedAt, finishedAt: row.finishedAt };
+  await ref.live.publish([liveNode(node, "success", row.attempts, { ...times, sizes })], execution);
   return { output: row.output ?? null, branch: "main" };
 }

@@ -14,7 +14,7 @@ import type { LiveNodeState } from "../realtime/events";
 import type { ExecutionChange, StepRecordWrite } from "../storage/run-records";
 import { boundedOutput, boundJson, MAX_RECORDED_BYTES, toStoredJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
-import { liveNode } from "./live-state";
+import { liveNode, recordSizes } from "./live-state";
 import { hydrateScope } from "./loop-results";
 import { errorMessage, requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
@@ -131,20 +131,22 @@ export async function runPureGroup(
     outputs.set(node.id, done.output);
     bytes += done.bytes;
     members.push({ id: node.id, output: done.output, branch: done.branch });
+    const input = boundJson(done.input);
     records.push({
       nodeId: node.id,
       nodeName: node.name,
       fields: {
         status: "success",
         attempts: attempt,
-        input: boundJson(done.input),
+        input,
         output: done.output,
         error: null,
         startedAt: done.startedAt,
         finishedAt: done.finishedAt,
       },
     });
-    states.push(liveNode(node, "success", attempt, done));
+    const sizes = recordSizes(ref.live, input, done.output);
+    states.push(liveNode(node, "success", attempt, { ...done, sizes }));
     lastNode = { nodeId: node.id, nodeName: node.name, output: done.output };
   };
 

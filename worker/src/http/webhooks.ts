@@ -19,6 +19,7 @@ import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
 import type { StartedExecution, TriggerServices } from "../triggers/services";
 import { fastRunAnswer, fastRunResponse } from "../engine/fast-run";
+import { isLoopResultsRef, readLoopResults } from "../engine/loop-results";
 import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
@@ -134,18 +135,19 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
         : await services.waitForAnswer(c.env, executionId, waitMs);
     if (got && "answer" in got) return answerResponse(got.answer, c.req.method);
     // The run ended without one (or failed first): answered as `lastNode` would.
-    return endAnswer(c, executionId, got?.finished ?? null);
+    return endAnswer(c, target.workflow.userId, executionId, got?.finished ?? null);
   }
 
   const finished = fastEnd
     ? await fastRunAnswer(fastEnd, waitMs)
     : await services.waitForExecution(c.env, executionId, waitMs);
-  return endAnswer(c, executionId, finished);
+  return endAnswer(c, target.workflow.userId, executionId, finished);
 }
 
 /** `respond: "lastNode"`: the last node's output, a 500 naming the failure, or 202 while the run goes on. */
-function endAnswer(
+async function endAnswer(
   c: Context<AppEnv>,
+  userId: string,
   executionId: string,
   finished: { status: string; output: unknown; error: { message: string; nodeId?: string } | null } | null,
 ) {
@@ -157,7 +159,11 @@ function endAnswer(
       500,
     );
   }
-  return runDataJson(finished.output ?? null, 200);
+  // A loop's large `done` output travels as a reference (engine/loop-results.ts): the caller gets the list.
+  const output = isLoopResultsRef(finished.output)
+    ? await readLoopResults(c.env, userId, executionId, finished.output)
+    : finished.output;
+  return runDataJson(output ?? null, 200);
 }
 
 /** ANY-method routes cannot be declared with createRoute; describe them for /api/openapi.json by hand. */

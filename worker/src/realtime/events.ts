@@ -18,6 +18,18 @@ export interface LiveNodeState {
   finishedAt: string | null;
   /** Nodes in a loop body: how many elements this node finished (`done`) and failed, of `total`. */
   items?: LoopProgress;
+  /**
+   * Bytes of the node's recorded input and output, as stored (UTF-8 JSON; null: nothing recorded), so a
+   * viewer can show them without loading the data. The payloads themselves never travel on a socket.
+   * Absent while not known (a node that has not recorded its input yet, some end states).
+   */
+  sizes?: NodeSizes;
+}
+
+/** Stored bytes of a node's record: its input and its output (null: not recorded). */
+export interface NodeSizes {
+  inputBytes: number | null;
+  outputBytes: number | null;
 }
 
 /** A loop body node's progress over the elements (`37 / 120`, 2 failed). */

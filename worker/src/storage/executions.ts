@@ -319,7 +319,7 @@ export async function listStepPage(db: Db, executionId: string, offset: number, 
  * without reading the payloads out of D1: what decides how many steps one page of the API can hold.
  */
 export async function listStepSizes(db: Db, executionId: string): Promise<number[]> {
-  const bytes = (col: SQLiteColumn) => sql`coalesce(length(CAST(${col} AS BLOB)), 0)`;
+  const bytes = (col: SQLiteColumn) => sql`coalesce(${storedLength(col)}, 0)`;
   const rows = await db
     .select({
       bytes: sql<number>`${bytes(executionStep.input)} + ${bytes(executionStep.output)} + ${bytes(executionStep.logs)} + ${bytes(executionStep.error)}`,
@@ -330,15 +330,24 @@ export async function listStepSizes(db: Db, executionId: string): Promise<number
   return rows.map((r) => Number(r.bytes));
 }
 
-/** What the live view shows of a step: never its input or output (a big run's payloads stay in D1). */
+/** A payload column's stored bytes (UTF-8 JSON), counted by D1 without the value leaving it; null for none. */
+function storedLength(col: SQLiteColumn) {
+  return sql<number | null>`length(CAST(${col} AS BLOB))`;
+}
+
+/**
+ * What the live view shows of a step: never its input or output (a big run's payloads stay in D1), only
+ * their sizes.
+ */
 export type StepState = Pick<
   StepRow,
   "nodeId" | "nodeName" | "status" | "attempts" | "error" | "startedAt" | "finishedAt"
->;
+> & { inputBytes: number | null; outputBytes: number | null };
 
 /**
  * The steps' states without their payloads, for seeding a live room: the query reads only these
- * columns, so a socket on a 60-node run of ~1 MB per node costs kilobytes, not the whole run in memory.
+ * columns and the payloads' lengths, so a socket on a 60-node run of ~1 MB per node costs kilobytes,
+ * not the whole run in memory.
  */
 export async function listStepStates(db: Db, executionId: string): Promise<StepState[]> {
   return db
@@ -350,6 +359,8 @@ export async function listStepStates(db: Db, executionId: string): Promise<StepS
       error: executionStep.error,
       startedAt: executionStep.startedAt,
       finishedAt: executionStep.finishedAt,
+      inputBytes: storedLength(executionStep.input),
+      outputBytes: storedLength(executionStep.output),
     })
     .from(executionStep)
     .where(eq(executionStep.executionId, executionId))
