@@ -52,7 +52,7 @@ export default defineConfig({
           // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing),
           // a feed publisher that answers conditional GETs (inject("feedServerUrl")),
           // Slack's Web API chat.postMessage (inject("slackApiUrl")), GitHub's issues API (inject("githubApiUrl")),
-          // Google's Sheets and Gmail APIs (inject("googleApiUrl")).
+          // Google's Sheets and Gmail APIs (inject("googleApiUrl")), Notion's API (inject("notionApiUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
@@ -64,6 +64,7 @@ export default defineConfig({
             "./worker/test/fakes/slack-api.global.ts",
             "./worker/test/fakes/github-api.global.ts",
             "./worker/test/fakes/google-api.global.ts",
+            "./worker/test/fakes/notion-api.global.ts",
           ],
         },
       },

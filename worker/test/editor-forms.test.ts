@@ -67,6 +67,12 @@ describe("editor forms and handles from GET /api/node-types", () => {
       category: "communication",
       credentialType: ["oauth2"],
     });
+    const notion = props("notion");
+    expect(fieldKind(notion.operation)).toEqual({ kind: "enum", options: ["create", "getAll"] });
+    expect(fieldKind(notion.properties).kind).toBe("record");
+    expect(fieldKind(notion.filter).kind).toBe("record");
+    expect(fieldKind(notion.returnAll).kind).toBe("boolean");
+    expect(info("notion")).toMatchObject({ credentialType: ["notionApi"], credentialRequired: true });
   });
 
   it("computes the same output handles as the node types do", () => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { createWorkflow, doc, getExecution, runWorkflow, stepOf, type DocNode } from "./api-helpers-engine";
-import { signUp, type TestUser } from "./helpers";
+import { call, signUp, type TestUser } from "./helpers";
+import { createWorkflow as createTriggerWorkflow, webhookIdOf } from "./trigger-scenarios";
 
 async function finished(user: TestUser, id: string) {
   const deadline = Date.now() + 90_000;
@@ -110,5 +111,151 @@ describe("forEach results larger than a step result", { timeout: 120_000 }, () =
       /Node "Each": its results are 16\.\d MiB when stored, over the 16\.0 MiB a loop's done output may hold/,
     );
     expect(stepOf(execution, "c")).toBeUndefined();
+  });
+
+  it("reach a parent through a sub-workflow whose last node is the loop", async () => {
+    const user = await signUp();
+    // 30 elements × 40,000 characters ≈ 1.2 MiB: the child's last output is a reference to its rows.
+    const child = await createWorkflow(
+      user,
+      doc(
+        "Big child",
+        [
+          { id: "wt", type: "workflowTrigger", name: "Called" },
+          {
+            id: "l",
+            type: "forEach",
+            name: "Each",
+            parameters: { items: "{{ $json.rows }}", concurrency: 4 },
+          },
+          {
+            id: "p",
+            type: "set",
+            name: "Pad",
+            parameters: { fields: { i: "{{ $item.index }}", pad: '{{ $pad("", 40000, "x") }}' } },
+          },
+        ],
+        [
+          ["wt", "l"],
+          ["l", "p", "item"],
+        ],
+      ),
+    );
+    const parent = await createWorkflow(
+      user,
+      doc(
+        "Parent",
+        [
+          { id: "t", type: "manualTrigger", name: "Start" },
+          { id: "call", type: "executeWorkflow", name: "Call", parameters: { workflowId: child } },
+          {
+            id: "c",
+            type: "set",
+            name: "Count",
+            parameters: { fields: { n: "{{ $count($json.results) }}", last: "{{ $json.results[-1].i }}" } },
+          },
+        ],
+        [
+          ["t", "call"],
+          ["call", "c"],
+        ],
+      ),
+    );
+    const id = await runWorkflow(user, parent, { rows: Array.from({ length: 30 }, (_, i) => i) });
+    const execution = await finished(user, id);
+    expect(execution.status, JSON.stringify(execution.error)).toBe("success");
+    expect(stepOf(execution, "call")!.output).toMatchObject({
+      __loopResults: { loopNodeId: "l" },
+      count: 30,
+    });
+    expect(stepOf(execution, "c")!.output).toEqual({ n: 30, last: 29 });
+  });
+
+  it("a reference typed by hand to another user's execution reads nothing of it", async () => {
+    const victim = await signUp();
+    const theirs = await runPadded(victim, 3, 10);
+    expect(theirs.status).toBe("success");
+    const user = await signUp();
+    const forged = JSON.stringify({
+      __loopResults: { executionId: theirs.id, loopNodeId: "l", parentPath: "", bytes: 10 },
+      count: 3,
+      failed: 0,
+    });
+    const workflowId = await createWorkflow(
+      user,
+      doc(
+        "Forged",
+        [
+          { id: "t", type: "manualTrigger", name: "Start" },
+          { id: "f", type: "code", name: "Forge", parameters: { code: `return ${forged};` } },
+          { id: "r", type: "set", name: "Read", parameters: { fields: { got: "{{ $json.results }}" } } },
+        ],
+        [
+          ["t", "f"],
+          ["f", "r"],
+        ],
+      ),
+    );
+    const execution = await finished(user, await runWorkflow(user, workflowId));
+    expect(execution.status).toBe("error");
+    expect(execution.error?.message).toContain("are not in any of your executions");
+    expect(stepOf(execution, "r")?.output ?? null).toBeNull();
+  });
+
+  it("reach a webhook caller waiting for the last node (respond lastNode) as the full list", async () => {
+    const user = await signUp();
+    const wf = await createTriggerWorkflow(user, [
+      {
+        id: "hook",
+        type: "webhookTrigger",
+        name: "Webhook",
+        parameters: { method: "POST", respond: "lastNode" },
+      },
+      {
+        id: "l",
+        type: "forEach",
+        name: "Each",
+        parameters: { items: "{{ $json.body.rows }}", concurrency: 4 },
+      },
+    ]);
+    const body = doc(
+      "Body",
+      [
+        {
+          id: "hook",
+          type: "webhookTrigger",
+          name: "Webhook",
+          parameters: { method: "POST", respond: "lastNode" },
+        },
+        {
+          id: "l",
+          type: "forEach",
+          name: "Each",
+          parameters: { items: "{{ $json.body.rows }}", concurrency: 4 },
+        },
+        {
+          id: "p",
+          type: "set",
+          name: "Pad",
+          parameters: { fields: { i: "{{ $item.index }}", pad: '{{ $pad("", 40000, "x") }}' } },
+        },
+      ],
+      [
+        ["hook", "l"],
+        ["l", "p", "item"],
+      ],
+    );
+    // The trigger scenario helper chains nodes on `main`; the body hangs off the loop's `item` handle.
+    const saved = await user.fetch(`/api/workflows/${wf.id}`, { method: "PUT", json: body });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const res = await call(`/webhooks/${webhookIdOf(wf, "hook")}`, {
+      method: "POST",
+      json: { rows: Array.from({ length: 30 }, (_, i) => i) },
+    });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { results: { i: number; pad: string }[]; count: number };
+    expect(answer.count).toBe(30);
+    expect(answer.results.map((r) => r.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(answer.results[29].pad).toHaveLength(40000);
   });
 });

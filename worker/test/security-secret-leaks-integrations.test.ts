@@ -1,6 +1,6 @@
 /**
  * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
- * postgres, githubWebhook, slackApi, githubApi, and the oauth2 tokens the Google nodes use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * postgres, githubWebhook, slackApi, githubApi, notionApi, and the oauth2 tokens the Google nodes use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
  * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
  * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
  * room and the log for every planted value and its encodings.
@@ -133,6 +133,32 @@ describe("no planted secret of an integration credential survives a failure", { 
     );
     expect(request.headers.authorization).toBe(`Bearer ${tokens.accessToken}`);
     expectNowhere(log, Object.values(tokens), run.texts, await dumpDatabase());
+  });
+
+  it("notionApi: the API quoting the integration secret in its error", async () => {
+    const user = await signUp();
+    const apiKey = `ntn_${crypto.randomUUID().replaceAll("-", "")}`;
+    const fake = await fakeSession([
+      {
+        status: 401,
+        body: {
+          object: "error",
+          status: 401,
+          code: "unauthorized",
+          message: `API token ${apiKey} is invalid.`,
+        },
+      },
+    ]);
+    const credentialId = await credential(user, "notionApi", { apiKey, baseUrl: fake.baseUrl });
+    const run = await failingRun(user, {
+      type: "notion",
+      credentialId,
+      parameters: { operation: "getAll", databaseId: "2f1c0a6d9e8b4c3a8d7e1a2b3c4d5e6f" },
+    });
+    expect(run.error).toContain('"message":"Notion answered 401: API token *** is invalid."');
+    const [request] = await fake.requests();
+    expect(request.headers["notion-version"]).toBe("2022-06-28");
+    expectNowhere(log, [apiKey], run.texts, await dumpDatabase());
   });
 
   it.skipIf(!postgresServer)("postgres: a wrong password, and an unreachable server", async () => {

@@ -204,6 +204,18 @@ export const credentialTypes = {
       .strict(),
     secretFields: ["token"],
   },
+  notionApi: {
+    title: "Notion",
+    description:
+      "A Notion integration's secret (notion.so/my-integrations). Share each database with the integration (… → Connections).",
+    schema: z
+      .object({
+        apiKey: secretText("Internal integration secret (ntn_… or secret_…)"),
+        baseUrl: httpsOrHttpUrl("API base URL (default https://api.notion.com)").optional(),
+      })
+      .strict(),
+    secretFields: ["apiKey"],
+  },
   githubWebhook: {
     title: "GitHub webhook",
     description: "The secret set on a GitHub webhook; deliveries are checked with X-Hub-Signature-256.",

@@ -10,6 +10,7 @@
  */
 import { NonRetryableError } from "cloudflare:workflows";
 import { getDb } from "../storage/db";
+import { findExecution } from "../storage/executions";
 import { listLoopOutcomes, type LoopKey } from "../storage/loops";
 import { formatBytes, MAX_RECORDED_BYTES, toStoredJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
@@ -20,7 +21,12 @@ export const MAX_LOOP_RESULTS_BYTES = 16 * 1024 * 1024;
 
 /** What the `:done` step returns when the output is too large for a step result. */
 export interface LoopResultsRef {
-  __loopResults: { loopNodeId: string; parentPath: string; bytes: number };
+  /**
+   * Where the rows are. `executionId` names the run that looped, which is not always the run that reads:
+   * a sub-workflow's last node hands its reference to the parent (absent in references from before it
+   * was recorded: the reading run's own).
+   */
+  __loopResults: { executionId?: string; loopNodeId: string; parentPath: string; bytes: number };
   count: number;
   failed: number;
 }
@@ -66,7 +72,12 @@ export async function doneOutput(env: Env, key: LoopKey, nodeName: string, maxBy
     );
   }
   const ref: LoopResultsRef = {
-    __loopResults: { loopNodeId: key.loopNodeId, parentPath: key.parentPath, bytes },
+    __loopResults: {
+      executionId: key.executionId,
+      loopNodeId: key.loopNodeId,
+      parentPath: key.parentPath,
+      bytes,
+    },
     count: output.count,
     failed: output.failed,
   };
@@ -79,10 +90,30 @@ const hydrated = new WeakMap<LoopResultsRef, unknown>();
 async function hydrate(ref: RunRef, value: LoopResultsRef): Promise<unknown> {
   const known = hydrated.get(value);
   if (known !== undefined) return known;
-  const { loopNodeId, parentPath } = value.__loopResults;
-  const full = await readLoopOutput(ref.env, { executionId: ref.executionId, loopNodeId, parentPath });
+  const full = await readLoopResults(ref.env, ref.userId, ref.executionId, value);
   hydrated.set(value, full);
   return full;
+}
+
+/**
+ * The full value behind a reference, read for a run of `userId` (`executionId`: the reading run, the
+ * default owner of the rows). A reference is only data, so one that names another user's execution
+ * (typed into a `set` node, say) reads nothing: the rows are read only from this user's executions.
+ */
+export async function readLoopResults(
+  env: Env,
+  userId: string,
+  executionId: string,
+  value: LoopResultsRef,
+): Promise<unknown> {
+  const { loopNodeId, parentPath } = value.__loopResults;
+  const owner = value.__loopResults.executionId ?? executionId;
+  if (owner !== executionId && (await findExecution(getDb(env.DB), owner))?.userId !== userId) {
+    throw new NonRetryableError(
+      `The loop results referenced here (node "${loopNodeId}" of execution ${owner}) are not in any of your executions`,
+    );
+  }
+  return readLoopOutput(env, { executionId: owner, loopNodeId, parentPath });
 }
 
 /** A node's output as its consumer sees it: a loop reference read back, anything else as it is. */

@@ -15,10 +15,18 @@ export interface FinishedExecution {
 
 const POLL_MS = 100;
 
-/** The node that finished last with an output (success, or error handed on by onError), by finish time. */
+/**
+ * The node that finished last with an output (success, or error handed on by onError), by finish time.
+ * A loop body node's record is left out: it sums up its elements (never started itself, no output) and is
+ * written after the loop ends, while the run's last output is the loop's own `done`.
+ */
 export function lastNodeOf(steps: StepRow[]): FinishedExecution["lastNode"] {
+  const bodySummary = (s: StepRow) => s.attempts === 0 && s.startedAt === null && s.output === null;
   const ran = steps.filter(
-    (s) => s.finishedAt && (s.status === "success" || (s.status === "error" && s.output !== null)),
+    (s) =>
+      s.finishedAt &&
+      !bodySummary(s) &&
+      (s.status === "success" || (s.status === "error" && s.output !== null)),
   );
   ran.sort((a, b) => a.finishedAt!.getTime() - b.finishedAt!.getTime());
   const last = ran.at(-1);

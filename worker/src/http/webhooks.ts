@@ -19,6 +19,7 @@ import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
 import type { StartedExecution, TriggerServices } from "../triggers/services";
 import { fastRunAnswer } from "../engine/fast-run";
+import { isLoopResultsRef, readLoopResults } from "../engine/loop-results";
 import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
@@ -132,7 +133,11 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
       500,
     );
   }
-  return c.json((finished.output ?? null) as object, 200);
+  // A loop's large `done` output travels as a reference (engine/loop-results.ts): the caller gets the list.
+  const output = isLoopResultsRef(finished.output)
+    ? await readLoopResults(c.env, target.workflow.userId, executionId, finished.output)
+    : finished.output;
+  return c.json((output ?? null) as object, 200);
 }
 
 /** ANY-method routes cannot be declared with createRoute; describe them for /api/openapi.json by hand. */

@@ -29,6 +29,7 @@ import { rssTrigger } from "./rss-trigger";
 import { slackMessage } from "./slack-message";
 import { github } from "./github";
 import { googleSheets } from "./google-sheets";
+import { notion } from "./notion";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
@@ -62,6 +63,7 @@ export const nodeTypes = {
   slackMessage,
   github,
   googleSheets,
+  notion,
   forEach,
   stopAndError,
   errorTrigger,
