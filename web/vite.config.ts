@@ -17,6 +17,29 @@ export default defineConfig({
     outDir: resolve(root, "dist"),
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Fewer, larger chunks. Left to itself the bundler made a chunk of every module two lazy pages share
+        // (a 219-byte `names`, `format`, `load-states`, …): opening the editor fetched 11 scripts after the
+        // first ones, and the initial page 4. Browsers open 6 connections per host over HTTP/1.1 (what
+        // `wrangler dev` speaks), so those queued behind the workflow's own requests (issue 16,
+        // docs/benchmarks.md). Now: everything the first page needs is one chunk (`$initial`), and the
+        // small app modules lazy pages share are one `shared` chunk. Not the editor's own modules: they
+        // import @xyflow/react, which the list pages must not load.
+        codeSplitting: {
+          groups: [
+            { name: "index", tags: ["$initial"], priority: 2 },
+            {
+              name: "shared",
+              test: /[\\/]web[\\/]src[\\/](api|lib|components)[\\/]/,
+              minShareCount: 2,
+              includeDependenciesRecursively: false,
+              priority: 1,
+            },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

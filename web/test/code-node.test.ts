@@ -1,7 +1,8 @@
 /**
  * The code node in a real browser against `wrangler dev`: the code field is a CodeMirror JavaScript
  * editor listing the variables, a person types code, saves and runs, and the console lines show under the
- * output. Then an endless loop fails its run under `wrangler dev` while the API keeps answering.
+ * output, and on the execution page under the code step. Then an endless loop fails its run under
+ * `wrangler dev` while the API keeps answering.
  */
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -100,6 +101,27 @@ describeBrowser("browser: code node", "Ada Coder", (b) => {
     await lines.first().waitFor();
     expect(await lines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
     await page.screenshot({ path: join(artifacts, "code-node.png") });
+
+    // The execution page shows the same lines under the code step, with their levels.
+    const runs = await apiFetch<{ items: { id: string }[] }>(
+      page,
+      `/api/executions?workflowId=${created.body.id}&limit=1`,
+    );
+    await page.goto(`${baseUrl}/executions/${runs.body.items[0]!.id}`);
+    const step = page.getByTestId("step-c");
+    await step.locator(":scope > summary").click();
+    const stepLines = step.getByRole("list", { name: "Console of Sum" }).locator("li");
+    await stepLines.first().waitFor();
+    expect(await stepLines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
+    expect(await stepLines.evaluateAll((els) => els.map((el) => el.className))).toEqual([
+      "console-line console-log",
+      "console-line console-warn",
+    ]);
+    // Other steps have no console.
+    await page.getByTestId("step-p").locator(":scope > summary").click();
+    expect(await page.getByTestId("step-p").getByTestId("console-lines").count()).toBe(0);
+    await step.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, "code-node-execution-page.png"), fullPage: true });
   });
 
   it("under wrangler dev, an endless loop fails its run with a clear error and the API keeps answering", async () => {

@@ -30,8 +30,8 @@ export interface NodeTypeInfo {
 let cached: Promise<NodeTypeInfo[]> | null = null;
 
 export const nodeTypesApi = {
-  list(): Promise<NodeTypeInfo[]> {
-    cached ??= api.get<{ items: NodeTypeInfo[] }>("/api/node-types").then(
+  list(options: { quietUnauthorized?: boolean } = {}): Promise<NodeTypeInfo[]> {
+    cached ??= api.get<{ items: NodeTypeInfo[] }>("/api/node-types", options).then(
       (page) => page.items,
       (error: unknown) => {
         cached = null; // a failure is not remembered: the next caller asks again

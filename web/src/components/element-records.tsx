@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import { executionsApi, type ItemStep, type LoopProgress } from "../api/executions";
+import { ConsoleLines } from "./console-lines";
 import { JsonViewer } from "./json-viewer";
 
 export function ElementRecords({
@@ -98,6 +99,7 @@ export function ElementRecords({
           <JsonViewer value={record.input} label={`Input of element ${index}`} />
           <h4 className="run-data-title">Output of element {index}</h4>
           <JsonViewer value={record.output} label={`Output of element ${index}`} />
+          {record.logs && <ConsoleLines lines={record.logs} label={`Console of element ${index}`} />}
         </>
       )}
     </div>

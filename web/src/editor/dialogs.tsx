@@ -30,7 +30,9 @@ export function Modal({
       }}
     >
       <h2 className="dialog-title">{title}</h2>
-      {children}
+      {/* Only while open: a closed dialog's body (the settings' workflow picker lists every workflow) would
+          otherwise be built, and ask the server, on every opening of the editor. */}
+      {open && children}
     </dialog>
   );
 }

@@ -7,7 +7,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useState } from "react";
 import { ApiError } from "../api/client";
 import { nodeTypesApi, type NodeTypeInfo } from "../api/node-types";
-import { takePrefetchedWorkflow } from "../api/prefetch";
+import { prefetchedWorkflow } from "../api/prefetch";
 import type { Workflow } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { describeError } from "../components/toaster";
@@ -32,7 +32,8 @@ export function EditorPage() {
       setState({ status: "loading" });
       try {
         const [workflow, nodeTypes, replay] = await Promise.all([
-          workflowsApi.get(workflowId, signal),
+          // The route's loader asked for it while this chunk downloaded: take that answer, do not ask twice.
+          prefetchedWorkflow(workflowId) ?? workflowsApi.get(workflowId, signal),
           nodeTypesApi.list(),
           debug ? replayOf(debug, workflowId, signal) : undefined,
         ]);

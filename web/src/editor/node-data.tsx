@@ -1,6 +1,7 @@
 /** The node view's Input and Output: the latest run's step record (JSON tree, table or raw), a loop body's elements, console lines. */
 import type { ReactNode } from "react";
-import type { ConsoleLine, ExecutionStep } from "../api/executions";
+import type { ExecutionStep } from "../api/executions";
+import { ConsoleLines } from "../components/console-lines";
 import { ElementRecords } from "../components/element-records";
 import { JsonViewer } from "../components/json-viewer";
 import { STATUS_LABELS } from "../components/status-badge";
@@ -65,23 +66,7 @@ export function NodeData({
       {kind === "output" && pin && <PinBar pin={pin} step={step} />}
       {kind === "output" && error && <div className="form-error">{error.message}</div>}
       {content}
-      {kind === "output" && step?.logs && step.logs.length > 0 && <ConsoleOutput lines={step.logs} />}
+      {kind === "output" && step?.logs && <ConsoleLines lines={step.logs} />}
     </section>
-  );
-}
-
-/** A code node's console lines, in order, marked by level. */
-function ConsoleOutput({ lines }: { lines: ConsoleLine[] }) {
-  return (
-    <>
-      <h4 className="run-data-title">Console</h4>
-      <ol className="console-lines" aria-label="Console" data-testid="console-lines">
-        {lines.map((line, i) => (
-          <li key={i} className={`console-line console-${line.level}`}>
-            <span className="console-level">{line.level}</span> {line.message}
-          </li>
-        ))}
-      </ol>
-    </>
   );
 }

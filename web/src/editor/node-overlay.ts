@@ -3,7 +3,7 @@
  * problems. An external store keyed by node id, so a status change re-renders that one node only
  * (a 500-node workflow would otherwise re-render every node per live message).
  */
-import { createContext, useContext, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
 import type { LoopProgress, NodeSizes, StepStatus } from "../api/executions";
 
 export interface NodeRunState {
@@ -96,8 +96,10 @@ export const NodeOverlayContext = createContext<NodeOverlayStore | null>(null);
 
 export function useNodeOverlay(nodeId: string): NodeOverlay | undefined {
   const store = useContext(NodeOverlayContext);
-  return useSyncExternalStore(
-    (listener) => store?.subscribe(nodeId, listener) ?? (() => {}),
-    () => store?.get(nodeId),
+  // A stable subscribe: a new function each render would make React unsubscribe and subscribe again.
+  const subscribe = useCallback(
+    (listener: () => void) => store?.subscribe(nodeId, listener) ?? (() => {}),
+    [store, nodeId],
   );
+  return useSyncExternalStore(subscribe, () => store?.get(nodeId));
 }

@@ -8,8 +8,7 @@ import { memo } from "react";
 import "./editor.css";
 import type { FlowNode } from "./editor-state";
 import { hasInputHandle, nodeHandles } from "./handles";
-import { STATUS_GLYPHS } from "../components/status-badge";
-import { STATUS_LABELS } from "../components/status-badge";
+import { STATUS_GLYPHS, STATUS_LABELS } from "../components/status-badge";
 import { formatSizes } from "../lib/format";
 import { iconFor } from "./node-icons";
 import { useNodeOverlay } from "./node-overlay";
@@ -104,5 +103,15 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   );
 }
 
-export const WorkflowNodeCard = memo(WorkflowNodeView);
+/**
+ * React Flow passes every node its measured size, absolute position, z-index and drag state as props; the
+ * card draws none of them. Comparing only what it draws keeps the measuring pass after the first paint,
+ * and every frame of a drag, from re-rendering all 500 cards of a large workflow (it did: two renders per
+ * node on load). Run status, problems and pins come from their stores, which re-render one card each.
+ */
+function sameCard(a: NodeProps<FlowNode>, b: NodeProps<FlowNode>): boolean {
+  return a.id === b.id && a.data === b.data && a.selected === b.selected;
+}
+
+export const WorkflowNodeCard = memo(WorkflowNodeView, sameCard);
 export const flowNodeTypes = { workflow: WorkflowNodeCard };

@@ -12,6 +12,7 @@ import { nodeTypesApi, type NodeTypeInfo } from "../api/node-types";
 import type { WorkflowDocument } from "../api/types";
 import { workflowsApi } from "../api/workflows";
 import { JsonViewer } from "../components/json-viewer";
+import { ConsoleLines } from "../components/console-lines";
 import { ElementRecords } from "../components/element-records";
 import { StatusBadge } from "../components/status-badge";
 import { describeError, toast } from "../components/toaster";
@@ -346,6 +347,7 @@ export function ExecutionDetailPage() {
                   </div>
                 </div>
               )}
+              {step.logs && <ConsoleLines lines={step.logs} label={`Console of ${step.nodeName}`} />}
             </div>
           </details>
         ))}
