@@ -131,7 +131,8 @@ try {
     const out = spawnSync(
       bin("wrangler"),
       ["d1", "execute", "DB", "--local", "--persist-to", persist, "--json", "--command", sql],
-      { cwd: root, env, encoding: "utf8" },
+      // 20,000 rows of JSON are more than spawnSync's default 1 MiB of output.
+      { cwd: root, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
     );
     if (out.status !== 0) throw new Error(out.stderr || out.stdout);
     return JSON.parse(out.stdout)[0].results;

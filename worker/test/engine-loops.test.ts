@@ -309,6 +309,60 @@ describe("forEach", { timeout: 120_000 }, () => {
     ]);
   });
 
+  it("waits for an event per element: each element's own event name resumes only that element", async () => {
+    const user = await signUp();
+    const nodes = [
+      trigger,
+      { id: "l", type: "forEach", name: "Each", parameters: { items: "{{ $json.rows }}", concurrency: 3 } },
+      {
+        id: "e",
+        type: "waitForEvent",
+        name: "Approval",
+        parameters: { event: '{{ "approve-" & $item.index }}', timeoutSeconds: 3600 },
+      },
+      {
+        id: "s",
+        type: "set",
+        name: "Approved",
+        parameters: { fields: { v: "{{ $item.value }}", by: "{{ $json.by }}" } },
+      },
+      after,
+    ];
+    const edges: [string, string, string?][] = [
+      ["t", "l"],
+      ["l", "e", "item"],
+      ["e", "s"],
+      ["l", "z", "done"],
+    ];
+    const id = await runWorkflow(user, await createWorkflow(user, doc("Approvals", nodes, edges)), {
+      rows: ["a", "b", "c"],
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await items(user, id, "nodeId=e")).items.filter((s) => s.status === "waiting").length < 3) {
+      if (Date.now() > deadline) throw new Error("the three elements never all waited");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Out of order: each event reaches the element whose name it carries.
+    for (const [index, by] of [
+      [2, "carol"],
+      [0, "ada"],
+      [1, "bob"],
+    ] as const) {
+      const sent = await user.fetch(`/api/executions/${id}/events/approve-${index}`, {
+        method: "POST",
+        json: { by },
+      });
+      expect(sent.status).toBe(202);
+    }
+    const execution = await finishedExecution(user, id);
+    expect(execution.status, JSON.stringify(execution.error)).toBe("success");
+    expect((stepOf(execution, "z")!.output as { results: unknown[] }).results).toEqual([
+      { v: "a", by: "ada" },
+      { v: "b", by: "bob" },
+      { v: "c", by: "carol" },
+    ]);
+  });
+
   it("retry fromFailed runs only the failed element and those after it; succeeded elements are reused", async () => {
     const user = await signUp();
     const key = crypto.randomUUID();

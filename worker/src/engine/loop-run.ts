@@ -12,6 +12,7 @@
 import { NonRetryableError } from "cloudflare:workflows";
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 import { getNodeType } from "../nodes/registry";
+import { startSubWorkflow } from "./sub-workflow";
 import { publishNode } from "../realtime/publish";
 import { getDb } from "../storage/db";
 import { markExecutionRunning, markExecutionWaiting } from "../storage/executions";
@@ -268,7 +269,7 @@ class SteppedExecutor implements BodyExecutor {
           this.rt.ref.env,
           await markExecutionRunning(this.db(), this.rt.ref.executionId, startedAt),
         );
-      const result = await executeNode(this.rt.ref, node, input, scope, event);
+      const result = await executeNode(this.rt.ref, node, input, scope, event, elementPath(this.at));
       await this.record(node, { status: "success", input, output: result.output, startedAt });
       return result;
     });
@@ -309,26 +310,25 @@ class SteppedExecutor implements BodyExecutor {
     scope: ExpressionScope,
   ): Promise<RecordedPause> {
     const nodeType = requireNodeType(node);
-    const params = await resolveNodeParameters(
-      nodeType,
-      node,
-      (await hydrateScope(this.rt.ref, input, scope)).scope,
-    );
+    const hydrated = (await hydrateScope(this.rt.ref, input, scope)).scope;
+    const params = await resolveNodeParameters(nodeType, node, hydrated);
     const pause = nodeType.pause!(params);
-    // A child's id is derived from the run and the node; per element it would repeat, so not in a loop yet.
-    if (pause.kind === "subworkflow")
-      throw new NonRetryableError(
-        `Node "${node.name}": executeWorkflow cannot run inside a forEach body yet`,
-      );
+    // One child per element: its id is derived from the element's path too, so a replay starts it once.
+    const recorded: RecordedPause =
+      pause.kind === "subworkflow"
+        ? await startSubWorkflow(this.rt.ref, node, hydrated.json, pause, elementPath(this.at))
+        : pause.kind === "sleep"
+          ? { kind: "sleep", untilMs: pause.until.getTime() }
+          : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
+    // A child not waited for hands on `{ executionId }` at once: nothing to wait for.
+    if (recorded.kind === "none") return recorded;
     await Promise.all([
       this.record(node, { status: "waiting", input, output: null, startedAt: new Date() }),
       markExecutionWaiting(this.db(), this.rt.ref.executionId).then((row) =>
         publishExecutionRow(this.rt.ref.env, row),
       ),
     ]);
-    return pause.kind === "sleep"
-      ? { kind: "sleep", untilMs: pause.until.getTime() }
-      : { kind: "event", event: pause.event, timeoutMs: pause.timeoutMs };
+    return recorded;
   }
 
   private db() {

@@ -31,11 +31,16 @@ export interface ChildOutcome {
 
 export const childEventType = (childExecutionId: string) => `child-${childExecutionId}`;
 
+/**
+ * Starts the child of `node` (once: its id is derived from the run, the node and, inside a forEach body,
+ * the element — `element` is its path, e.g. `3` or `3/0`), and says what the node waits for.
+ */
 export async function startSubWorkflow(
   ref: RunRef,
   node: SnapshotNode,
   input: unknown,
   call: Extract<NodePause, { kind: "subworkflow" }>,
+  element?: string,
 ): Promise<RecordedPause> {
   const db = getDb(ref.env.DB);
   const parent = await findExecution(db, ref.executionId);
@@ -51,7 +56,9 @@ export async function startSubWorkflow(
       workflowId: call.workflowId,
       mode: "subworkflow",
       triggerData: call.input === undefined ? (input ?? {}) : call.input,
-      executionId: await derivedExecutionId(`subworkflow:${ref.executionId}:${node.id}`),
+      executionId: await derivedExecutionId(
+        `subworkflow:${ref.executionId}:${node.id}${element === undefined ? "" : `@${element}`}`,
+      ),
       parentExecutionId: ref.executionId,
       origin: parent?.origin ?? null,
     }));

@@ -35,6 +35,7 @@ import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
 import { executeWorkflow } from "./execute-workflow";
 import { workflowTrigger } from "./workflow-trigger";
+import { respondToWebhook } from "./respond-to-webhook";
 
 export const nodeTypes = {
   manualTrigger,
@@ -69,6 +70,7 @@ export const nodeTypes = {
   errorTrigger,
   executeWorkflow,
   workflowTrigger,
+  respondToWebhook,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

@@ -135,4 +135,54 @@ describe("sub-workflows", () => {
     // The top run and ten nested ones; the eleventh call was refused.
     expect(await executionsOf(user, id)).toHaveLength(11);
   }, 90_000);
+
+  it("inside a forEach body: one child per element, each awaited; done holds their answers in order", async () => {
+    const user = await signUp();
+    const child = await createWorkflow(user, doubler);
+    const loop = (extra: Record<string, unknown>) =>
+      doc(
+        "Each calls",
+        [
+          { id: "t", type: "manualTrigger", name: "Start" },
+          {
+            id: "l",
+            type: "forEach",
+            name: "Each",
+            parameters: { items: "{{ $json.list }}", concurrency: 2 },
+          },
+          { id: "call", type: "executeWorkflow", name: "Call", parameters: { workflowId: child, ...extra } },
+        ],
+        [
+          ["t", "l"],
+          ["l", "call", "item"],
+        ],
+      );
+    const waited = await createWorkflow(user, loop({}));
+    const run = await waitFor(
+      user,
+      await runWorkflow(user, waited, { list: [{ n: 1 }, { n: 2 }, { n: 3 }] }),
+    );
+    expect(run.status, JSON.stringify(run.error)).toBe("success");
+    expect(run.steps.find((s) => s.nodeId === "l")!.output).toMatchObject({
+      results: [{ doubled: 2 }, { doubled: 4 }, { doubled: 6 }],
+      count: 3,
+      failed: 0,
+    });
+    const childRuns = await executionsOf(user, child);
+    expect(childRuns).toHaveLength(3);
+    for (const c of childRuns) expect(c).toMatchObject({ parentExecutionId: run.id, status: "success" });
+
+    // Without wait: each element hands on its own child's id at once.
+    const fired = await createWorkflow(user, loop({ wait: false }));
+    const firedRun = await waitFor(user, await runWorkflow(user, fired, { list: [{ n: 4 }, { n: 5 }] }));
+    expect(firedRun.status, JSON.stringify(firedRun.error)).toBe("success");
+    const ids = (
+      firedRun.steps.find((s) => s.nodeId === "l")!.output as { results: { executionId: string }[] }
+    ).results.map((r) => r.executionId);
+    expect(new Set(ids).size).toBe(2);
+    const outputs = await Promise.all(
+      ids.map(async (id) => (await waitFor(user, id)).steps.find((s) => s.nodeId === "double")!.output),
+    );
+    expect(outputs).toEqual([{ doubled: 8 }, { doubled: 10 }]);
+  }, 60_000);
 });
