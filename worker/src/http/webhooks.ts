@@ -178,11 +178,11 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
   const responses = {
     200: json(
       z.any(),
-      "respond=lastNode: the last node's output. Stripe, GitHub: event acknowledged without a run",
+      "respond=lastNode: the last node's output. respond=responseNode: the first respondToWebhook node's status, headers and body (any status 200–599, any content type). Stripe, GitHub: event acknowledged without a run",
     ),
     202: json(
       z.object({ executionId: z.string() }),
-      "Run started (respond=immediately, or lastNode after 30 s)",
+      "Run started (respond=immediately, or lastNode/responseNode after 30 s)",
     ),
     400: json(error, "Malformed body, or a Stripe signature that does not verify"),
     401: json(
@@ -194,7 +194,10 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
     409: json(error, "A timestamped HMAC-signed call sent a second time (replay refused)"),
     413: json(error, "Body over 1 MiB"),
     429: json(error, "Too many calls to this user's webhooks (`Retry-After` says when to try again)"),
-    500: json(error, "respond=lastNode and the run failed (details.executionId)"),
+    500: json(
+      error,
+      "respond=lastNode (or responseNode before a respondToWebhook node ran) and the run failed (details.executionId)",
+    ),
   };
   const params = z.object({ webhookId: z.string().openapi({ description: "The trigger node's webhookId" }) });
   const body = { content: { "application/json": { schema: z.any() }, "text/plain": { schema: z.string() } } };
