@@ -52,7 +52,8 @@ export default defineConfig({
           // a throw-away PostgreSQL cluster (inject("postgresServer"), null when the binaries are missing),
           // a feed publisher that answers conditional GETs (inject("feedServerUrl")),
           // Slack's Web API chat.postMessage (inject("slackApiUrl")), GitHub's issues API (inject("githubApiUrl")),
-          // Google's Sheets and Gmail APIs (inject("googleApiUrl")), Notion's API (inject("notionApiUrl")).
+          // Google's Sheets and Gmail APIs (inject("googleApiUrl")), Notion's API (inject("notionApiUrl")),
+          // Airtable's records API (inject("airtableApiUrl")).
           globalSetup: [
             "./worker/test/echo-server.global.ts",
             "./worker/test/fakes/oauth-provider.global.ts",
@@ -65,6 +66,7 @@ export default defineConfig({
             "./worker/test/fakes/github-api.global.ts",
             "./worker/test/fakes/google-api.global.ts",
             "./worker/test/fakes/notion-api.global.ts",
+            "./worker/test/fakes/airtable-api.global.ts",
           ],
         },
       },

@@ -3,14 +3,10 @@
  * secret again, edits it without retyping the secret, deletes it past the in-use warning, and connects an
  * OAuth2 credential through a fake provider on 127.0.0.1. Screenshots go to test-artifacts/ (git-ignored).
  */
-import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { haveChromium, launchBrowser, missingChromium } from "./support/browser";
-
-const artifacts = resolve(import.meta.dirname, "../../test-artifacts");
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { describeBrowser } from "./support/browser";
 const SECRET = "ui-bearer-secret-4b7d90e2";
 
 /** Just enough of an OAuth2 provider: /authorize redirects back with a code, /token trades it for tokens. */
@@ -64,39 +60,24 @@ const api = (page: Page, path: string, init?: { method?: string; json?: unknown 
     { path, init },
   );
 
-// Without chromium: fails under CI=true, skipped with a warning locally (missingChromium).
-if (!haveChromium) missingChromium("browser: credentials");
-describe.skipIf(!haveChromium)("browser: credentials", () => {
-  const baseUrl = inject("baseUrl");
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+describeBrowser("browser: credentials", "Cred Tester", (b) => {
+  const baseUrl = b.baseUrl;
   let page: Page;
   let provider: Awaited<ReturnType<typeof startFakeProvider>>;
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
     provider = await startFakeProvider();
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  });
+  beforeEach(() => {
+    page = b.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
     provider?.server.closeAllConnections();
     await new Promise((r) => provider?.server.close(r));
   });
 
   it("creates, edits and deletes a credential without ever showing its secret", async () => {
-    await page.goto(`${baseUrl}/sign-in`);
-    const signUp = await api(page, "/api/auth/sign-up/email", {
-      method: "POST",
-      json: {
-        email: `cred-${Date.now()}@example.com`,
-        password: "correct horse battery",
-        name: "Cred Tester",
-      },
-    });
-    expect(signUp.status).toBe(200);
-
     await page.goto(`${baseUrl}/credentials`);
     await page.getByRole("heading", { name: "No credentials yet" }).waitFor();
     expect(await page.getByRole("link", { name: "Credentials" }).getAttribute("class")).toContain("active");
@@ -111,7 +92,7 @@ describe.skipIf(!haveChromium)("browser: credentials", () => {
     await token.fill(SECRET);
     await form.getByRole("button", { name: "Save credential" }).click();
     await page.locator(".credential-row .workflow-name", { hasText: "Billing API" }).waitFor();
-    await page.screenshot({ path: join(artifacts, "credentials-list.png") });
+    await b.shot("credentials-list.png");
     expect(await page.content()).not.toContain(SECRET);
 
     // Edit: the secret field starts blank, and leaving it blank does not send it.
@@ -158,7 +139,7 @@ describe.skipIf(!haveChromium)("browser: credentials", () => {
       .click();
     const inUse = page.getByRole("dialog", { name: "Credential in use" });
     await inUse.getByRole("link", { name: "Nightly invoices" }).waitFor();
-    await page.screenshot({ path: join(artifacts, "credentials-in-use.png") });
+    await b.shot("credentials-in-use.png");
     await inUse.getByRole("button", { name: "Delete anyway" }).click();
     await page.getByRole("heading", { name: "No credentials yet" }).waitFor();
     expect(JSON.parse((await api(page, "/api/credentials")).text).items).toEqual([]);
@@ -184,7 +165,7 @@ describe.skipIf(!haveChromium)("browser: credentials", () => {
     await page.waitForURL(/\/credentials\?connected=/);
     await page.getByRole("status").filter({ hasText: "Connected “Fake provider”" }).waitFor();
     await page.locator(".credential-row .badge-success", { hasText: "Connected" }).waitFor();
-    await page.screenshot({ path: join(artifacts, "credentials-connected.png") });
+    await b.shot("credentials-connected.png");
 
     expect(provider.tokenRequests).toHaveLength(1);
     expect(provider.tokenRequests[0].get("grant_type")).toBe("authorization_code");

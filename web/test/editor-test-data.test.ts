@@ -111,8 +111,23 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
             position: { x: 280, y: 0 },
             parameters: { fields: { doubled: "{{ $json.n * 2 }}" } },
           },
+          {
+            // Beside Double, so "run to Double" leaves it out: it never calls its URL.
+            id: "h",
+            type: "httpRequest",
+            name: "Post",
+            position: { x: 280, y: 160 },
+            parameters: {
+              method: "POST",
+              url: "http://127.0.0.1:9/not-called",
+              body: { who: "{{ $json.who }}", n: "{{ $json.n * 2 }}", tags: ["x", "{{ $json.n }}"] },
+            },
+          },
         ],
-        edges: [{ id: "e1", source: "t", target: "d", sourceHandle: "main" }],
+        edges: [
+          { id: "e1", source: "t", target: "d", sourceHandle: "main" },
+          { id: "e2", source: "t", target: "h", sourceHandle: "main" },
+        ],
       },
     });
     // Before any run only the syntax can be checked.
@@ -121,10 +136,11 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
     const preview = page.getByTestId("config-panel").getByTestId("expression-preview");
     await expect.poll(() => preview.getAttribute("data-kind")).toBe("noData");
 
-    const started = await apiFetch<{ executionId: string }>(page, `/api/workflows/${created.body.id}/run`, {
-      method: "POST",
-      body: { n: 21, who: "Ada" },
-    });
+    const started = await apiFetch<{ executionId: string }>(
+      page,
+      `/api/workflows/${created.body.id}/run?until=d`,
+      { method: "POST", body: { n: 21, who: "Ada" } },
+    );
     expect(started.status).toBe(201);
     await waitForStatus(page, "d", "success");
     await expect.poll(() => preview.textContent()).toBe("Result 42");
@@ -141,6 +157,15 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
 
     await field.fill('{{ $node("Nope").x }}');
     await expect.poll(() => preview.textContent()).toContain("no finished node has that name");
+
+    // A JSON body with expressions inside is previewed as the JSON a run would send, not as text.
+    await openNode(page, "h");
+    const body = page.getByTestId("config-panel").getByTestId("expression-preview-json");
+    await expect
+      .poll(() => body.textContent())
+      .toBe(JSON.stringify({ who: "Ada", n: 42, tags: ["x", 21] }, null, 2));
+    await body.scrollIntoViewIfNeeded();
+    await b.shot("editor-expression-preview-json.png");
   });
 
   it("keeps the toolbar on one line at 1280 and 1920 px, less-used actions in a keyboard menu", async () => {

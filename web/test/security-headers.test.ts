@@ -3,32 +3,21 @@
  * API reference work under the Content-Security-Policy: no violation while signing up, opening the
  * editor (React Flow) and rendering Swagger UI.
  */
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 import { SECURITY_HEADERS } from "../../worker/src/http/security-headers";
 import { apiFetch, signUp } from "./support/accounts";
-import { haveChromium, launchBrowser } from "./support/browser";
+import { describeBrowser } from "./support/browser";
 
-describe.skipIf(!haveChromium)("browser: security headers and CSP", () => {
-  const baseUrl = inject("baseUrl");
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let context: BrowserContext;
-  let page: Page;
-  const violations: string[] = [];
+// Signed out: the test signs up itself, with the console already watched for violations.
+describeBrowser("browser: security headers and CSP", null, (b) => {
+  const baseUrl = b.baseUrl;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    context = browser.context;
-    page = context.pages()[0] ?? (await context.newPage());
+  it("serves the SPA with the headers, and the app and Swagger UI run without a CSP violation", async () => {
+    const page = b.page;
+    const violations: string[] = [];
     page.on("console", (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it("serves the SPA with the headers, and the app and Swagger UI run without a CSP violation", async () => {
     for (const path of ["/", "/sign-in", "/assets/does-not-exist.js"]) {
       const response = await fetch(`${baseUrl}${path}`);
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) {

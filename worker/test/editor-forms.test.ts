@@ -73,6 +73,11 @@ describe("editor forms and handles from GET /api/node-types", () => {
     expect(fieldKind(notion.filter).kind).toBe("record");
     expect(fieldKind(notion.returnAll).kind).toBe("boolean");
     expect(info("notion")).toMatchObject({ credentialType: ["notionApi"], credentialRequired: true });
+    const airtable = props("airtable");
+    expect(fieldKind(airtable.operation)).toEqual({ kind: "enum", options: ["create", "search"] });
+    expect(fieldKind(airtable.fields).kind).toBe("record");
+    expect(fieldKind(airtable.filterByFormula).kind).toBe("string");
+    expect(info("airtable")).toMatchObject({ credentialType: ["airtableTokenApi"] });
   });
 
   it("computes the same output handles as the node types do", () => {

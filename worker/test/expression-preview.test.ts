@@ -29,6 +29,33 @@ describe("POST /api/expressions/preview", { timeout: 30_000 }, () => {
     expect(await preview("{{ $trigger }}")).toEqual({ kind: "value", text: '{"n":21,"who":"Ada"}' });
   });
 
+  it("resolves a JSON value's expressions as a run does and answers the JSON, indented", async () => {
+    const user = await signUp();
+    const ask = async (body: Record<string, unknown>) => {
+      const res = await user.fetch("/api/expressions/preview", { method: "POST", json: body });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const body = {
+      to: '{{ $node("Start").who }}',
+      amount: "{{ $json.n * 2 }}",
+      tags: ["x", "{{ $json.n }}"],
+    };
+    expect(await ask({ value: body, nodeName: "Pay", scope })).toEqual({
+      status: 200,
+      body: { kind: "value", text: JSON.stringify({ to: "Ada", amount: 42, tags: ["x", 21] }, null, 2) },
+    });
+    // Broken syntax inside is found without run data; otherwise only the syntax is checked.
+    const broken = await ask({ value: { a: "{{ $json.n * }}" }, nodeName: "Pay", scope: null });
+    expect(broken.body).toMatchObject({
+      kind: "error",
+      message: expect.stringMatching(/^\{\{ \$json\.n \* \}\}: /),
+    });
+    expect((await ask({ value: body, nodeName: "Pay", scope: null })).body).toEqual({ kind: "noData" });
+    // One of the two, never both or neither.
+    expect((await ask({ text: "{{ 1 }}", value: body, nodeName: "Pay", scope })).status).toBe(400);
+    expect((await ask({ nodeName: "Pay", scope })).status).toBe(400);
+  });
+
   it("says why a broken expression fails, with or without run data", async () => {
     const broken = (await preview("{{ $json.n * }}", null)) as { kind: string; message: string };
     expect(broken.kind).toBe("error");

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import ifCodeSet from "./fixtures/n8n/webhook-if-code-set.json";
 import unsupported from "./fixtures/n8n/unsupported-node.json";
 import webhookSet from "./fixtures/n8n/webhook-set.json";
+import webhookRespond from "./fixtures/n8n/webhook-respond.json";
 import { runWorkflow, waitFor } from "./api-helpers-engine";
 import { call, signUp, type TestUser } from "./helpers";
 
@@ -41,6 +42,28 @@ async function callTestUrl(wf: Imported, body: unknown) {
 }
 
 describe("n8n import", () => {
+  it("imports Webhook (responseNode) → Set → Respond to Webhook as the real node, and the test URL answers from it", async () => {
+    const user = await signUp();
+    const wf = await importN8n(user, webhookRespond);
+    expect(wf.nodes.find((n) => n.name === "Webhook")!.parameters).toEqual({
+      method: "POST",
+      respond: "responseNode",
+    });
+    expect(wf.importReport.map((r) => [r.nodeName, r.status])).toEqual([
+      ["Webhook", "approximated"],
+      ["Make order", "converted"],
+      ["Respond to Webhook", "approximated"],
+      ["Respond again", "converted"],
+    ]);
+    // The Set-Cookie header is dropped (it would set a cookie on the app's own origin), and said so.
+    expect(wf.importReport[2].message).toContain("header dropped");
+    const res = await call(`/webhooks-test/${hookOf(wf)}`, { method: "POST", json: { n: 9 } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-order")).toBe("ord_9");
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await res.json()).toEqual({ created: "ord_9" });
+  });
+
   it("imports Webhook → Set inactive, with a report, and the test URL answers as n8n did", async () => {
     const user = await signUp();
     const wf = await importN8n(user, webhookSet);

@@ -1,6 +1,6 @@
 /**
  * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
- * postgres, githubWebhook, slackApi, githubApi, notionApi, and the oauth2 tokens the Google nodes use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * postgres, githubWebhook, slackApi, githubApi, notionApi, airtableTokenApi, and the oauth2 tokens the Google nodes use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
  * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
  * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
  * room and the log for every planted value and its encodings.
@@ -159,6 +159,22 @@ describe("no planted secret of an integration credential survives a failure", { 
     const [request] = await fake.requests();
     expect(request.headers["notion-version"]).toBe("2022-06-28");
     expectNowhere(log, [apiKey], run.texts, await dumpDatabase());
+  });
+
+  it("airtableTokenApi: the API quoting the token in its error", async () => {
+    const user = await signUp();
+    const accessToken = `pat${crypto.randomUUID().replaceAll("-", "")}`;
+    const fake = await fakeSession([
+      { status: 401, body: { error: { type: "AUTHENTICATION_REQUIRED", message: `bad ${accessToken}` } } },
+    ]);
+    const credentialId = await credential(user, "airtableTokenApi", { accessToken, baseUrl: fake.baseUrl });
+    const run = await failingRun(user, {
+      type: "airtable",
+      credentialId,
+      parameters: { operation: "search", base: "appAbCdEfGh123456", table: "Leads" },
+    });
+    expect(run.error).toContain('"message":"Airtable answered 401: AUTHENTICATION_REQUIRED: bad ***"');
+    expectNowhere(log, [accessToken], run.texts, await dumpDatabase());
   });
 
   it.skipIf(!postgresServer)("postgres: a wrong password, and an unreachable server", async () => {

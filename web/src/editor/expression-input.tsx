@@ -15,6 +15,7 @@ import {
   useState,
 } from "react";
 import { previewExpression, type ExpressionScope, type Preview } from "./expression-preview";
+import { parseLooseValue } from "./json-schema";
 import {
   applyCompletion,
   completionQueryAt,
@@ -35,6 +36,8 @@ interface ExpressionInputProps {
   invalid?: boolean;
   describedBy?: string;
   label?: string;
+  /** The field stores JSON typed into it as a JSON value (schema-form's free "any" field). */
+  json?: boolean;
 }
 
 /** What the fields of the node being edited preview against (config-panel.tsx provides it). */
@@ -45,14 +48,21 @@ export const ExpressionPreviewContext = createContext<{
 
 const PREVIEW_DELAY_MS = 150;
 
-/** The result of the value's expressions, re-evaluated shortly after each change. */
-function ExpressionPreview({ value }: { value: string }) {
+/**
+ * The result of the value's expressions, re-evaluated shortly after each change. `json`: the field
+ * stores JSON typed into it as a JSON value (a body), so a run resolves the expressions inside its
+ * strings and the result is shown as that JSON, indented, not as the text with its braces.
+ */
+function ExpressionPreview({ value, json }: { value: string; json: boolean }) {
   const context = useContext(ExpressionPreviewContext);
   const [preview, setPreview] = useState<Preview | null>(null);
+  const parsed = json ? parseLooseValue(value) : value;
+  const asJson = typeof parsed === "object" && parsed !== null;
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      void previewExpression(value, context?.scope ?? null, context?.nodeName ?? "").then(
+      const parameter = asJson ? { value: parseLooseValue(value) } : { text: value };
+      void previewExpression(parameter, context?.scope ?? null, context?.nodeName ?? "").then(
         (next) => current && setPreview(next),
         (error: unknown) => current && setPreview({ kind: "error", message: String(error) }),
       );
@@ -61,7 +71,7 @@ function ExpressionPreview({ value }: { value: string }) {
       current = false;
       clearTimeout(timer);
     };
-  }, [value, context]);
+  }, [value, asJson, context]);
   if (!preview) return null;
   return (
     <div
@@ -70,9 +80,17 @@ function ExpressionPreview({ value }: { value: string }) {
       data-kind={preview.kind}
       aria-live="polite"
     >
-      {preview.kind === "value" && (
+      {preview.kind === "value" && !asJson && (
         <>
           <span className="expr-preview-label">Result</span> <code>{preview.text}</code>
+        </>
+      )}
+      {preview.kind === "value" && asJson && (
+        <>
+          <span className="expr-preview-label">Result</span>
+          <pre className="expr-preview-json" data-testid="expression-preview-json">
+            {preview.text}
+          </pre>
         </>
       )}
       {preview.kind === "error" && (
@@ -210,7 +228,7 @@ export function ExpressionInput(props: ExpressionInputProps) {
           </ul>
         )}
       </div>
-      {hasExpression(value) && <ExpressionPreview value={value} />}
+      {hasExpression(value) && <ExpressionPreview value={value} json={props.json ?? false} />}
     </>
   );
 }

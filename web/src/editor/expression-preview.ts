@@ -62,16 +62,20 @@ export function previewScopeFor(
 }
 
 /**
- * The preview of `text` (a parameter value with at least one `{{ }}`): its value against `scope`, or
- * the reason it fails. Without a scope, broken syntax is still reported.
+ * The preview of a parameter with at least one `{{ }}`: its value against `scope`, or the reason it
+ * fails. Without a scope, broken syntax is still reported. `{ text }` is resolved as a text template;
+ * `{ value }`, a JSON object or array (an HTTP body) whose strings hold expressions, is resolved as a run
+ * resolves it and answered as indented JSON.
  */
 export async function previewExpression(
-  text: string,
+  parameter: { text: string } | { value: unknown },
   scope: ExpressionScope | null,
   nodeName: string,
 ): Promise<Preview> {
   try {
-    return await request<Preview>("POST", "/api/expressions/preview", { body: { text, nodeName, scope } });
+    return await request<Preview>("POST", "/api/expressions/preview", {
+      body: { ...parameter, nodeName, scope },
+    });
   } catch (error) {
     return {
       kind: "error",

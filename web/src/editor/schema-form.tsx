@@ -185,6 +185,7 @@ function SchemaField({ name, schema: rawSchema, value, required, path, context, 
           }
           onChange={(text) => set(text === "" ? undefined : parseLooseValue(text))}
           upstreamNames={context.upstreamNames}
+          json
           multiline
           invalid={Boolean(error)}
           describedBy={describedBy}

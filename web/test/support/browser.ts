@@ -75,10 +75,11 @@ export interface BrowserSuite {
 export const artifactsDir = resolve(import.meta.dirname, "../../../test-artifacts");
 
 /**
- * A browser suite: one chromium with a fresh profile, signed up as `person` through the real form, closed
- * after the suite. Without chromium it becomes `missingChromium(suite)`.
+ * A browser suite: one chromium with a fresh profile, signed up as `person` through the real form (or
+ * signed out with `person` null, for suites that test signing up or what a visitor sees), closed after
+ * the suite. Without chromium it becomes `missingChromium(suite)`.
  */
-export function describeBrowser(suite: string, person: string, body: (browser: BrowserSuite) => void) {
+export function describeBrowser(suite: string, person: string | null, body: (browser: BrowserSuite) => void) {
   if (!haveChromium) {
     missingChromium(suite);
     return;
@@ -104,7 +105,7 @@ export function describeBrowser(suite: string, person: string, body: (browser: B
       mkdirSync(artifactsDir, { recursive: true });
       launched = await launchBrowser();
       page = launched.context.pages()[0] ?? (await launched.context.newPage());
-      await signUp(page, context.baseUrl, person);
+      if (person !== null) await signUp(page, context.baseUrl, person);
     });
     afterAll(async () => {
       await launched?.close();

@@ -216,6 +216,18 @@ export const credentialTypes = {
       .strict(),
     secretFields: ["apiKey"],
   },
+  airtableTokenApi: {
+    title: "Airtable token",
+    description:
+      "An Airtable personal access token (airtable.com/create/tokens) with data.records:read and data.records:write, and access to the base.",
+    schema: z
+      .object({
+        accessToken: secretText("Personal access token (pat…)"),
+        baseUrl: httpsOrHttpUrl("API base URL (default https://api.airtable.com)").optional(),
+      })
+      .strict(),
+    secretFields: ["accessToken"],
+  },
   githubWebhook: {
     title: "GitHub webhook",
     description: "The secret set on a GitHub webhook; deliveries are checked with X-Hub-Signature-256.",

@@ -40,6 +40,7 @@ import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { DEFAULT_RETRY } from "./step-config";
 import { withinBudget } from "./storage-budget";
+import { nodeResponder } from "./webhook-answer";
 import { yieldToRuntime } from "./yield-runtime";
 
 /** Elements a batch runs between two yields to the runtime (yield-runtime.ts). */
@@ -170,7 +171,7 @@ class InlineExecutor implements BodyExecutor {
     const retry = node.retry ?? DEFAULT_RETRY;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await executeNode(this.rt.ref, node, input, scope);
+        const result = await executeNode(this.rt.ref, node, input, scope, undefined, this.path);
         this.record(node, { status: "success", attempts: attempt, input, output: result.output, startedAt });
         return result;
       } catch (err) {
@@ -257,6 +258,8 @@ export async function executeNode(
   input: unknown,
   scope: ExpressionScope,
   event?: unknown,
+  /** The element's path (loop-body.ts `elementPath`): a respondToWebhook node's run is keyed by it. */
+  elementPath?: string,
 ): Promise<NodeStepResult> {
   let secretValues: readonly string[] = [];
   try {
@@ -281,6 +284,7 @@ export async function executeNode(
       // A code node in the body sees `$node(...)` and `$item` like an expression does.
       nodes: scope.nodes,
       item: scope.item,
+      respond: nodeResponder(ref.respond, node, elementPath),
     });
     return { output: maskedOutput(result.output, secretValues), branch: result.branch ?? "main" };
   } catch (err) {

@@ -269,7 +269,7 @@ class SteppedExecutor implements BodyExecutor {
           this.rt.ref.env,
           await markExecutionRunning(this.db(), this.rt.ref.executionId, startedAt),
         );
-      const result = await executeNode(this.rt.ref, node, input, scope, event);
+      const result = await executeNode(this.rt.ref, node, input, scope, event, elementPath(this.at));
       await this.record(node, { status: "success", input, output: result.output, startedAt });
       return result;
     });

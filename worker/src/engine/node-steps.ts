@@ -31,6 +31,7 @@ import type { SnapshotNode } from "./snapshot";
 import { NODE_STEP_TIMEOUT_MS } from "./step-config";
 import { isStorageBudgetMessage, withinBudget } from "./storage-budget";
 import { startSubWorkflow } from "./sub-workflow";
+import { nodeResponder } from "./webhook-answer";
 
 /** Writes the records (and status change) of one step in one batch; the watch time goes to `ref.live`. */
 export async function writeStep(ref: RunRef, records: StepRecordWrite[], change?: ExecutionChange) {
@@ -128,6 +129,7 @@ export async function runNodeAttempt(
       event: args.event,
       nodes: scope.nodes,
       item: scope.item,
+      respond: nodeResponder(ref.respond, node),
     });
     // The output is recorded and becomes the step's result (persisted by Workflows): never with a secret,
     // never over the stored-size limit (that fails the node without a retry).

@@ -15,6 +15,7 @@ import type { ExecutionChange, StepRecordWrite } from "../storage/run-records";
 import { boundedOutput, boundJson, MAX_RECORDED_BYTES, toStoredJson } from "./bounded-json";
 import type { ExpressionScope } from "./expressions";
 import { liveNode, recordSizes } from "./live-state";
+import { yieldToRuntime } from "./yield-runtime";
 import { hydrateScope } from "./loop-results";
 import { errorMessage, requireNodeType } from "./node-errors";
 import { resolveNodeParameters } from "./node-parameters";
@@ -59,6 +60,9 @@ export interface GroupView {
   firstStep: boolean;
 }
 
+/** Nodes a group evaluates between two yields to the runtime. */
+const NODES_PER_YIELD = 16;
+
 interface Evaluated {
   output: unknown;
   branch: string;
@@ -87,7 +91,11 @@ export async function runPureGroup(
   let bytes = 0;
   const groupStartedAt = new Date();
 
+  let evaluated = 0;
   const evaluate = async (node: SnapshotNode): Promise<Evaluated> => {
+    // A wide group (hundreds of parallel `set` nodes) is one long stretch of ready work: let the
+    // runtime serve other requests every few nodes (yield-runtime.ts).
+    if (++evaluated % NODES_PER_YIELD === 0) await yieldToRuntime();
     const startedAt = new Date();
     const isTrigger = node.id === view.triggerNodeId;
     const given = isTrigger ? null : view.inputOf(node, outcomes, outputs);

@@ -1,6 +1,7 @@
 /** The small values every step body of a run shares (no graph, no outputs: those are passed per call). */
 import type { FirstWrite } from "./first-write";
 import type { RunLive } from "./run-live";
+import type { Responder } from "./webhook-answer";
 
 /** What every node step knows about its run. */
 export interface RunRef {
@@ -12,6 +13,8 @@ export interface RunRef {
   origin?: string | null;
   /** Live status of this run (publishes only while someone watches). */
   live: RunLive;
+  /** A webhook call waits for a respondToWebhook node's answer (webhook-answer.ts); else absent. */
+  respond?: Responder;
   /** A fast run whose execution row goes in with its first batch (first-write.ts). */
   firstWrite?: FirstWrite;
 }

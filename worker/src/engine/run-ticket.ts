@@ -25,6 +25,11 @@ export interface RunTicket {
   liveUntil: number | null;
   /** A caller waits for the run's answer (`respond: "lastNode"`): the end is signalled through its room. */
   awaitEnd: boolean;
+  /**
+   * The caller waits for a respondToWebhook node's answer (`respond: "responseNode"`), sent through the
+   * run's room the moment that node runs (webhook-answer.ts); undefined in an older ticket.
+   */
+  awaitAnswer?: boolean;
   /** The execution waiting for this one (a sub-workflow run), or null; undefined in an older ticket. */
   parentExecutionId?: string | null;
   /** The run gate admitted the run when it was requested (concurrency/admission.ts); else it asks first. */

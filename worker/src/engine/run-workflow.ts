@@ -18,6 +18,8 @@ import { RunLive } from "./run-live";
 import { loadSnapshot, loadTicket, type RunParams, type RunTicket } from "./run-ticket";
 import { durableSteps, type StepRunner } from "./step-runner";
 import type { RunResult } from "../realtime/events";
+import { runRoom } from "../realtime/publish";
+import type { Responder } from "./webhook-answer";
 import { awaitAdmission, releaseSlot } from "../concurrency/admission";
 
 export type { RunParams };
@@ -43,12 +45,16 @@ export interface RunOutcome {
   error?: Error;
 }
 
-/** Runs an execution to its end on `steps` and records that end (D1 and live). */
+/**
+ * Runs an execution to its end on `steps` and records that end (D1 and live). For a fast run:
+ * `firstWrite` (first-write.ts), and `respond`, its in-process answer channel; a durable run whose caller
+ * waits for a respondToWebhook node answers through its room (webhook-answer.ts).
+ */
 export async function executeRun(
   env: Env,
   params: RunParams,
   steps: StepRunner,
-  firstWrite?: FirstWrite,
+  fast: { firstWrite?: FirstWrite; respond?: Responder } = {},
 ): Promise<RunOutcome> {
   const { executionId } = params;
   const ticket: RunTicket | null =
@@ -62,7 +68,12 @@ export async function executeRun(
     userId: ticket.userId,
     origin: ticket.origin,
     live,
-    firstWrite,
+    firstWrite: fast.firstWrite,
+    respond:
+      fast.respond ??
+      (ticket.awaitAnswer
+        ? (key, nodeName, answer) => runRoom(env, executionId).respond(key, nodeName, answer)
+        : undefined),
   };
   let outcome;
   try {

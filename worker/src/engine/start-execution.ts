@@ -25,6 +25,7 @@ import { errorMessage } from "./node-errors";
 import type { RunOutcome } from "./run-workflow";
 import type { WorkflowSettings } from "./workflow-document";
 import { hasSnapshot, snapshotOf, type WorkflowSnapshot } from "./snapshot";
+import { inProcessAnswer, type WebhookAnswer } from "./webhook-answer";
 
 export type ExecutionMode =
   | "manual"
@@ -69,6 +70,11 @@ export interface StartExecutionRequest {
   reuse?: Record<string, unknown>;
   /** A caller will wait for the run's answer (`respond: "lastNode"`): the engine signals its end. */
   awaitEnd?: boolean;
+  /**
+   * A caller will wait for a respondToWebhook node's answer (`respond: "responseNode"`; set `awaitEnd`
+   * too, for a run that ends without one): the node sends it the moment it runs (webhook-answer.ts).
+   */
+  awaitAnswer?: boolean;
   /** The workflow row as the caller just read it (owner = `userId`), with `version` set to its version. */
   workflow?: { liveUntil: number | null; settings: unknown; pinData?: Record<string, unknown> | null };
   /** "Run to here" (`?until=`): only the trigger and the nodes on the way to this node run. */
@@ -84,6 +90,8 @@ export interface StartedExecution {
   executionId: string;
   /** A fast run's end (it runs in this invocation); absent for a durable run. */
   fastEnd?: Promise<RunOutcome>;
+  /** A fast run started with `awaitAnswer`: the first respondToWebhook node's answer (never settles without one). */
+  fastAnswer?: Promise<WebhookAnswer>;
 }
 
 /** The modes that use pinned data; production runs (and retries, sub-workflow and error runs) never do. */
@@ -205,6 +213,7 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     liveUntil: target.liveUntil,
     // A fast run's caller awaits its promise; only a durable run signals its end through the room.
     awaitEnd: !fast && (req.awaitEnd ?? false),
+    ...(!fast && req.awaitAnswer && { awaitAnswer: true }),
     parentExecutionId: req.parentExecutionId ?? null,
     admitted: place === "admitted",
     origin: req.origin ?? null,
@@ -233,14 +242,17 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
   // Nothing the engine would read back (reused steps, a large payload) and nobody to show `queued` to:
   // the row goes in with the run's first batch (first-write.ts), one D1 write for the whole run.
+  // A fast run's caller waiting for a respondToWebhook node gets its answer in-process (webhook-answer.ts).
+  const channel = fast && req.awaitAnswer ? inProcessAnswer() : undefined;
+  const answer = channel ? { fastAnswer: channel.answered } : {};
   if (ungated && reused.length === 0 && params.ticket.triggerData !== undefined && !watched) {
     const firstWrite = new FirstWrite(executionInsertStatements(db, row, []));
     const { startFastRun } = await import("./fast-run");
-    const fastEnd = startFastRun(env, params, req.keepAlive!, firstWrite);
+    const fastEnd = startFastRun(env, params, req.keepAlive!, { firstWrite, respond: channel?.respond });
     await firstWrite.landed.catch((err: unknown) => {
       throw new ExecutionStartError("start_failed", `Could not record the run: ${errorMessage(err)}`);
     });
-    return { executionId, fastEnd };
+    return { executionId, fastEnd, ...answer };
   }
   const queued = await insertExecutionWithSteps(db, row, reused);
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
@@ -250,7 +262,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     if (watched && queued) await publishExecutionRow(env, queued);
     // Loaded on first use: the engine's modules stay out of the graph of modules that only start runs.
     const { startFastRun } = await import("./fast-run");
-    return { executionId, fastEnd: startFastRun(env, params, req.keepAlive!) };
+    const fastEnd = startFastRun(env, params, req.keepAlive!, { respond: channel?.respond });
+    return { executionId, fastEnd, ...answer };
   }
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params });

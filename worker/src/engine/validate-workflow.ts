@@ -10,6 +10,8 @@ import { hasExpression, listExpressions } from "./expressions";
 import { describeIssue, fieldLabel } from "./problem-text";
 import { z } from "zod";
 import { getNodeType } from "../nodes/registry";
+import { RESPOND_TO_WEBHOOK_TYPE } from "../nodes/respond-to-webhook";
+import { WEBHOOK_TRIGGER_TYPE } from "../nodes/webhook-trigger";
 import type { NodeType } from "../nodes/node-type";
 import {
   findCycles,
@@ -48,6 +50,7 @@ export function validateWorkflowDocument(
     ...findParallelEdges(doc.edges),
     ...findCycles(doc.nodes, doc.edges),
     ...nodeTypeProblems(doc, lookup),
+    ...responseNodeProblems(doc),
     ...findLeakingEdges(
       doc.nodes.map((n) => ({ id: n.id, name: n.name, loopHandle: lookup(n.type)?.loopHandle })),
       doc.edges,
@@ -128,6 +131,41 @@ function nodeTypeProblems(doc: WorkflowDocument, lookup: NodeTypeLookup): Docume
     problems.push({ code: "no_trigger", message: "A workflow needs at least one trigger node" });
   }
   return problems;
+}
+
+/**
+ * A webhook trigger on `respond: "responseNode"` needs a respondToWebhook node on its way (reachable
+ * along the edges); without one every call would wait for an answer nothing sends (n8n fails such a run
+ * when it starts; refusing the save says it earlier). A respondToWebhook node anywhere else is allowed:
+ * it passes through and says so in its step's logs.
+ */
+export function responseNodeProblems(doc: Pick<WorkflowDocument, "nodes" | "edges">): DocumentProblem[] {
+  const next = new Map<string, string[]>();
+  for (const e of doc.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
+  const reachesResponder = (start: string) => {
+    const seen = new Set([start]);
+    const queue = [start];
+    while (queue.length > 0) {
+      for (const id of next.get(queue.shift()!) ?? []) {
+        if (typeOf.get(id) === RESPOND_TO_WEBHOOK_TYPE) return true;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        queue.push(id);
+      }
+    }
+    return false;
+  };
+  return doc.nodes
+    .filter((n) => n.type === WEBHOOK_TRIGGER_TYPE && n.parameters.respond === "responseNode")
+    .filter((n) => !reachesResponder(n.id))
+    .map((n) => ({
+      code: "invalid_parameter",
+      message: `${n.name}: Respond: "When a Respond to Webhook node runs" needs a Respond to Webhook node after this trigger; add one, or answer when the last node finishes`,
+      nodeId: n.id,
+      nodeName: n.name,
+      field: "parameters.respond",
+    }));
 }
 
 /**

@@ -18,10 +18,24 @@ expressionPreviewApp.use("/expressions/*", requireUser);
 
 /** Longest preview text answered: the editor shows one short line. */
 const MAX_PREVIEW = 500;
+/** Longest indented JSON answered for a `value` (a body): the editor shows it as a short block. */
+const MAX_JSON_PREVIEW = 2_000;
 
 const PreviewRequest = z
   .object({
-    text: z.string().max(100_000).openapi({ description: "The parameter's value, with one or more `{{ }}`" }),
+    text: z
+      .string()
+      .max(100_000)
+      .optional()
+      .openapi({ description: "The parameter's value as text, with one or more `{{ }}`" }),
+    value: z
+      .unknown()
+      .optional()
+      .openapi({
+        description:
+          "Instead of `text`: the parameter's JSON value (an object or array, e.g. an HTTP body) whose strings " +
+          "hold `{{ }}`; each is resolved as a run resolves it, and the answer is the resulting JSON, indented",
+      }),
     nodeName: z.string().max(200).openapi({ description: "The node the field belongs to (for messages)" }),
     scope: z
       .object({
@@ -34,6 +48,9 @@ const PreviewRequest = z
       .openapi({
         description: "`$json`, `$node`, `$trigger`, `$execution` as a run would see them; null: syntax only",
       }),
+  })
+  .refine((body) => (body.text === undefined) !== (body.value === undefined), {
+    message: "Send the parameter as `text` or as `value`, one of the two",
   })
   .openapi("ExpressionPreviewRequest");
 
@@ -63,21 +80,23 @@ expressionPreviewApp.openapi(
   }),
   async (c) => {
     await enforceRateLimits(c, [["expressionPreview", c.var.userId]]);
-    const { text, nodeName, scope } = c.req.valid("json");
-    return c.json(await preview(text, nodeName, scope), 200);
+    const { text, value, nodeName, scope } = c.req.valid("json");
+    const parameter = text === undefined ? { value, json: true } : { value: text, json: false };
+    return c.json(await preview(parameter, nodeName, scope), 200);
   },
 );
 
 async function preview(
-  text: string,
+  parameter: { value: unknown; json: boolean },
   nodeName: string,
   scope: z.infer<typeof PreviewRequest>["scope"],
 ): Promise<z.infer<typeof Preview>> {
-  const broken = listExpressions(text).find((e) => e.error);
+  const broken = listExpressions(parameter.value).find((e) => e.error);
   if (broken) return { kind: "error", message: `{{ ${broken.expression} }}: ${broken.error}` };
   if (!scope) return { kind: "noData" };
   try {
-    return { kind: "value", text: shown(await resolveParameters(text, scope, nodeName)) };
+    const resolved = await resolveParameters(parameter.value, scope, nodeName);
+    return { kind: "value", text: parameter.json ? shownJson(resolved) : shown(resolved) };
   } catch (error) {
     if (error instanceof ExpressionError) {
       return { kind: "error", message: `{{ ${error.expression} }}: ${error.reason}` };
@@ -91,4 +110,10 @@ function shown(value: unknown): string {
   const text =
     value === undefined ? "(nothing: undefined)" : typeof value === "string" ? value : JSON.stringify(value);
   return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 1)}…` : text;
+}
+
+/** A resolved JSON value (a body) indented, as the editor shows it; long ones cut with "…". */
+function shownJson(value: unknown): string {
+  const text = value === undefined ? "(nothing: undefined)" : JSON.stringify(value, null, 2);
+  return text.length > MAX_JSON_PREVIEW ? `${text.slice(0, MAX_JSON_PREVIEW - 1)}…` : text;
 }

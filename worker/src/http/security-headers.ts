@@ -33,17 +33,26 @@ export const SECURITY_HEADERS: Record<string, string> = {
   "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 };
 
-/** Sets the headers on every response, errors and WebSocket upgrades included (101s cannot be changed). */
+/**
+ * Sets the headers on every response, errors and WebSocket upgrades included (101s cannot be changed).
+ * A webhook answer built from run data carries a stricter policy of its own (`sandbox`,
+ * http/webhook-answers.ts), which is kept; no other route sets one.
+ */
 export const securityHeaders = createMiddleware(async (c, next) => {
   await next();
   if (c.res.status === 101) return;
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+  const own = c.res.headers.get("Content-Security-Policy");
+  const wanted = {
+    ...SECURITY_HEADERS,
+    ...(own?.startsWith("sandbox") && { "Content-Security-Policy": own }),
+  };
+  for (const [name, value] of Object.entries(wanted)) {
     try {
       c.res.headers.set(name, value);
     } catch {
       // An immutable response (e.g. a fetched one passed through): copy it once with the headers.
       const headers = new Headers(c.res.headers);
-      for (const [n, v] of Object.entries(SECURITY_HEADERS)) headers.set(n, v);
+      for (const [n, v] of Object.entries(wanted)) headers.set(n, v);
       c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
       return;
     }

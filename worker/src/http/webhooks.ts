@@ -18,14 +18,18 @@ import {
 import { acceptedMethod, decideIntake } from "../triggers/intake";
 import { readLimitedBody } from "../triggers/request-body";
 import type { StartedExecution, TriggerServices } from "../triggers/services";
-import { fastRunAnswer } from "../engine/fast-run";
+import { fastRunAnswer, fastRunResponse } from "../engine/fast-run";
 import { isLoopResultsRef, readLoopResults } from "../engine/loop-results";
 import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
 import { refuseOverLimit, ruleWindowMs } from "./rate-limit";
+import { answerResponse, runDataJson } from "./webhook-answers";
 
-/** How long `respond: "lastNode"` holds the caller before answering 202 with the execution id. */
+/**
+ * How long `respond: "lastNode"` / `"responseNode"` holds the caller before answering 202 with the
+ * execution id.
+ */
 export const LAST_NODE_WAIT_MS = 30_000;
 
 export function createWebhookApp(services: TriggerServices, options: { lastNodeWaitMs?: number } = {}) {
@@ -91,10 +95,9 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
     return c.json({ received: true, started: false, reason: "event already received" }, 200);
   }
 
-  let executionId: string;
-  let fastEnd: StartedExecution["fastEnd"];
+  let started: StartedExecution;
   try {
-    ({ executionId, fastEnd } = await services.startExecution(c.env, {
+    started = await services.startExecution(c.env, {
       ...(plannedId && { executionId: plannedId }),
       userId: target.workflow.userId,
       workflowId: target.workflow.id,
@@ -110,21 +113,44 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
         ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
       },
       awaitEnd: decision.respond !== "immediately",
+      ...(decision.respond === "responseNode" && { awaitAnswer: true }),
       origin: new URL(c.req.url).origin,
       keepAlive: backgroundOf(c),
-    }));
+    });
   } catch (err) {
     // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
     // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
     if (claim) await releaseClaimUnlessRecorded(db, claim);
     throw err;
   }
+  const { executionId, fastEnd, fastAnswer } = started;
 
   if (decision.respond === "immediately") return c.json({ executionId }, 202);
+
+  if (decision.respond === "responseNode") {
+    // The first respondToWebhook node's answer, the moment it runs; the run goes on without us.
+    const got =
+      fastEnd && fastAnswer
+        ? await fastRunResponse(fastAnswer, fastEnd, waitMs)
+        : await services.waitForAnswer(c.env, executionId, waitMs);
+    if (got && "answer" in got) return answerResponse(got.answer, c.req.method);
+    // The run ended without one (or failed first): answered as `lastNode` would.
+    return endAnswer(c, target.workflow.userId, executionId, got?.finished ?? null);
+  }
 
   const finished = fastEnd
     ? await fastRunAnswer(fastEnd, waitMs)
     : await services.waitForExecution(c.env, executionId, waitMs);
+  return endAnswer(c, target.workflow.userId, executionId, finished);
+}
+
+/** `respond: "lastNode"`: the last node's output, a 500 naming the failure, or 202 while the run goes on. */
+async function endAnswer(
+  c: Context<AppEnv>,
+  userId: string,
+  executionId: string,
+  finished: { status: string; output: unknown; error: { message: string; nodeId?: string } | null } | null,
+) {
   if (!finished || !isFinishedExecution(finished.status)) return c.json({ executionId }, 202);
   if (finished.status !== "success") {
     const message = finished.error?.message ?? `Execution ${finished.status}`;
@@ -135,9 +161,9 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
   }
   // A loop's large `done` output travels as a reference (engine/loop-results.ts): the caller gets the list.
   const output = isLoopResultsRef(finished.output)
-    ? await readLoopResults(c.env, target.workflow.userId, executionId, finished.output)
+    ? await readLoopResults(c.env, userId, executionId, finished.output)
     : finished.output;
-  return c.json((output ?? null) as object, 200);
+  return runDataJson(output ?? null, 200);
 }
 
 /** ANY-method routes cannot be declared with createRoute; describe them for /api/openapi.json by hand. */
@@ -152,11 +178,11 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
   const responses = {
     200: json(
       z.any(),
-      "respond=lastNode: the last node's output. Stripe, GitHub: event acknowledged without a run",
+      "respond=lastNode: the last node's output. respond=responseNode: the first respondToWebhook node's status, headers and body (any status 200–599, any content type). Stripe, GitHub: event acknowledged without a run",
     ),
     202: json(
       z.object({ executionId: z.string() }),
-      "Run started (respond=immediately, or lastNode after 30 s)",
+      "Run started (respond=immediately, or lastNode/responseNode after 30 s)",
     ),
     400: json(error, "Malformed body, or a Stripe signature that does not verify"),
     401: json(
@@ -168,7 +194,10 @@ function registerDocs(app: OpenAPIHono<AppEnv>) {
     409: json(error, "A timestamped HMAC-signed call sent a second time (replay refused)"),
     413: json(error, "Body over 1 MiB"),
     429: json(error, "Too many calls to this user's webhooks (`Retry-After` says when to try again)"),
-    500: json(error, "respond=lastNode and the run failed (details.executionId)"),
+    500: json(
+      error,
+      "respond=lastNode (or responseNode before a respondToWebhook node ran) and the run failed (details.executionId)",
+    ),
   };
   const params = z.object({ webhookId: z.string().openapi({ description: "The trigger node's webhookId" }) });
   const body = { content: { "application/json": { schema: z.any() }, "text/plain": { schema: z.string() } } };

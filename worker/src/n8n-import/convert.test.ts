@@ -215,3 +215,104 @@ describe("n8n import: conversion", () => {
     }
   });
 });
+
+describe("n8n import: Respond to Webhook", () => {
+  const workflow = (respondParams: Record<string, unknown> | null, responseMode = "responseNode") => ({
+    name: "Respond",
+    nodes: [
+      {
+        name: "Webhook",
+        type: "n8n-nodes-base.webhook",
+        typeVersion: 2,
+        position: [0, 0],
+        parameters: { httpMethod: "POST", path: "x", responseMode },
+      },
+      ...(respondParams
+        ? [
+            {
+              name: "Respond",
+              type: "n8n-nodes-base.respondToWebhook",
+              typeVersion: 1.1,
+              position: [200, 0],
+              parameters: respondParams,
+            },
+          ]
+        : [{ name: "Noop", type: "n8n-nodes-base.noOp", typeVersion: 1, position: [200, 0] }]),
+    ],
+    connections: {
+      Webhook: { main: [[{ node: respondParams ? "Respond" : "Noop", type: "main", index: 0 }]] },
+    },
+  });
+  const respondOf = (params: Record<string, unknown>) => {
+    const { document, report } = convert(workflow(params));
+    expect(validateWorkflowDocument(document).ok).toBe(true);
+    expect(byName(document, "Webhook").parameters.respond).toBe("responseNode");
+    return { node: byName(document, "Respond"), entry: report.find((r) => r.nodeName === "Respond")! };
+  };
+
+  it("converts each respondWith to the node's status, headers and body", () => {
+    expect(respondOf({ respondWith: "firstIncomingItem" })).toMatchObject({
+      node: { type: "respondToWebhook", parameters: { status: 200, headers: {} } },
+      entry: { status: "converted" },
+    });
+    expect(respondOf({ respondWith: "firstIncomingItem" }).node.parameters).not.toHaveProperty("body");
+    expect(
+      respondOf({ respondWith: "firstIncomingItem", options: { responseKey: "data.item" } }).node.parameters
+        .body,
+    ).toEqual({ data: { item: "{{ $json }}" } });
+    expect(respondOf({ respondWith: "allIncomingItems" }).entry.status).toBe("approximated");
+    expect(
+      respondOf({ respondWith: "json", responseBody: '{ "ok": true }', options: { responseCode: 202 } }).node
+        .parameters,
+    ).toEqual({ status: 202, headers: {}, body: { ok: true } });
+    expect(
+      respondOf({ respondWith: "text", responseBody: "=Hi {{ $json.name }}" }).node.parameters.body,
+    ).toBe("Hi {{ $json.name }}");
+    expect(respondOf({ respondWith: "noData", options: { responseCode: 204 } }).node.parameters).toEqual({
+      status: 204,
+      headers: {},
+      body: "",
+    });
+    expect(
+      respondOf({ respondWith: "redirect", redirectURL: "https://example.com/thanks" }).node.parameters,
+    ).toEqual({
+      status: 307,
+      headers: { location: "https://example.com/thanks" },
+      body: "",
+    });
+    const headers = respondOf({
+      respondWith: "noData",
+      options: {
+        responseHeaders: {
+          entries: [
+            { name: "X-A", value: "1" },
+            { name: "Set-Cookie", value: "a=b" },
+          ],
+        },
+      },
+    });
+    expect(headers.node.parameters.headers).toEqual({ "X-A": "1" });
+    expect(headers.entry).toMatchObject({
+      status: "approximated",
+      message: expect.stringContaining("set-cookie"),
+    });
+  });
+
+  it("binary and JWT answers do not convert: a stopAndError says why", () => {
+    for (const respondWith of ["binary", "jwt"]) {
+      const { document, report } = convert(workflow({ respondWith }));
+      expect(byName(document, "Respond").type).toBe("stopAndError");
+      expect(report.find((r) => r.nodeName === "Respond")!.status).toBe("unsupported");
+    }
+  });
+
+  it("a responseNode webhook with no Respond to Webhook node after it answers as lastNode", () => {
+    const { document, report } = convert(workflow(null));
+    expect(validateWorkflowDocument(document).ok).toBe(true);
+    expect(byName(document, "Webhook").parameters.respond).toBe("lastNode");
+    expect(report[0]).toMatchObject({
+      status: "approximated",
+      message: expect.stringContaining("no Respond to Webhook node follows it"),
+    });
+  });
+});

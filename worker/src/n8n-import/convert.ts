@@ -6,7 +6,7 @@
  * and position whose message says why, so the import saves but never silently does the wrong thing.
  */
 import { z } from "zod";
-import { validateWorkflowDocument } from "../engine/validate-workflow";
+import { responseNodeProblems, validateWorkflowDocument } from "../engine/validate-workflow";
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "../engine/workflow-document";
 import { appMappers, dataPathOf } from "./map-apps";
 import { coreMappers, passThrough } from "./map-core";
@@ -177,6 +177,7 @@ export function convertN8nWorkflow(
       code: "n8n_setting_dropped",
       message: "settings.errorWorkflow names an n8n workflow: pick the error workflow in Settings",
     });
+  answerWithoutResponder(document, report);
   repairForSave(document, report);
   return { document, report, warnings };
 }
@@ -344,6 +345,23 @@ function convertPins(
     pins[id] = values.length === 1 ? values[0] : values;
   }
   return Object.keys(pins).length > 0 ? pins : undefined;
+}
+
+/**
+ * A webhook on "Using 'Respond to Webhook' node" with none after it (n8n fails such a run) answers as
+ * `lastNode` instead: our save refuses `responseNode` without a respondToWebhook node on its way.
+ */
+function answerWithoutResponder(document: WorkflowDocument, report: ImportReportEntry[]): void {
+  for (const problem of responseNodeProblems(document)) {
+    const node = document.nodes.find((n) => n.id === problem.nodeId);
+    if (!node) continue;
+    node.parameters = { ...node.parameters, respond: "lastNode" };
+    const entry = report.find((r) => r.nodeName === node.name);
+    if (entry) {
+      entry.status = "approximated";
+      entry.message += "; no Respond to Webhook node follows it, so it answers with the last node's output";
+    }
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type NodeMapper,
 } from "./mapping";
 import { locatorName, locatorValue, operand } from "./values";
+import { headerProblem } from "../nodes/respond-to-webhook";
 
 const passThrough = (): MapOutput => ({ type: "set", parameters: { fields: {}, keepInput: true } });
 
@@ -230,29 +231,50 @@ function executeWorkflow({ params, ctx, workflowIdByName }: MapInput): MapOutput
   return { type: "executeWorkflow", parameters: { workflowId: target, wait: waitForIt } };
 }
 
+/**
+ * Respond to Webhook: respondWith json / text / noData / firstIncomingItem / allIncomingItems / redirect,
+ * options.responseCode, options.responseHeaders, options.responseKey. Binary and JWT answers do not convert.
+ */
 function respondToWebhook({ params, value, ctx, hasType }: MapInput): MapOutput {
   const respondWith = str(params.respondWith, "firstIncomingItem");
   const options = obj(params.options);
+  let status = options.responseCode === undefined ? 200 : Number(options.responseCode);
+  const headers: Record<string, unknown> = {};
+  for (const h of list(obj(options.responseHeaders).entries)) {
+    const name = str(h.name).trim();
+    const headerValue = value(h.value);
+    const problem = name ? headerProblem(name, headerValue) : "a header without a name";
+    if (problem) ctx.notes.push(`header dropped: ${problem}`);
+    else headers[name] = headerValue;
+  }
   let body: unknown;
-  if (respondWith === "json" || respondWith === "text") {
+  if (respondWith === "json") {
     const raw = params.responseBody;
-    body =
-      respondWith === "json" && typeof raw === "string" && !raw.startsWith("=") ? safeJson(raw) : value(raw);
-  } else if (respondWith === "firstIncomingItem" || respondWith === "allIncomingItems") body = "{{ $json }}";
-  else if (respondWith === "noData") body = null;
-  else throw new NodeNotConverted(`answering with "${respondWith}" has no Nodebase equivalent`);
+    body = typeof raw === "string" && !raw.startsWith("=") ? safeJson(raw) : value(raw);
+  } else if (respondWith === "text") body = value(str(params.responseBody));
+  else if (respondWith === "firstIncomingItem" || respondWith === "allIncomingItems") {
+    // Our nodes pass one value on (n8n: a list of items); with no body the node answers with its input.
+    if (respondWith === "allIncomingItems")
+      ctx.notes.push("answers with its input, one value (n8n: the list of all incoming items)");
+    const key = str(options.responseKey);
+    if (key) body = key.split(".").reduceRight<unknown>((inner, part) => ({ [part]: inner }), "{{ $json }}");
+  } else if (respondWith === "noData") body = "";
+  else if (respondWith === "redirect") {
+    headers.location = value(params.redirectURL);
+    if (options.responseCode === undefined) status = 307;
+    body = "";
+  } else throw new NodeNotConverted(`answering with "${respondWith}" has no Nodebase equivalent`);
+  if (!Number.isInteger(status) || status < 200 || status > 599)
+    throw new NodeNotConverted(`the response code ${String(options.responseCode)} is not one of 200–599`);
   if (!hasType("respondToWebhook")) {
     ctx.notes.push(
       "became a Set node whose output is the answer (the webhook answers with the last node's output); status and headers are not kept",
     );
-    return { type: "set", parameters: { fields: { response: body }, keepInput: false } };
+    return { type: "set", parameters: { fields: { response: body ?? "{{ $json }}" }, keepInput: false } };
   }
-  const headers = Object.fromEntries(
-    list(obj(options.responseHeaders).entries).map((h) => [str(h.name), value(h.value)]),
-  );
   return {
     type: "respondToWebhook",
-    parameters: { status: Number(options.responseCode ?? 200), headers, body },
+    parameters: { status, headers, ...(body !== undefined && { body }) },
   };
 }
 

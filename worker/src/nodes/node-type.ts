@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { OutboundConnect } from "../engine/outbound-connect";
+import type { RespondOutcome, WebhookAnswer } from "../engine/webhook-answer";
 import type { LogLine } from "../sandbox/console-lines";
 
 export type NodeCategory = "trigger" | "core" | "flow" | "http" | "ai" | "communication";
@@ -49,6 +50,11 @@ export interface NodeRunContext<P> {
   nodes?: Readonly<Record<string, unknown>>;
   /** `$item` inside a `forEach` body (`{ value, index, count }`); absent elsewhere. */
   item?: unknown;
+  /**
+   * Answers the webhook call that started the run (`respondToWebhook`, engine/webhook-answer.ts); absent
+   * when nobody waits for an answer (a manual run, another respond mode).
+   */
+  respond?: (answer: WebhookAnswer) => Promise<RespondOutcome>;
 }
 
 /**

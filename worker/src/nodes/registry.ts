@@ -30,11 +30,13 @@ import { slackMessage } from "./slack-message";
 import { github } from "./github";
 import { googleSheets } from "./google-sheets";
 import { notion } from "./notion";
+import { airtable } from "./airtable";
 import { forEach } from "./for-each";
 import { stopAndError } from "./stop-and-error";
 import { errorTrigger } from "./error-trigger";
 import { executeWorkflow } from "./execute-workflow";
 import { workflowTrigger } from "./workflow-trigger";
+import { respondToWebhook } from "./respond-to-webhook";
 
 export const nodeTypes = {
   manualTrigger,
@@ -64,11 +66,13 @@ export const nodeTypes = {
   github,
   googleSheets,
   notion,
+  airtable,
   forEach,
   stopAndError,
   errorTrigger,
   executeWorkflow,
   workflowTrigger,
+  respondToWebhook,
 } satisfies Record<string, NodeType<any>>;
 
 export type NodeTypeName = keyof typeof nodeTypes;

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { defineNode } from "./node-type";
 
+export const WEBHOOK_TRIGGER_TYPE = "webhookTrigger";
+
 /** Started by an HTTP call to `/webhooks/<webhookId>` (or `/webhooks-test/<webhookId>` for the saved draft). */
 export const webhookTrigger = defineNode({
-  type: "webhookTrigger",
+  type: WEBHOOK_TRIGGER_TYPE,
   version: 1,
   title: "Webhook",
   description: "Starts the workflow when its URL is called. Outputs the method, headers, query and body.",
@@ -16,9 +18,18 @@ export const webhookTrigger = defineNode({
         .default("POST")
         .describe("HTTP method the URL accepts"),
       respond: z
-        .enum(["immediately", "lastNode"])
+        .enum(["immediately", "lastNode", "responseNode"])
         .default("immediately")
-        .describe("Answer 202 at once, or wait for the run and answer with the last node's output"),
+        .meta({
+          optionLabels: {
+            immediately: "Immediately (202 with the execution id)",
+            lastNode: "When the last node finishes",
+            responseNode: "When a Respond to Webhook node runs",
+          },
+        })
+        .describe(
+          "Answer 202 at once; or wait and answer with the last node's output; or with what the first Respond to Webhook node sends, the moment it runs (a run that ends without one answers as for the last node). Waits at most 30 s, then 202",
+        ),
       authentication: z
         .enum(["none", "credential"])
         .default("none")

@@ -127,3 +127,41 @@ describe("RunRoom.publish", () => {
     });
   });
 });
+
+describe("RunRoom.respond / awaitAnswer (respond: responseNode)", () => {
+  const answer = (status: number) => ({ status, headers: {}, body: String(status) });
+
+  it("hands the first answer to a request already waiting; the same node run again is told it answered", async () => {
+    const r = room();
+    const waiting = r.awaitAnswer(20_000);
+    expect(await r.respond("reply", "Reply", answer(201))).toEqual({ answered: true });
+    expect(await waiting).toEqual({ answer: answer(201) });
+    // A retried or replayed step of the same node: "answered", nothing new is sent.
+    expect(await r.respond("reply", "Reply", answer(201))).toEqual({ answered: true });
+    // Another node (a later one, or a later loop element) passes through.
+    expect(await r.respond("reply@1", "Reply", answer(202))).toEqual({
+      answered: false,
+      reason: 'the webhook call was already answered by node "Reply"',
+    });
+  });
+
+  it("keeps an answer given before the request asks, and the claim in storage", async () => {
+    const r = room();
+    await r.respond("a", "A", answer(200));
+    await r.publish({ type: "execution", execution: execution("success"), at: 100 });
+    expect(await r.awaitAnswer(20_000)).toEqual({ answer: answer(200) });
+    // Storage keeps the claim (reloaded by the constructor): an evicted room still knows who answered.
+    await runInDurableObject(r, async (_instance, state) => {
+      expect(await state.storage.get("answer")).toMatchObject({ key: "a", nodeName: "A" });
+    });
+  });
+
+  it("without an answer: the run's end, or null after the timeout", async () => {
+    const r = room();
+    const waiting = r.awaitAnswer(20_000);
+    const result = { lastNode: { nodeId: "n", nodeName: "N", output: { x: 1 } } };
+    await r.publish({ type: "execution", execution: execution("success"), at: 100, result });
+    expect(await waiting).toEqual({ end: { execution: execution("success"), result } });
+    expect(await room().awaitAnswer(10)).toBeNull();
+  });
+});

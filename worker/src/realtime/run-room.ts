@@ -23,6 +23,15 @@ import {
   type SnapshotMessage,
   type WorkflowSnapshotMessage,
 } from "./events";
+import {
+  claimOutcome,
+  type AnswerClaim,
+  type RespondOutcome,
+  type WebhookAnswer,
+} from "../engine/webhook-answer";
+
+/** What `awaitAnswer` resolves with: the node's answer, the run's end without one, or null (timed out). */
+export type AwaitedAnswer = { answer: WebhookAnswer } | { end: RunEnd } | null;
 
 interface RoomState {
   seq: number;
@@ -45,6 +54,9 @@ export class RunRoom extends DurableObject<Env> {
   /** The end of the run with its result, in memory only (a result can be large; D1 holds the truth). */
   private end: RunEnd | null = null;
   private readonly waiters = new Set<(end: RunEnd | null) => void>();
+  /** Which respondToWebhook node run answered, with its answer (kept in storage: replays ask again). */
+  private answer: (AnswerClaim & { answer: WebhookAnswer }) | null = null;
+  private readonly answerWaiters = new Set<(got: AwaitedAnswer) => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +66,7 @@ export class RunRoom extends DurableObject<Env> {
       const nodes = await ctx.storage.list<RoomState["nodes"][string]>({ prefix: "node:" });
       this.state = { ...structuredClone(EMPTY), ...meta, nodes: {} };
       for (const node of nodes.values()) this.state.nodes[node.nodeId] = node;
+      this.answer = (await ctx.storage.get<RunRoom["answer"]>("answer")) ?? null;
     });
   }
 
@@ -67,9 +80,8 @@ export class RunRoom extends DurableObject<Env> {
    * with the run's result (`respond: "lastNode"`) waits here instead of polling D1.
    */
   async awaitEnd(timeoutMs: number): Promise<RunEnd | null> {
-    if (this.end) return this.end;
-    const execution = stripAt(this.state.execution);
-    if (execution && isFinalExecution(execution.status)) return { execution, result: null };
+    const ended = this.currentEnd();
+    if (ended) return ended;
     return new Promise((resolve) => {
       const done = (end: RunEnd | null) => {
         clearTimeout(timer);
@@ -78,6 +90,45 @@ export class RunRoom extends DurableObject<Env> {
       };
       const timer = setTimeout(() => done(null), timeoutMs);
       this.waiters.add(done);
+    });
+  }
+
+  /** The run's end if it has ended (its result only while this room holds it in memory). */
+  private currentEnd(): RunEnd | null {
+    if (this.end) return this.end;
+    const execution = stripAt(this.state.execution);
+    return execution && isFinalExecution(execution.status) ? { execution, result: null } : null;
+  }
+
+  /**
+   * A respondToWebhook node run's answer (`respond: "responseNode"`). The first one wins and is kept
+   * (durably, before anyone is told); the same node run asking again (a retried or replayed step) is told
+   * it answered and sends nothing twice; any other is told who did. A waiting request gets it at once.
+   */
+  async respond(key: string, nodeName: string, answer: WebhookAnswer): Promise<RespondOutcome> {
+    if (this.answer) return claimOutcome(this.answer, key);
+    this.answer = { key, nodeName, answer };
+    await this.ctx.storage.put("answer", this.answer);
+    for (const waiter of [...this.answerWaiters]) waiter({ answer });
+    return { answered: true };
+  }
+
+  /**
+   * For a request waiting on a respondToWebhook node: its answer when one has run (at once if it has),
+   * else the run's end when it ends without one, or null after `timeoutMs`.
+   */
+  async awaitAnswer(timeoutMs: number): Promise<AwaitedAnswer> {
+    if (this.answer) return { answer: this.answer.answer };
+    const ended = this.currentEnd();
+    if (ended) return { end: ended };
+    return new Promise((resolve) => {
+      const done = (got: AwaitedAnswer) => {
+        clearTimeout(timer);
+        this.answerWaiters.delete(done);
+        resolve(got);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.answerWaiters.add(done);
     });
   }
 
@@ -102,6 +153,8 @@ export class RunRoom extends DurableObject<Env> {
     if (this.end || (cur && isFinalExecution(cur.status) && cur.status !== event.execution.status)) return;
     this.end = { execution: event.execution, result: event.result ?? null };
     for (const waiter of [...this.waiters]) waiter(this.end);
+    // An answer already given is what its waiters got; this end is for those still without one.
+    if (!this.answer) for (const waiter of [...this.answerWaiters]) waiter({ end: this.end });
   }
 
   /** Workflow room: an execution of this workflow started or changed. */

@@ -24,7 +24,7 @@ export type IntakeDecision =
       action: "start";
       mode: ExecutionMode;
       triggerData: unknown;
-      respond: "immediately" | "lastNode";
+      respond: "immediately" | "lastNode" | "responseNode";
       /**
        * Stripe event id or GitHub delivery id this run claims, so a redelivery starts nothing. Timestamped
        * HMAC: the signature (`hmac:<hex>`), so a replay within the 5-minute window is refused.
@@ -67,7 +67,8 @@ export async function decideIntake(
       return {
         action: "start",
         mode: call.test ? "webhookTest" : "webhook",
-        respond: params.respond === "lastNode" ? "lastNode" : "immediately",
+        respond:
+          params.respond === "lastNode" || params.respond === "responseNode" ? params.respond : "immediately",
         triggerData: {
           method: call.request.method,
           headers: recordedHeaders(call.request.headers, redact),

@@ -11,6 +11,7 @@ import {
 import { ExecutionStartError, startExecution } from "../engine/start-execution";
 import { waitForExecution, type FinishedExecution } from "../engine/wait-for-execution";
 import type { RunEnd } from "../realtime/events";
+import type { AwaitedAnswer } from "../realtime/run-room";
 import { runRoom } from "../realtime/publish";
 import { ApiError } from "../http/errors";
 import type { TriggerServices } from "./services";
@@ -34,16 +35,24 @@ export const realTriggerServices: TriggerServices = {
       console.error("webhook: waiting through the run's room failed; reading the records", executionId, err);
       return fromRecords(await waitForExecution(env, executionId, timeoutMs));
     }
-    if (!end) return null;
-    if (end.result) {
-      return {
-        status: end.execution.status,
-        output: end.result.lastNode?.output ?? null,
-        error: end.execution.error ?? null,
-      };
+    return end ? fromEnd(env, executionId, end) : null;
+  },
+
+  async waitForAnswer(env, executionId, timeoutMs) {
+    // The node's answer and the run's end both reach the room (started with `awaitAnswer` and `awaitEnd`).
+    let got;
+    try {
+      got = (await runRoom(env, executionId).awaitAnswer(timeoutMs)) as AwaitedAnswer;
+    } catch (err) {
+      // Without the room no answer can arrive: the run's end, from the records, is the answer.
+      console.error("webhook: waiting through the run's room failed; reading the records", executionId, err);
+      const finished = fromRecords(await waitForExecution(env, executionId, timeoutMs));
+      return finished && { finished };
     }
-    // Ended without the answer in the room (a cancel, or the room was evicted): the records have it.
-    return fromRecords(await waitForExecution(env, executionId, 0));
+    if (!got) return null;
+    if ("answer" in got) return { answer: got.answer };
+    const finished = await fromEnd(env, executionId, got.end);
+    return finished && { finished };
   },
 
   async loadCredential(env, request) {
@@ -62,6 +71,18 @@ export const realTriggerServices: TriggerServices = {
     }
   },
 };
+
+async function fromEnd(env: Env, executionId: string, end: RunEnd) {
+  if (end.result) {
+    return {
+      status: end.execution.status,
+      output: end.result.lastNode?.output ?? null,
+      error: end.execution.error ?? null,
+    };
+  }
+  // Ended without the answer in the room (a cancel, or the room was evicted): the records have it.
+  return fromRecords(await waitForExecution(env, executionId, 0));
+}
 
 function fromRecords(finished: FinishedExecution | null) {
   if (!finished) return null;

@@ -9,6 +9,7 @@ import type {
   StartExecutionRequest as EngineStartRequest,
 } from "../engine/start-execution";
 import type { ExecutionStatus } from "../storage/schema";
+import type { WebhookAnswer } from "../engine/webhook-answer";
 
 /** The engine's own request type, minus the retry-only fields no trigger sets. */
 export type StartExecutionRequest = Omit<EngineStartRequest, "retryOf" | "reuse">;
@@ -26,6 +27,15 @@ export interface TriggerServices {
   startExecution(env: Env, request: StartExecutionRequest): Promise<StartedExecution>;
   /** The finished run, or null when it has not finished within `timeoutMs`. */
   waitForExecution(env: Env, executionId: string, timeoutMs: number): Promise<FinishedExecution | null>;
+  /**
+   * `respond: "responseNode"`: the first respondToWebhook node's answer the moment it runs, or the run's
+   * end when it ends without one; null when neither came within `timeoutMs`.
+   */
+  waitForAnswer(
+    env: Env,
+    executionId: string,
+    timeoutMs: number,
+  ): Promise<{ answer: WebhookAnswer } | { finished: FinishedExecution } | null>;
   /**
    * Decrypted credential fields. Intake verifies signatures and shared secrets with them before any run
    * exists; the values are compared and dropped, never stored or logged.

@@ -87,6 +87,10 @@ export function recordingServices(
       waited.push({ executionId, timeoutMs });
       return opts.finished ?? null;
     },
+    async waitForAnswer(_env, executionId, timeoutMs) {
+      waited.push({ executionId, timeoutMs });
+      return opts.finished ? { finished: opts.finished } : null;
+    },
     async loadCredential(_env, { credentialId, acceptedTypes }) {
       const found = opts.credentials?.[credentialId];
       if (!found || !acceptedTypes.includes(found.type))
