@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createWorkflow, doc, getExecution, runWorkflow, stepOf, type DocNode } from "./api-helpers-engine";
 import { call, signUp, type TestUser } from "./helpers";
-import { createWorkflow as createTriggerWorkflow, webhookIdOf } from "./trigger-scenarios";
+import { webhookIdOf, type SavedNode } from "./trigger-scenarios";
 
 async function finished(user: TestUser, id: string) {
   const deadline = Date.now() + 90_000;
@@ -65,6 +65,27 @@ async function runPadded(user: TestUser, rows: number, padChars: number) {
   return finished(user, id);
 }
 
+/** `trigger` → Each ─item→ Pad: one element of 40,000 characters per row, ~1.2 MiB for 30 rows. */
+function bigLoop(name: string, trigger: DocNode, items: string) {
+  return doc(
+    name,
+    [
+      trigger,
+      { id: "l", type: "forEach", name: "Each", parameters: { items, concurrency: 4 } },
+      {
+        id: "p",
+        type: "set",
+        name: "Pad",
+        parameters: { fields: { i: "{{ $item.index }}", pad: '{{ $pad("", 40000, "x") }}' } },
+      },
+    ],
+    [
+      [trigger.id, "l"],
+      ["l", "p", "item"],
+    ],
+  );
+}
+
 describe("forEach results larger than a step result", { timeout: 120_000 }, () => {
   it("reach the nodes after done in full (by $json and by $node)", async () => {
     const user = await signUp();
@@ -118,28 +139,7 @@ describe("forEach results larger than a step result", { timeout: 120_000 }, () =
     // 30 elements × 40,000 characters ≈ 1.2 MiB: the child's last output is a reference to its rows.
     const child = await createWorkflow(
       user,
-      doc(
-        "Big child",
-        [
-          { id: "wt", type: "workflowTrigger", name: "Called" },
-          {
-            id: "l",
-            type: "forEach",
-            name: "Each",
-            parameters: { items: "{{ $json.rows }}", concurrency: 4 },
-          },
-          {
-            id: "p",
-            type: "set",
-            name: "Pad",
-            parameters: { fields: { i: "{{ $item.index }}", pad: '{{ $pad("", 40000, "x") }}' } },
-          },
-        ],
-        [
-          ["wt", "l"],
-          ["l", "p", "item"],
-        ],
-      ),
+      bigLoop("Big child", { id: "wt", type: "workflowTrigger", name: "Called" }, "{{ $json.rows }}"),
     );
     const parent = await createWorkflow(
       user,
@@ -204,50 +204,19 @@ describe("forEach results larger than a step result", { timeout: 120_000 }, () =
 
   it("reach a webhook caller waiting for the last node (respond lastNode) as the full list", async () => {
     const user = await signUp();
-    const wf = await createTriggerWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "lastNode" },
-      },
-      {
-        id: "l",
-        type: "forEach",
-        name: "Each",
-        parameters: { items: "{{ $json.body.rows }}", concurrency: 4 },
-      },
-    ]);
-    const body = doc(
-      "Body",
-      [
-        {
-          id: "hook",
-          type: "webhookTrigger",
-          name: "Webhook",
-          parameters: { method: "POST", respond: "lastNode" },
-        },
-        {
-          id: "l",
-          type: "forEach",
-          name: "Each",
-          parameters: { items: "{{ $json.body.rows }}", concurrency: 4 },
-        },
-        {
-          id: "p",
-          type: "set",
-          name: "Pad",
-          parameters: { fields: { i: "{{ $item.index }}", pad: '{{ $pad("", 40000, "x") }}' } },
-        },
-      ],
-      [
-        ["hook", "l"],
-        ["l", "p", "item"],
-      ],
-    );
-    // The trigger scenario helper chains nodes on `main`; the body hangs off the loop's `item` handle.
-    const saved = await user.fetch(`/api/workflows/${wf.id}`, { method: "PUT", json: body });
-    expect(saved.status, await saved.clone().text()).toBe(200);
+    const hook: DocNode = {
+      id: "hook",
+      type: "webhookTrigger",
+      name: "Webhook",
+      parameters: { method: "POST", respond: "lastNode" },
+    };
+    const saved = await user.fetch("/api/workflows", {
+      method: "POST",
+      json: bigLoop("Answers with a big loop", hook, "{{ $json.body.rows }}"),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(201);
+    const wf = (await saved.json()) as { id: string; nodes: SavedNode[] };
+    expect((await user.fetch(`/api/workflows/${wf.id}/activate`, { method: "POST" })).status).toBe(200);
     const res = await call(`/webhooks/${webhookIdOf(wf, "hook")}`, {
       method: "POST",
       json: { rows: Array.from({ length: 30 }, (_, i) => i) },
