@@ -187,6 +187,7 @@ describe("credentials API", () => {
     const byType = Object.fromEntries(items.map((t: any) => [t.type, t]));
     expect(Object.keys(byType).sort()).toEqual(
       [
+        "airtableTokenApi",
         "anthropic",
         "discordWebhook",
         "gemini",
@@ -196,6 +197,7 @@ describe("credentials API", () => {
         "httpBasicAuth",
         "httpBearerAuth",
         "httpHeaderAuth",
+        "notionApi",
         "oauth2",
         "openai",
         "postgres",
