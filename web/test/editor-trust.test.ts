@@ -160,8 +160,12 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
     await page.getByTestId("node-w").click();
     const respond = page.getByTestId("config-panel").getByLabel("Respond", { exact: true });
     const options = await respond.locator("option").allTextContents();
-    expect(options).toContain("Immediately");
-    expect(options).toContain("Last node");
+    expect(options).toEqual([
+      "Default (Immediately (202 with the execution id))",
+      "Immediately (202 with the execution id)",
+      "When the last node finishes",
+      "When a Respond to Webhook node runs",
+    ]);
     expect(options.some((o) => /^[a-z]+[A-Z]/.test(o))).toBe(false);
     await shot("editor-labelled-options.png");
   });
