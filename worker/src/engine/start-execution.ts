@@ -240,11 +240,11 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   };
   const watched = target.liveUntil !== null && target.liveUntil > Date.now();
   const params = { executionId, ticket: { ...ticket, triggerData: inlineTrigger(req.triggerData) } };
-  // Nothing the engine would read back (reused steps, a large payload) and nobody to show `queued` to:
-  // the row goes in with the run's first batch (first-write.ts), one D1 write for the whole run.
   // A fast run's caller waiting for a respondToWebhook node gets its answer in-process (webhook-answer.ts).
   const channel = fast && req.awaitAnswer ? inProcessAnswer() : undefined;
   const answer = channel ? { fastAnswer: channel.answered } : {};
+  // Nothing the engine would read back (reused steps, a large payload) and nobody to show `queued` to:
+  // the row goes in with the run's first batch (first-write.ts), one D1 write for the whole run.
   if (ungated && reused.length === 0 && params.ticket.triggerData !== undefined && !watched) {
     const firstWrite = new FirstWrite(executionInsertStatements(db, row, []));
     const { startFastRun } = await import("./fast-run");
