@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Request } from "playwright-core";
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import { signUp } from "./accounts";
 
@@ -61,6 +61,42 @@ export function missingChromium(suite: string) {
   });
 }
 
+/**
+ * Watches a page: its console errors, and its requests that failed, took over a second or never ended.
+ * `report()` says what was seen; `stop()` stops watching.
+ */
+function watchPage(page: Page) {
+  const seen: string[] = [];
+  const pending = new Map<Request, number>();
+  const onConsole = (m: ConsoleMessage) => {
+    if (m.type() === "error") seen.push(`console error: ${m.text()} (${m.location().url})`);
+  };
+  const onRequest = (r: Request) => pending.set(r, Date.now());
+  const onEnded = (r: Request) => {
+    const took = Date.now() - (pending.get(r) ?? Date.now());
+    pending.delete(r);
+    const failed = r.failure();
+    if (failed) seen.push(`request failed: ${r.url()} (${failed.errorText})`);
+    else if (took > 1000) seen.push(`slow request: ${r.url()} took ${took} ms`);
+  };
+  page.on("console", onConsole);
+  page.on("request", onRequest);
+  page.on("requestfinished", onEnded);
+  page.on("requestfailed", onEnded);
+  return {
+    report: () =>
+      [...seen, ...[...pending].map(([r, at]) => `still waiting: ${r.url()} for ${Date.now() - at} ms`)].join(
+        "\n",
+      ),
+    stop() {
+      page.off("console", onConsole);
+      page.off("request", onRequest);
+      page.off("requestfinished", onEnded);
+      page.off("requestfailed", onEnded);
+    },
+  };
+}
+
 /** What a browser suite's tests drive: the dev server, one signed-in page, screenshots. */
 export interface BrowserSuite {
   baseUrl: string;
@@ -105,7 +141,27 @@ export function describeBrowser(suite: string, person: string | null, body: (bro
       mkdirSync(artifactsDir, { recursive: true });
       launched = await launchBrowser();
       page = launched.context.pages()[0] ?? (await launched.context.newPage());
-      if (person !== null) await signUp(page, context.baseUrl, person);
+      const seen = watchPage(page);
+      try {
+        if (person !== null) await signUp(page, context.baseUrl, person);
+      } catch (error) {
+        // A sign-up that never shows its form once failed only on CI's loaded machine: keep what the page
+        // showed and what it asked for, so the next time says why instead of just "timeout".
+        const shot = join(artifactsDir, `signup-failed-${suite.replace(/\W+/g, "-")}.png`);
+        await page.screenshot({ path: shot }).catch(() => {});
+        const text = (
+          await page
+            .locator("body")
+            .innerText()
+            .catch(() => "")
+        ).slice(0, 500);
+        throw new Error(
+          `signing up for "${suite}" failed at ${page.url()} (screenshot ${shot})\n` +
+            `page text: ${JSON.stringify(text)}\n${seen.report()}\n${String(error)}`,
+        );
+      } finally {
+        seen.stop();
+      }
     });
     afterAll(async () => {
       await launched?.close();
