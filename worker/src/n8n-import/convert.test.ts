@@ -265,6 +265,23 @@ describe("n8n import: Respond to Webhook", () => {
       respondOf({ respondWith: "json", responseBody: '{ "ok": true }', options: { responseCode: 202 } }).node
         .parameters,
     ).toEqual({ status: 202, headers: {}, body: { ok: true } });
+    // n8n's JSON answer is a template whose holes are filled before it is parsed: ours is the parsed
+    // value with each hole put back as an expression, so the answer is JSON, not text.
+    expect(
+      respondOf({
+        respondWith: "json",
+        responseBody:
+          '={ "total": {{ $json.total }}, "for": "{{ $json.customer }}", "tags": [1, "{{ $json.tag }}"] }',
+      }).node.parameters.body,
+    ).toEqual({ total: "{{ $json.total }}", for: "{{ $json.customer }}", tags: [1, "{{ $json.tag }}"] });
+    expect(
+      respondOf({ respondWith: "json", responseBody: "={{ { total: $json.total } }}" }).node.parameters.body,
+    ).toMatch(/^\{\{ .*total.* \}\}$/);
+    const notJson = convert(workflow({ respondWith: "json", responseBody: "{ not json" }));
+    expect(notJson.report.find((r) => r.nodeName === "Respond")).toMatchObject({
+      status: "unsupported",
+      message: expect.stringContaining("its response body is not valid JSON"),
+    });
     expect(
       respondOf({ respondWith: "text", responseBody: "=Hi {{ $json.name }}" }).node.parameters.body,
     ).toBe("Hi {{ $json.name }}");

@@ -4,7 +4,8 @@
  */
 import { convertCode } from "./code";
 import { list, NodeNotConverted, obj, str, type MapInput, type MapOutput, type NodeMapper } from "./mapping";
-import { convertTemplate, convertValue, isExpressionString, locatorValue } from "./values";
+import { jsonWithHoles } from "./json-template";
+import { convertValue, isExpressionString, locatorValue } from "./values";
 
 const BODY_NOTE =
   "Nodebase outputs { status, headers, body }: expressions after it that read the answer were rewritten to read body";
@@ -20,70 +21,6 @@ function pairs(entries: Record<string, unknown>[], value: (v: unknown) => unknow
   return Object.fromEntries(entries.filter((p) => str(p.name)).map((p) => [str(p.name), value(p.value)]));
 }
 
-/**
- * A JSON body text with `{{ }}` holes (n8n fills the holes, then parses the text). Each hole is put back
- * as an expression inside the parsed object; a text that is not JSON stays text.
- */
-function jsonWithHoles(text: unknown, input: MapInput): unknown {
-  if (typeof text !== "string") return input.value(text);
-  if (!isExpressionString(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new NodeNotConverted("its JSON body is not valid JSON");
-    }
-  }
-  const { marked, holes } = markHoles(text.slice(1));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(marked);
-  } catch {
-    input.ctx.notes.push(
-      "the JSON body is sent as text built from the template (it is not JSON until its holes are filled)",
-    );
-    return input.value(text);
-  }
-  const restore = (v: unknown): unknown => {
-    if (typeof v === "string")
-      return convertTemplate(
-        v.replace(/__n8n_hole_(\d+)__/g, (_m, i: string) => holes[Number(i)]),
-        input.ctx,
-      );
-    if (Array.isArray(v)) return v.map(restore);
-    if (v !== null && typeof v === "object")
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, restore(x)]));
-    return v;
-  };
-  return restore(parsed);
-}
-
-/** Replaces each `{{ }}` hole by a marker: bare inside a JSON string, a JSON string of its own outside. */
-function markHoles(text: string): { marked: string; holes: string[] } {
-  const holes: string[] = [];
-  let marked = "";
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith("{{", i)) {
-      const end = text.indexOf("}}", i + 2);
-      if (end !== -1) {
-        const marker = `__n8n_hole_${holes.push(text.slice(i, end + 2)) - 1}__`;
-        marked += inString ? marker : `"${marker}"`;
-        i = end + 1;
-        continue;
-      }
-    }
-    const char = text[i];
-    if (inString && char === "\\") {
-      marked += char + (text[i + 1] ?? "");
-      i++;
-      continue;
-    }
-    if (char === '"') inString = !inString;
-    marked += char;
-  }
-  return { marked, holes };
-}
-
 /** HTTP Request v3+/v4 (`sendQuery`/`sendHeaders`/`sendBody`) and the older v1/v2 parameter forms. */
 function httpRequest(input: MapInput): MapOutput {
   const { params, version, value, ctx } = input;
@@ -96,12 +33,12 @@ function httpRequest(input: MapInput): MapOutput {
     if (params.sendQuery)
       parameters.query =
         str(params.specifyQuery, "keypair") === "json"
-          ? jsonWithHoles(params.jsonQuery, input)
+          ? jsonWithHoles(params.jsonQuery, input, "JSON body")
           : pairs(list(obj(params.queryParameters).parameters), value);
     if (params.sendHeaders)
       parameters.headers =
         str(params.specifyHeaders, "keypair") === "json"
-          ? jsonWithHoles(params.jsonHeaders, input)
+          ? jsonWithHoles(params.jsonHeaders, input, "JSON body")
           : pairs(list(obj(params.headerParameters).parameters), value);
     if (params.sendBody) {
       const contentType = str(params.contentType, "json");
@@ -113,7 +50,7 @@ function httpRequest(input: MapInput): MapOutput {
       } else if (contentType === "json" || contentType === "form-urlencoded") {
         parameters.body =
           str(params.specifyBody, "keypair") === "json"
-            ? jsonWithHoles(params.jsonBody, input)
+            ? jsonWithHoles(params.jsonBody, input, "JSON body")
             : pairs(list(obj(params.bodyParameters).parameters), value);
         parameters.bodyType = contentType === "json" ? "json" : "form";
       } else throw new NodeNotConverted(`sending a "${contentType}" body has no Nodebase equivalent`);
@@ -129,7 +66,7 @@ function httpRequest(input: MapInput): MapOutput {
     parameters.headers = pairs(list(obj(params.headerParametersUi).parameter), value);
     if (method !== "GET" && method !== "HEAD")
       parameters.body = params.jsonParameters
-        ? jsonWithHoles(params.bodyParametersJson, input)
+        ? jsonWithHoles(params.bodyParametersJson, input, "JSON body")
         : pairs(list(obj(params.bodyParametersUi).parameter), value);
     if (options.fullResponse !== true) ctx.notes.push(BODY_NOTE);
   }

@@ -17,6 +17,7 @@ import {
 } from "./mapping";
 import { locatorName, locatorValue, operand } from "./values";
 import { headerProblem } from "../nodes/respond-to-webhook";
+import { jsonWithHoles } from "./json-template";
 
 const passThrough = (): MapOutput => ({ type: "set", parameters: { fields: {}, keepInput: true } });
 
@@ -235,7 +236,8 @@ function executeWorkflow({ params, ctx, workflowIdByName }: MapInput): MapOutput
  * Respond to Webhook: respondWith json / text / noData / firstIncomingItem / allIncomingItems / redirect,
  * options.responseCode, options.responseHeaders, options.responseKey. Binary and JWT answers do not convert.
  */
-function respondToWebhook({ params, value, ctx, hasType }: MapInput): MapOutput {
+function respondToWebhook(input: MapInput): MapOutput {
+  const { params, value, ctx, hasType } = input;
   const respondWith = str(params.respondWith, "firstIncomingItem");
   const options = obj(params.options);
   let status = options.responseCode === undefined ? 200 : Number(options.responseCode);
@@ -249,8 +251,7 @@ function respondToWebhook({ params, value, ctx, hasType }: MapInput): MapOutput 
   }
   let body: unknown;
   if (respondWith === "json") {
-    const raw = params.responseBody;
-    body = typeof raw === "string" && !raw.startsWith("=") ? safeJson(raw) : value(raw);
+    body = jsonWithHoles(params.responseBody, input, "response body");
   } else if (respondWith === "text") body = value(str(params.responseBody));
   else if (respondWith === "firstIncomingItem" || respondWith === "allIncomingItems") {
     // Our nodes pass one value on (n8n: a list of items); with no body the node answers with its input.
@@ -276,14 +277,6 @@ function respondToWebhook({ params, value, ctx, hasType }: MapInput): MapOutput 
     type: "respondToWebhook",
     parameters: { status, headers, ...(body !== undefined && { body }) },
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new NodeNotConverted("its response body is not valid JSON");
-  }
 }
 
 /** Loop Over Items (v3): output 0 "done", output 1 "loop"; the edge back into it closes the loop. */
