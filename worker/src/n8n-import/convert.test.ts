@@ -24,7 +24,8 @@ describe("n8n import: conversion", () => {
       expect.objectContaining({
         id: "6a1f5e0c-5d3b-4a51-9d0e-1f0c2b7e9a01",
         type: "webhookTrigger",
-        position: { x: 240, y: 300 },
+        // n8n's x spread for our 200 px cards (n8n's are 100 px wide, ~220 px apart); y kept.
+        position: { x: 336, y: 300 },
         parameters: { method: "POST", respond: "lastNode" },
       }),
       expect.objectContaining({
@@ -89,7 +90,7 @@ describe("n8n import: conversion", () => {
     expect(validateWorkflowDocument(document).ok).toBe(true);
     expect(document.nodes.map((n) => n.type)).toEqual(["manualTrigger", "stopAndError", "set"]);
     const sheets = byName(document, "Google Sheets");
-    expect(sheets.position).toEqual({ x: 220, y: 0 });
+    expect(sheets.position).toEqual({ x: 308, y: 0 });
     expect(sheets.parameters.message).toMatch(
       /^Not converted from n8n \(n8n-nodes-base\.googleSheets v4\.5\): the n8n node type "n8n-nodes-base\.googleSheets" has no Nodebase equivalent/,
     );

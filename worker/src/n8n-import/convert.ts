@@ -1,8 +1,8 @@
 /**
  * An n8n workflow export → a Nodebase workflow document plus a per-node report. Nodes are converted by
  * type (map-core.ts, map-apps.ts); `connections` (keyed by node NAME, `main: [[{ node, type, index }]]`
- * per output) become edges on our handles; positions `[x, y]` become `{ x, y }`; pins, tags and the
- * time zone come along. A node that cannot be converted becomes a `stopAndError` node of the same name
+ * per output) become edges on our handles; positions `[x, y]` become `{ x, y }` (x spread for our wider
+ * cards); pins, tags and the time zone come along. A node that cannot be converted becomes a `stopAndError` node of the same name
  * and position whose message says why, so the import saves but never silently does the wrong thing.
  */
 import { z } from "zod";
@@ -13,6 +13,13 @@ import { coreMappers, passThrough } from "./map-core";
 import { mainOnly, NodeNotConverted, type DataPath, type MapOutput, type N8nNode } from "./mapping";
 import type { JsonataContext } from "./to-jsonata";
 import { convertValue, ExpressionNotConverted } from "./values";
+
+/**
+ * n8n draws nodes 100 px wide and lays them ~220 px apart; our cards are 200 px wide, so n8n's spacing
+ * would leave a 20 px gap and hide the edges. Columns are spread by this factor (rows keep their y: our
+ * cards are shorter than n8n's).
+ */
+const N8N_X_SPREAD = 1.4;
 
 export type ImportStatus = "converted" | "approximated" | "unsupported";
 export interface ImportReportEntry {
@@ -134,7 +141,7 @@ export function convertN8nWorkflow(
     const base = {
       id: ids.get(n.name)!,
       name: n.name,
-      position: { x: n.position?.[0] ?? 0, y: n.position?.[1] ?? 0 },
+      position: { x: Math.round((n.position?.[0] ?? 0) * N8N_X_SPREAD), y: n.position?.[1] ?? 0 },
     };
     let out: MapOutput;
     try {
