@@ -15,9 +15,10 @@
  * Usage: node bench/loops.mjs [--runs N] [--big N] [--port P]
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
+import { treeRss } from "./lib/process-rss.mjs";
 import { apiClient, freePort, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const args = parseArgs();
@@ -91,35 +92,6 @@ function stepsPerInstance() {
   } catch {
     return null;
   }
-}
-
-/** RSS (MiB) of `pid` and every process below it. */
-function treeRss(pid) {
-  const parent = new Map();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [p, pp] of parent) if (!tree.has(p) && tree.has(pp)) (tree.add(p), (grew = true));
-  }
-  let kb = 0;
-  for (const p of tree) {
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
-      if (m) kb += Number(m[1]);
-    } catch {
-      // ended
-    }
-  }
-  return kb / 1024;
 }
 
 try {

@@ -25,14 +25,30 @@ const CONCURRENCIES = [1, 10];
 const MODES = ["immediately", "lastNode"];
 const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(",");
 
-// The load generator is one user: its per-user limits (webhook calls a minute, runs at once) would be what
-// is measured, not the engine. Raised here only; n8n has neither.
-const dev = await startWranglerDev({
-  port: PORT,
-  statePrefix: "nodebase-bench-webhooks-",
-  vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
-});
-const BASE = dev.base;
+/**
+ * A fresh `wrangler dev` for each execution mode × response mode. One local runtime never unloads a
+ * finished Workflow instance and stops running new ones near 2,650 of them (docs/engine.md, "The supervised
+ * local runtime": `npm run dev` restarts before that): four durable phases on one server
+ * came to ~2,300 instances, and its last phase then had runs that never finished. Two phases per server
+ * stay far below.
+ *
+ * The load generator is one user: its per-user limits (webhook calls a minute, runs at once) would be what
+ * is measured, not the engine. Raised here only; n8n has neither.
+ */
+async function freshServer() {
+  const dev = await startWranglerDev({
+    port: PORT,
+    statePrefix: "nodebase-bench-webhooks-",
+    vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
+  });
+  // An unknown webhook answering 404 means the Worker is up.
+  await dev.waitReady(
+    async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
+    90_000,
+  );
+  return dev;
+}
+const BASE = `http://127.0.0.1:${PORT}`;
 const api = apiClient(BASE);
 
 /** An active workflow: webhook (given response mode) → one `set` node doubling `body.n`. */
@@ -106,15 +122,11 @@ function load(url, connections) {
 
 const round = (x, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
 
-// An unknown webhook answering 404 means the Worker is up.
-await dev.waitReady(
-  async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
-  90_000,
-);
-const key = await signUpForKey(api);
 const results = [];
 for (const executionMode of EXECUTION_MODES)
   for (const respond of MODES) {
+    const dev = await freshServer();
+    const key = await signUpForKey(api);
     const workflow = await createWebhookWorkflow(key, respond, executionMode);
     for (const connections of CONCURRENCIES) {
       // Requests and executions are matched by time: each phase starts after the previous one drained.
@@ -146,6 +158,7 @@ for (const executionMode of EXECUTION_MODES)
       results.push(row);
       console.log(JSON.stringify(row));
     }
+    await dev.shutdown();
   }
 
 console.log(
@@ -156,6 +169,5 @@ console.log(
       .join(" ")} (other processes share these cores)`,
 );
 console.table(results);
-await dev.shutdown();
 const broken = results.filter((r) => r.errors > 0 || r.non2xx > 0 || r.failedRuns > 0 || r.unfinished > 0);
 process.exit(broken.length ? 1 : 0);
