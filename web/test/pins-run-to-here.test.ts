@@ -81,6 +81,10 @@ describeBrowser("browser: pinned data and run to here", "Barbara Liskov", (b) =>
     await dialog.getByRole("button", { name: "Pin this data" }).click();
     await expect.poll(() => page.getByTestId("node-output").textContent()).toContain("hi there");
     await b.shot("pin-output.png");
+    // At 1280 px the panel is narrow: every pin action stays inside it (they wrap).
+    const panelBox = (await page.getByTestId("config-panel").boundingBox())!;
+    const unpinBox = (await page.getByRole("button", { name: "Unpin" }).boundingBox())!;
+    expect(unpinBox.x + unpinBox.width).toBeLessThanOrEqual(panelBox.x + panelBox.width);
 
     // Run to here from Shout's menu: saves the pin first, Shape does not run, After neither.
     await page.getByTestId("node-u").click({ button: "right" });
