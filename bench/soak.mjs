@@ -34,9 +34,22 @@ const persist = join(dir, "state");
 const assets = join(dir, "assets");
 mkdirSync(assets);
 const envFile = join(dir, "soak.env");
+// The soak measures the engine, not the webhook rate limit (600 calls a minute per user: a quiet machine
+// sends faster and got 429s). SOAK_VARS ("NAME=value,…") adds Worker variables, e.g.
+// MAX_RUNNING_PER_USER=2 to make intake outrun completion and build a backlog of queued runs.
+const vars = {
+  ...localSecrets(),
+  RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }),
+  ...Object.fromEntries(
+    (process.env.SOAK_VARS ?? "")
+      .split(",")
+      .filter((pair) => pair.includes("="))
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  ),
+};
 writeFileSync(
   envFile,
-  Object.entries(localSecrets())
+  Object.entries(vars)
     .map(([k, v]) => `${k}=${v}\n`)
     .join(""),
 );
@@ -165,6 +178,12 @@ try {
   console.log(
     `lost ${lost}  stuck ${unfinished}  duplicates ${duplicates}  restarts ${dev.stats().restarts}`,
   );
+  for (const [i, r] of dev.stats().restartLog.entries()) {
+    console.log(
+      `restart ${i + 1}: ${r.reason}; backlog ${r.backlog ?? "?"} → ${r.drained ?? "?"} queued/running (${r.drainReads} reads); ` +
+        `ready in ${(r.readyMs / 1000).toFixed(1)} s (${r.attempts} attempt${r.attempts === 1 ? "" : "s"})`,
+    );
+  }
   exitCode = lost === 0 && unfinished === 0 && duplicates === 0 ? 0 : 1;
 } finally {
   await dev.stop();

@@ -15,6 +15,13 @@
  * stops wrangler and its workerd children by PID, starts a fresh one on the same state, and releases the
  * held requests to it. A caller sees a slower answer, never a refused one. Runs that were in flight are
  * resumed by the reconciler (worker/src/engine/reconciler.ts), which the supervisor fires at once.
+ *
+ * Before stopping the old runtime it also lets the engine's backlog drain (restart-policy.mjs): with
+ * requests held, the unfinished executions (`GET /__engine/backlog`) fall as the runs in flight end, so
+ * the restart cuts almost none. A cut run would sit dormant holding its run-gate slot until the
+ * reconciler wakes it, while every new run queued behind it with its instance open: the backlog that
+ * once came back as 1,257 open databases and a runtime that answered nothing. A new runtime that does
+ * not become ready is stopped and started again; held requests answer 503 after HOLD_TIMEOUT_MS.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -23,6 +30,7 @@ import { connect } from "node:net";
 import { bin, freePort, root, waitUntilReady } from "./local-worker.mjs";
 import { startCronTicker } from "./cron-ticker.mjs";
 import { createDevLogFilter, pipeFiltered } from "./dev-log-filter.mjs";
+import { drainBacklog, startUntilReady } from "./restart-policy.mjs";
 
 /** Restart when workerd uses this share of the tighter of its map and open-file limits. */
 const DEFAULT_LIMIT_SHARE = 0.5;
@@ -33,7 +41,13 @@ const WATCH_INTERVAL_MS = 5_000;
 const DRAIN_TIMEOUT_MS = 30_000;
 /** Requests held during a restart wait at most this long, then answer 503 with Retry-After. */
 const HOLD_TIMEOUT_MS = 120_000;
-const READY_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = Number(process.env.DEV_READY_TIMEOUT_MS ?? 90_000);
+/**
+ * Before a restart, held requests wait at most this long for the engine's unfinished runs to end (below
+ * HOLD_TIMEOUT_MS with room for the restart itself), or until the count stops falling for DRAIN_STALL_MS.
+ */
+const DRAIN_BACKLOG_MS = Number(process.env.DEV_DRAIN_BACKLOG_MS ?? 60_000);
+const DRAIN_STALL_MS = 15_000;
 
 /**
  * Starts the front proxy on 127.0.0.1:`port`, wrangler dev behind it and the ticker. `wranglerArgs` are
@@ -59,6 +73,8 @@ export function superviseDevServer({
   let accepting = false; // false while (re)starting: requests wait in `held`
   let stopping = false;
   let restarts = 0;
+  /** One entry per restart: reason, backlog before/after the drain, readiness attempts and time. */
+  const restartLog = [];
   let inFlight = 0;
   let output = "";
   const held = [];
@@ -159,33 +175,62 @@ export function superviseDevServer({
       child.on("exit", (code, signal) => {
         if (upstream?.child !== child || stopping || !accepting) return;
         log(`wrangler dev exited (${code ?? signal}); starting it again`);
-        void restart("wrangler exited");
+        void restart("wrangler exited", { drain: false });
       });
-      await waitUntilReady(
-        `http://127.0.0.1:${wranglerPort}`,
-        { child, output: () => output },
-        READY_TIMEOUT_MS,
-      );
+      try {
+        await waitUntilReady(
+          `http://127.0.0.1:${wranglerPort}`,
+          { child, output: () => output },
+          READY_TIMEOUT_MS,
+        );
+      } catch (error) {
+        error.child = child; // startUntilReady stops it before trying again
+        throw error;
+      }
       return { child, port: wranglerPort };
     });
   }
 
   let restarting = null;
-  /** Holds new requests, drains, replaces wrangler, releases. Concurrent calls share one restart. */
-  function restart(reason) {
+  /**
+   * Holds new requests, lets requests and the engine's backlog drain, replaces wrangler (again until one
+   * is ready), releases. Concurrent calls share one restart. Never rejects unless stopped meanwhile.
+   */
+  function restart(reason, { drain = true } = {}) {
     restarting ??= (async () => {
       accepting = false;
       log(`restarting the local runtime: ${reason}`);
+      const entry = { reason, backlog: null, drained: null, drainReads: 0, attempts: 0, readyMs: null };
       const drainUntil = Date.now() + DRAIN_TIMEOUT_MS;
       while (inFlight > 0 && Date.now() < drainUntil) await sleep(100);
+      if (drain && upstream) {
+        const d = await drainBacklog({
+          read: () => readBacklog(upstream.port),
+          timeoutMs: DRAIN_BACKLOG_MS,
+          stallMs: DRAIN_STALL_MS,
+        });
+        Object.assign(entry, { backlog: d.first, drained: d.last, drainReads: d.reads });
+        if (d.outcome !== "unknown" && d.first > 0)
+          log(`engine backlog ${d.first} → ${d.last} queued/running runs before the restart (${d.outcome})`);
+      }
       if (upstream) await killTree(upstream.child);
       if (stopping) return;
-      upstream = await startWrangler();
+      const t0 = Date.now();
+      upstream = await startUntilReady({
+        start: () => (entry.attempts++, startWrangler()),
+        stop: killTree,
+        log,
+        stopping: () => stopping,
+      });
+      entry.readyMs = Date.now() - t0;
       restarts++;
+      restartLog.push(entry);
       open();
-      log(`local runtime restarted (${restarts} so far)`);
+      log(`local runtime restarted in ${(entry.readyMs / 1000).toFixed(1)} s (${restarts} so far)`);
       fireTick(); // the reconciler resumes what was in flight now, not at the next minute
-    })().finally(() => (restarting = null));
+    })()
+      .catch((error) => log(`restart abandoned: ${error.message.split("\n")[0]}`))
+      .finally(() => (restarting = null));
     return restarting;
   }
 
@@ -250,7 +295,7 @@ export function superviseDevServer({
     ready,
     restart,
     /** Resource use of the current workerd processes (Linux; zeros elsewhere) and the restart count. */
-    stats: () => ({ ...(upstream ? usage(upstream.child.pid) : {}), restarts }),
+    stats: () => ({ ...(upstream ? usage(upstream.child.pid) : {}), restarts, restartLog: [...restartLog] }),
     output: () => output,
     /** The PID of the current wrangler. */
     pid: () => upstream?.child.pid,
@@ -347,6 +392,24 @@ async function killTree(child) {
   await exited;
   clearTimeout(timer);
   signal("SIGKILL"); // a workerd child may outlive wrangler for a moment; none may keep the state files
+}
+
+/** The engine's queued and running executions (worker/src/http/engine-backlog.ts), or null when unknown. */
+async function readBacklog(port) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/__engine/backlog`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (res.status !== 200) return null;
+    const body = await res.json();
+    // `waiting` runs (a wait, a waitForEvent) use nothing while they wait and may wait for hours: a
+    // restart costs them at most a minute (the reconciler wakes them), so the drain does not wait for them.
+    return typeof body.queued === "number" && typeof body.running === "number"
+      ? body.queued + body.running
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function readOr(path, fallback) {

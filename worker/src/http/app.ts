@@ -27,6 +27,7 @@ import { oauth2App } from "./oauth2";
 import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
 import { resumeApp } from "./webhooks-resume";
+import { engineBacklogApp } from "./engine-backlog";
 import { realTriggerServices } from "../triggers/real-services";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
@@ -64,6 +65,8 @@ export function createApp() {
   app.route("/api", oauth2App);
 
   app.route("/", resumeApp);
+  // Local supervisor only (404 unless NODEBASE_ENV is development).
+  app.route("/", engineBacklogApp);
   app.route("/", createWebhookApp(realTriggerServices));
   mountOpenApi(app);
 

@@ -43,6 +43,21 @@ export async function listExecutionsToReconcile(
     .limit(q.limit);
 }
 
+/** Unfinished executions by status, over the whole database (the local supervisor's drain, engine-backlog.ts). */
+export async function countUnfinishedExecutions(
+  db: Db,
+): Promise<{ queued: number; running: number; waiting: number }> {
+  const t = workflowExecution;
+  const rows = await db
+    .select({ status: t.status, n: sql<number>`count(*)` })
+    .from(t)
+    .where(inArray(t.status, UNFINISHED))
+    .groupBy(t.status);
+  const counts = { queued: 0, running: 0, waiting: 0 };
+  for (const r of rows) counts[r.status as keyof typeof counts] = Number(r.n);
+  return counts;
+}
+
 export async function markExecutionsChecked(db: Db, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
   await db.update(workflowExecution).set({ checkedAt: at }).where(inArray(workflowExecution.id, ids));
