@@ -1,37 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateWorkflowDocument } from "../engine/validate-workflow";
-import { getNodeType } from "../nodes/registry";
-import { convertN8nWorkflow } from "./convert";
-
-const options = { workflowIdByName: () => undefined, hasType: (t: string) => getNodeType(t) !== undefined };
-
-/** Manual trigger → the node → a Set that reads the node's output, as n8n exports them. */
-function importOne(node: Record<string, unknown>, next?: Record<string, unknown>) {
-  const nodes = [
-    { name: "Start", type: "n8n-nodes-base.manualTrigger", typeVersion: 1, position: [0, 0], parameters: {} },
-    { name: "App", position: [220, 0], parameters: {}, ...node },
-    ...(next
-      ? [{ name: "Next", type: "n8n-nodes-base.set", typeVersion: 3.4, position: [440, 0], ...next }]
-      : []),
-  ];
-  const connections: Record<string, unknown> = {
-    Start: { main: [[{ node: "App", type: "main", index: 0 }]] },
-    ...(next ? { App: { main: [[{ node: "Next", type: "main", index: 0 }]] } } : {}),
-  };
-  const { document, report } = convertN8nWorkflow({ name: "t", nodes, connections }, options);
-  const check = validateWorkflowDocument(document);
-  expect(check.ok ? [] : check.problems).toEqual([]);
-  const app = document.nodes.find((n) => n.name === "App")!;
-  return { app, entry: report.find((r) => r.nodeName === "App")!, document };
-}
-
-const rl = (value: string, mode = "list", cachedResultName?: string) => ({
-  __rl: true,
-  value,
-  mode,
-  ...(cachedResultName && { cachedResultName }),
-});
-const withCredential = (type: string) => ({ credentials: { [type]: { id: "1", name: "account" } } });
+import { importOne, rl, withCredential } from "./import-one.test-helper";
 
 describe("n8n import: Google Sheets", () => {
   it("v4.5 append with mapped columns: document, sheet name from the picker, values with expressions", () => {
@@ -305,57 +273,6 @@ describe("n8n import: GitHub", () => {
     });
     expect(file.entry.message).toBe(
       "GitHub file: create has no Nodebase equivalent (creating an issue or an issue comment has)",
-    );
-  });
-});
-
-describe("n8n import: Slack", () => {
-  it("v2 message post to a channel becomes the bot-token node, converted, thread kept", () => {
-    const { app, entry } = importOne({
-      type: "n8n-nodes-base.slack",
-      typeVersion: 2.2,
-      ...withCredential("slackApi"),
-      parameters: {
-        select: "channel",
-        channelId: rl("C0123ABCD", "list", "#alerts"),
-        text: "=Order {{ $json.id }} shipped",
-        otherOptions: { thread_ts: { replyValues: { thread_ts: "1767000000.000100" } } },
-      },
-    });
-    expect(app.type).toBe("slackMessage");
-    expect(app.parameters).toEqual({
-      channel: "C0123ABCD",
-      text: "Order {{ $json.id }} shipped",
-      threadTs: "1767000000.000100",
-    });
-    expect(entry).toEqual({
-      nodeName: "App",
-      status: "converted",
-      message: "became slackMessage; credentials are not imported: pick a slackApi (bot token) credential",
-    });
-  });
-
-  it("a channel by name gets its #, a user by id is a DM, blocks are reported, update is unsupported", () => {
-    const byName = importOne({
-      type: "n8n-nodes-base.slack",
-      typeVersion: 2.1,
-      parameters: { channelId: rl("general", "name"), messageType: "block", text: "Fallback" },
-    });
-    expect(byName.app.parameters).toEqual({ channel: "#general", text: "Fallback" });
-    expect(byName.entry.message).toContain("its block content is not kept");
-    const dm = importOne({
-      type: "n8n-nodes-base.slack",
-      typeVersion: 2.2,
-      parameters: { select: "user", user: rl("U0123ABCD", "id"), text: "hi" },
-    });
-    expect(dm.app.parameters).toEqual({ channel: "U0123ABCD", text: "hi" });
-    const update = importOne({
-      type: "n8n-nodes-base.slack",
-      typeVersion: 2.2,
-      parameters: { operation: "update", channelId: rl("C1"), ts: "1.2", text: "x" },
-    });
-    expect(update.entry.message).toBe(
-      "Slack message: update has no Nodebase equivalent (posting a message has)",
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Converters for n8n's app nodes that call an API with an account: Google Sheets, Airtable, Notion,
- * GitHub and Slack (bot token). Parameter shapes read from n8n's node descriptions (Sheets v3/v4.x,
- * Airtable v2, Notion v1/v2, GitHub v1, Slack v1/v2); an operation we have no node for stays unsupported
+ * GitHub, Slack (bot token) and Gmail. Parameter shapes read from n8n's node descriptions (Sheets v3/v4.x,
+ * Airtable v2, Notion v1/v2, GitHub v1, Slack v1/v2, Gmail v2); an operation we have no node for stays unsupported
  * and says which. Credentials never come across: the report names the credential type to pick.
  */
 import { list, needsCredential, NodeNotConverted, obj, str, type MapInput, type MapOutput } from "./mapping";
@@ -276,7 +276,10 @@ function slackChannel(input: MapInput): unknown {
   const v = required(input, raw, "channel");
   if (typeof v !== "string") return v;
   if (locatorMode(raw) === "url") return /\/([CGD][A-Z0-9]{6,})(?:[/?#]|$)/.exec(v)?.[1] ?? v;
-  if (locatorMode(raw) === "name" && !v.startsWith("#") && !v.includes("{{")) return `#${v}`;
+  // A name (v2's "name" mode, or v1's text when it is not an id) needs its # for chat.postMessage.
+  const named =
+    locatorMode(raw) === "name" || (locatorMode(raw) === undefined && !/^[CGDU][A-Z0-9]{6,}$/.test(v));
+  if (named && !v.startsWith("#") && !v.includes("{{")) return `#${v}`;
   return v;
 }
 
@@ -308,12 +311,45 @@ function slack(input: MapInput): MapOutput {
   return { type: "slackMessage", parameters };
 }
 
+/** Gmail v2 message send → our gmail node (same fields, our names; recipients stay comma-separated text). */
+function gmail(input: MapInput): MapOutput {
+  const { params, version, ctx, value } = input;
+  const resource = str(params.resource, "message");
+  const operation = str(params.operation, "send");
+  if (resource !== "message" || operation !== "send")
+    throw new NodeNotConverted(
+      `Gmail ${resource}: ${operation} has no Nodebase equivalent (sending a message has)`,
+    );
+  if (version < 2)
+    throw new NodeNotConverted(`Gmail v${version} is not converted; only v2 (sendTo, message) is`);
+  const options = obj(params.options);
+  // n8n's default email type became html at v2.1.
+  const bodyType = str(params.emailType, version >= 2.1 ? "html" : "text") === "html" ? "html" : "text";
+  const parameters: Record<string, unknown> = {
+    to: required(input, params.sendTo, "recipient"),
+    subject: value(params.subject ?? ""),
+    body: value(params.message ?? ""),
+    bodyType,
+  };
+  if (str(options.ccList)) parameters.cc = value(options.ccList);
+  if (str(options.bccList)) parameters.bcc = value(options.bccList);
+  if (str(options.replyTo)) parameters.replyTo = value(options.replyTo);
+  if (str(options.senderName)) parameters.senderName = value(options.senderName);
+  if (options.appendAttribution !== false)
+    ctx.notes.push('n8n\'s line "This email was sent automatically with n8n" is not appended');
+  if (list(obj(options.attachmentsUi).attachmentsBinary).length > 0)
+    ctx.notes.push("attachments (binary data) are not kept");
+  needsCredential(input, "oauth2 (Google preset, gmail.send scope)");
+  return { type: "gmail", parameters };
+}
+
 export const connectorMappers: Record<string, NodeMapper> = {
   "n8n-nodes-base.googleSheets": googleSheets,
   "n8n-nodes-base.airtable": airtable,
   "n8n-nodes-base.notion": notion,
   "n8n-nodes-base.github": github,
   "n8n-nodes-base.slack": slack,
+  "n8n-nodes-base.gmail": gmail,
 };
 
 /** Where n8n's item lives in these nodes' output, when not at the root. */
