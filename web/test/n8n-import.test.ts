@@ -19,7 +19,7 @@ describeBrowser("browser: n8n import", "Ada Lovelace", (b) => {
       mimeType: "application/json",
       buffer: readFileSync(fixture("unsupported-node.json")),
     });
-    const dialog = page.getByRole("dialog", { name: "Imported “Sheet sync (n8n)”" });
+    const dialog = page.getByRole("dialog", { name: "Imported “Lead sync (n8n)”" });
     await dialog.waitFor();
     const report = dialog.getByTestId("import-report");
     await expect
@@ -28,7 +28,7 @@ describeBrowser("browser: n8n import", "Ada Lovelace", (b) => {
       )
       .toEqual(["converted", "unsupported", "converted"]);
     expect(await report.locator("li[data-status=unsupported]").textContent()).toContain(
-      "Google Sheets · Not converted",
+      "HubSpot · Not converted",
     );
     expect(await report.textContent()).toContain("1 node(s) need a look before it runs as it did in n8n");
     expect(await report.textContent()).toContain("1 sticky note(s) were not imported");
@@ -36,9 +36,9 @@ describeBrowser("browser: n8n import", "Ada Lovelace", (b) => {
 
     await dialog.getByRole("button", { name: "Open workflow" }).click();
     await page.waitForURL(/\/workflows\/[^/]+$/);
-    const sheets = page.locator('[data-node-name="Google Sheets"]');
-    await sheets.waitFor();
-    expect(await sheets.textContent()).toContain("Stop and error");
+    const hubspot = page.locator('[data-node-name="HubSpot"]');
+    await hubspot.waitFor();
+    expect(await hubspot.textContent()).toContain("Stop and error");
     expect(await page.locator(".react-flow__edge").count()).toBe(2);
   });
 });

@@ -67,6 +67,12 @@ describe("editor forms and handles from GET /api/node-types", () => {
       category: "communication",
       credentialType: ["oauth2"],
     });
+    const mail = props("gmail");
+    expect(fieldKind(mail.bodyType)).toEqual({ kind: "enum", options: ["text", "html"] });
+    expect(fieldKind(mail.body).kind).toBe("string");
+    expect(fieldKind(mail.senderName).kind).toBe("string");
+    expect((info("gmail").parameters as JsonSchema).required).toEqual(["to", "subject", "body"]);
+    expect(info("gmail")).toMatchObject({ category: "communication", credentialType: ["oauth2"] });
     const notion = props("notion");
     expect(fieldKind(notion.operation)).toEqual({ kind: "enum", options: ["create", "getAll"] });
     expect(fieldKind(notion.properties).kind).toBe("record");

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import ifCodeSet from "./fixtures/n8n/webhook-if-code-set.json";
+import appConnectors from "./fixtures/n8n/app-connectors.json";
 import unsupported from "./fixtures/n8n/unsupported-node.json";
 import webhookSet from "./fixtures/n8n/webhook-set.json";
 import webhookRespond from "./fixtures/n8n/webhook-respond.json";
@@ -145,15 +146,54 @@ describe("n8n import", () => {
     const wf = await importN8n(user, unsupported);
     expect(wf.nodes.map((n) => [n.name, n.type])).toEqual([
       ["When clicking ‘Test workflow’", "manualTrigger"],
-      ["Google Sheets", "stopAndError"],
+      ["HubSpot", "stopAndError"],
       ["Done", "set"],
     ]);
-    expect(wf.importReport.find((r) => r.nodeName === "Google Sheets")?.status).toBe("unsupported");
+    expect(wf.importReport.find((r) => r.nodeName === "HubSpot")?.status).toBe("unsupported");
     expect(wf.warnings).toEqual([expect.objectContaining({ code: "n8n_sticky_notes" })]);
     const execution = await waitFor(user, await runWorkflow(user, wf.id));
     expect(execution.status).toBe("error");
-    expect(execution.error?.message).toContain('"n8n-nodes-base.googleSheets" has no Nodebase equivalent');
+    expect(execution.error?.message).toContain('"n8n-nodes-base.hubspot" has no Nodebase equivalent');
     expect(execution.steps.find((s) => s.nodeName === "Done")?.status).not.toBe("success");
+  });
+
+  it("imports Google Sheets → Slack (bot) → GitHub as our connector nodes, saved without credentials", async () => {
+    const user = await signUp();
+    const wf = await importN8n(user, appConnectors);
+    const saved = (await (await user.fetch(`/api/workflows/${wf.id}`)).json()) as Imported;
+    const node = (name: string) => saved.nodes.find((n) => n.name === name)!;
+    expect(saved.nodes.map((n) => n.type)).toEqual([
+      "manualTrigger",
+      "googleSheets",
+      "slackMessage",
+      "github",
+    ]);
+    expect(node("Google Sheets").parameters).toMatchObject({
+      operation: "append",
+      documentId: "1AbCdEfGh",
+      sheetName: "Sheet1",
+      values: { Email: "{{ $json.email }}" },
+    });
+    expect(node("Slack").parameters).toEqual({
+      channel: "C0123ABCD",
+      text: "New lead: {{ $json.rows[0].Email }}",
+    });
+    // n8n's item of Google Sheets is our output's first appended row.
+    expect(node("GitHub").parameters).toEqual({
+      operation: "createIssue",
+      owner: "acme",
+      repo: "crm",
+      title: 'Follow up {{ $node("Google Sheets").rows[0].Email }}',
+      labels: ["lead"],
+    });
+    expect(saved.nodes.some((n) => "credentialId" in n)).toBe(false);
+    expect(wf.importReport.map((r) => [r.nodeName, r.status])).toEqual([
+      ["When clicking ‘Test workflow’", "converted"],
+      ["Google Sheets", "approximated"],
+      ["Slack", "converted"],
+      ["GitHub", "converted"],
+    ]);
+    expect(wf.importReport[2].message).toContain("pick a slackApi (bot token) credential");
   });
 
   it("answers 422 saying why for a file that is not an n8n export, and saves nothing", async () => {

@@ -1,6 +1,6 @@
 /**
  * Issue 13, "no secret anywhere", for the credential types the integrations added: smtp, telegram,
- * postgres, githubWebhook, slackApi, githubApi, notionApi, airtableTokenApi, and the oauth2 tokens the Google nodes use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
+ * postgres, githubWebhook, slackApi, githubApi, notionApi, airtableTokenApi, and the oauth2 tokens the Google nodes (googleSheets, gmail) use. Same method as security-secret-leaks.test.ts: plant the secrets, make the
  * node fail (a server refusing the login, a provider quoting the secret or the URL that holds it, an
  * unreachable host, a webhook delivery with a wrong signature) and search D1, the API answers, the live
  * room and the log for every planted value and its encodings.
@@ -131,6 +131,36 @@ describe("no planted secret of an integration credential survives a failure", { 
     expect(request.path).toBe(
       "/v4/spreadsheets/abc123/values/'Sheet1'?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE",
     );
+    expect(request.headers.authorization).toBe(`Bearer ${tokens.accessToken}`);
+    expectNowhere(log, Object.values(tokens), run.texts, await dumpDatabase());
+  });
+
+  it("oauth2 (google preset): the Gmail API quoting the access token in its error", async () => {
+    const user = await signUp();
+    const tokens = {
+      clientSecret: `GOCSPX-${crypto.randomUUID()}`,
+      accessToken: `ya29.${crypto.randomUUID().replaceAll("-", "")}`,
+      refreshToken: `1//${crypto.randomUUID()}`,
+    };
+    const fake = await fakeSession([
+      {
+        status: 400,
+        body: { error: { code: 400, message: `bad ${tokens.accessToken}`, status: "INVALID_ARGUMENT" } },
+      },
+    ]);
+    const credentialId = await connectedOAuth2(
+      user,
+      { preset: "google", clientId: "client-g", apiBaseUrl: fake.baseUrl },
+      tokens,
+    );
+    const run = await failingRun(user, {
+      type: "gmail",
+      credentialId,
+      parameters: { to: "ann@example.test", subject: "Hi", body: "Hello" },
+    });
+    expect(run.error).toContain('"message":"Gmail answered 400: bad ***"');
+    const [request] = await fake.requests();
+    expect(request.path).toBe("/gmail/v1/users/me/messages/send");
     expect(request.headers.authorization).toBe(`Bearer ${tokens.accessToken}`);
     expectNowhere(log, Object.values(tokens), run.texts, await dumpDatabase());
   });

@@ -2,8 +2,7 @@
  * How far each loop body node got over its elements (`done / total`, failed): what the live view shows
  * while a loop runs and what `GET /api/executions/:id` puts on a body node's record.
  */
-import type { LoopProgress, RunEvent, StepStatus } from "../realtime/events";
-import { publishEvents, runRoom } from "../realtime/publish";
+import type { LoopProgress, StepStatus } from "../realtime/events";
 import { getNodeType } from "../nodes/registry";
 import type { Db } from "../storage/db";
 import { findWorkflowVersionDocument } from "../storage/executions";
@@ -84,14 +83,16 @@ export class ProgressThrottle {
 }
 
 /**
- * Publishes every body node's progress (`done / total`, failures) for the loop's live view. With
+ * Publishes every body node's progress (`done / total`, failures) for the loop's live view, while
+ * someone watches. With
  * `final`, each body node gets its final status (error when any element failed there) and a record in
  * `execution_step`, so the execution lists it like any node.
  */
 export async function publishProgress(rt: LoopRuntime, loopId: string, final = false) {
-  const db = getDb(rt.ref.env.DB);
   const body = rt.graph.body(loopId);
-  if (body.length === 0) return;
+  // Running progress is only for someone watching: unwatched, not even the D1 count is made.
+  if (body.length === 0 || (!final && !rt.ref.live.watched())) return;
+  const db = getDb(rt.ref.env.DB);
   const progress = await bodyProgress(db, rt.ref.executionId, rt.graph, body);
   const at = new Date();
   const states = body.map((id) => {
@@ -112,15 +113,14 @@ export async function publishProgress(rt: LoopRuntime, loopId: string, final = f
       state: { ...liveNode(node, status, 0, { finishedAt: final ? at : null, error }), items },
     };
   });
-  const events: RunEvent[] = states.map((s) => ({
-    type: "node",
-    executionId: rt.ref.executionId,
-    node: s.state,
-    at: at.getTime(),
-  }));
   await Promise.all([
-    // Every body node's state in one room call.
-    publishEvents(rt.ref.env, runRoom(rt.ref.env, rt.ref.executionId), rt.ref.executionId, events, false),
+    // Every body node's state in one room call, through the run's publisher: in order with the run's
+    // other publishes (a later "running" cannot overtake the final state), and only while watched.
+    rt.ref.live.publish(
+      states.map((s) => s.state),
+      undefined,
+      at.getTime(),
+    ),
     ...(final
       ? states.map((s) =>
           writeStepRecord(rt.ref, s.node, {

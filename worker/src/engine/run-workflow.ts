@@ -92,11 +92,14 @@ export async function executeRun(
     const error = err instanceof Error ? err : new Error(String(err));
     return { status: "error", result: { lastNode: null }, failure, error };
   }
-  // Not in a step: releasing twice (a replay) frees nothing more, and a lost release is the gate alarm's.
+  const { failure } = outcome;
+  if (!outcome.canceled && !outcome.ended)
+    await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
+  // After the end is recorded, so the next queued run's `startedAt` never comes before this run's
+  // `finishedAt` (maxConcurrency 1: runs never overlap, even by a few ms). Not in a step: releasing twice
+  // (a replay) frees nothing more, and a lost release is the gate alarm's.
   if (!ticket.ungated) await releaseSlot(env, ticket.userId, executionId);
   if (outcome.canceled) return { status: "canceled", result: outcome.result, failure: null };
-  const { failure } = outcome;
-  if (!outcome.ended) await steps.do("execution:finish", {}, () => finishRun(ref, failure, outcome.result));
   await runEndSteps(env, steps, executionId, {
     failed: failure !== null,
     parentExecutionId: ticket.parentExecutionId,

@@ -89,15 +89,15 @@ describe("n8n import: conversion", () => {
     const { document, report, warnings } = convert(unsupported);
     expect(validateWorkflowDocument(document).ok).toBe(true);
     expect(document.nodes.map((n) => n.type)).toEqual(["manualTrigger", "stopAndError", "set"]);
-    const sheets = byName(document, "Google Sheets");
-    expect(sheets.position).toEqual({ x: 308, y: 0 });
-    expect(sheets.parameters.message).toMatch(
-      /^Not converted from n8n \(n8n-nodes-base\.googleSheets v4\.5\): the n8n node type "n8n-nodes-base\.googleSheets" has no Nodebase equivalent/,
+    const hubspot = byName(document, "HubSpot");
+    expect(hubspot.position).toEqual({ x: 308, y: 0 });
+    expect(hubspot.parameters.message).toMatch(
+      /^Not converted from n8n \(n8n-nodes-base\.hubspot v2\.1\): the n8n node type "n8n-nodes-base\.hubspot" has no Nodebase equivalent/,
     );
     expect(byName(document, "Done").parameters).toEqual({ fields: {}, keepInput: true });
     expect(document.edges).toHaveLength(2);
     expect(report[1]).toEqual({
-      nodeName: "Google Sheets",
+      nodeName: "HubSpot",
       status: "unsupported",
       message: expect.any(String),
     });

@@ -1,6 +1,6 @@
 /**
  * An n8n workflow export → a Nodebase workflow document plus a per-node report. Nodes are converted by
- * type (map-core.ts, map-apps.ts); `connections` (keyed by node NAME, `main: [[{ node, type, index }]]`
+ * type (map-core.ts, map-apps.ts, map-connectors.ts); `connections` (keyed by node NAME, `main: [[{ node, type, index }]]`
  * per output) become edges on our handles; positions `[x, y]` become `{ x, y }` (x spread for our wider
  * cards); pins, tags and the time zone come along. A node that cannot be converted becomes a `stopAndError` node of the same name
  * and position whose message says why, so the import saves but never silently does the wrong thing.
@@ -9,6 +9,7 @@ import { z } from "zod";
 import { responseNodeProblems, validateWorkflowDocument } from "../engine/validate-workflow";
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "../engine/workflow-document";
 import { appMappers, dataPathOf } from "./map-apps";
+import { connectorMappers } from "./map-connectors";
 import { coreMappers, passThrough } from "./map-core";
 import { mainOnly, NodeNotConverted, type DataPath, type MapOutput, type N8nNode } from "./mapping";
 import type { JsonataContext } from "./to-jsonata";
@@ -143,9 +144,10 @@ export function convertN8nWorkflow(
       name: n.name,
       position: { x: Math.round((n.position?.[0] ?? 0) * N8N_X_SPREAD), y: n.position?.[1] ?? 0 },
     };
+    const credentialNotes: string[] = [];
     let out: MapOutput;
     try {
-      out = mapNode(n, ctx, options, nodePaths, timezone);
+      out = mapNode(n, ctx, credentialNotes, options, nodePaths, timezone);
     } catch (error) {
       const reason =
         error instanceof NodeNotConverted
@@ -159,10 +161,11 @@ export function convertN8nWorkflow(
     }
     mapped.set(n.name, out);
     const unique = [...new Set(notes)];
+    // A credential to pick is said, but is no approximation: the node does what n8n's did once it has one.
     report.push({
       nodeName: n.name,
       status: unique.length > 0 ? "approximated" : "converted",
-      message: [`became ${out.type}`, ...unique].join("; "),
+      message: [`became ${out.type}`, ...unique, ...credentialNotes].join("; "),
     });
     return { ...base, type: out.type, parameters: out.parameters, ...nodeSettings(n) };
   });
@@ -192,6 +195,7 @@ export function convertN8nWorkflow(
 function mapNode(
   n: N8nNode,
   ctx: JsonataContext,
+  credentialNotes: string[],
   options: ConvertOptions,
   nodePaths: Record<string, DataPath>,
   timezone: string | undefined,
@@ -200,13 +204,14 @@ function mapNode(
     ctx.notes.push("was disabled in n8n: imported as a pass-through (it hands its input on)");
     return passThrough();
   }
-  const mapper = coreMappers[n.type] ?? appMappers[n.type];
+  const mapper = coreMappers[n.type] ?? appMappers[n.type] ?? connectorMappers[n.type];
   if (!mapper) throw new NodeNotConverted(`the n8n node type "${n.type}" has no Nodebase equivalent`);
   const out = mapper({
     node: n,
     params: n.parameters ?? {},
     version: n.typeVersion ?? 1,
     ctx,
+    credentialNotes,
     value: (v) => convertValue(v, ctx),
     nodePaths,
     workflowIdByName: options.workflowIdByName,

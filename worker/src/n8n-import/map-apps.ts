@@ -1,21 +1,25 @@
 /**
- * Converters for n8n's HTTP, code and app nodes. Credentials never come across (n8n's are encrypted with
+ * Converters for n8n's HTTP, code and app nodes (the connectors with an API account are in map-connectors.ts). Credentials never come across (n8n's are encrypted with
  * that instance's key): a node that needs one says so in the report, and the person picks one.
  */
 import { convertCode } from "./code";
-import { list, NodeNotConverted, obj, str, type MapInput, type MapOutput, type NodeMapper } from "./mapping";
+import {
+  list,
+  needsCredential,
+  NodeNotConverted,
+  obj,
+  str,
+  type MapInput,
+  type MapOutput,
+  type NodeMapper,
+} from "./mapping";
+import { connectorDataPath } from "./map-connectors";
 import { jsonWithHoles } from "./json-template";
 import { convertValue, isExpressionString, locatorValue } from "./values";
 
 const BODY_NOTE =
   "Nodebase outputs { status, headers, body }: expressions after it that read the answer were rewritten to read body";
 const HTTP_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
-
-function needsCredential(input: MapInput, what: string): void {
-  if (input.node.credentials && Object.keys(input.node.credentials).length > 0)
-    input.ctx.notes.push(`credentials are not imported: pick a ${what} credential`);
-  else input.ctx.notes.push(`needs a ${what} credential`);
-}
 
 function pairs(entries: Record<string, unknown>[], value: (v: unknown) => unknown): Record<string, unknown> {
   return Object.fromEntries(entries.filter((p) => str(p.name)).map((p) => [str(p.name), value(p.value)]));
@@ -98,21 +102,6 @@ function code(input: MapInput): MapOutput {
   });
   input.ctx.notes.push(...notes);
   return { type: "code", parameters: { code: converted, timeoutMs: 5000 } };
-}
-
-function slack(input: MapInput): MapOutput {
-  const { params, value, ctx } = input;
-  const resource = str(params.resource, "message");
-  const operation = str(params.operation, "post");
-  if (resource !== "message" || (operation !== "post" && operation !== "send"))
-    throw new NodeNotConverted(
-      `Slack ${resource}: ${operation} has no Nodebase equivalent (posting a message has)`,
-    );
-  ctx.notes.push(
-    "posts through a Slack incoming webhook: the channel is the webhook's, not the one chosen in n8n",
-  );
-  needsCredential(input, "slackWebhook");
-  return { type: "slack", parameters: { content: value(params.text) } };
 }
 
 function telegram(input: MapInput): MapOutput {
@@ -224,7 +213,6 @@ export const appMappers: Record<string, NodeMapper> = {
   "n8n-nodes-base.code": code,
   "n8n-nodes-base.function": code,
   "n8n-nodes-base.functionItem": code,
-  "n8n-nodes-base.slack": slack,
   "n8n-nodes-base.telegram": telegram,
   "n8n-nodes-base.emailSend": emailSend,
   "n8n-nodes-base.postgres": postgres,
@@ -242,7 +230,7 @@ export function dataPathOf(type: string, params: Record<string, unknown>): (stri
     return full ? [] : ["body"];
   }
   if (type === "n8n-nodes-base.postgres") return ["rows", 0];
-  return [];
+  return connectorDataPath(type, params);
 }
 
 export { convertValue };

@@ -25,6 +25,8 @@ export interface MapInput {
   version: number;
   /** Collects approximations (the node's report says "approximated" with them). */
   ctx: JsonataContext;
+  /** Which credential to pick: in the report's message, but not an approximation of what the node does. */
+  credentialNotes: string[];
   /** Converts an n8n value (expression strings included) for one of our parameters. */
   value(v: unknown): unknown;
   /** For code: where each node's n8n item lives in our output, by node name (root ones left out). */
@@ -63,4 +65,14 @@ export function obj(value: unknown): Record<string, unknown> {
 
 export function list(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.map(obj) : [];
+}
+
+/**
+ * Credentials never come across (n8n encrypts them with that instance's key): the report names the
+ * credential type to pick in the node's panel.
+ */
+export function needsCredential(input: MapInput, what: string): void {
+  if (input.node.credentials && Object.keys(input.node.credentials).length > 0)
+    input.credentialNotes.push(`credentials are not imported: pick a ${what} credential`);
+  else input.credentialNotes.push(`needs a ${what} credential`);
 }

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { defineNode } from "./node-type";
 import { readCredential } from "./lib/credential";
-import { bareAddress, buildMimeMessage } from "./lib/mime-message";
+import {
+  bareAddress,
+  buildMimeMessage,
+  recipientsSchema as recipients,
+  subjectSchema,
+} from "./lib/mime-message";
 import { sendSmtp } from "./lib/smtp-client";
 
 const smtpCredential = z.object({
@@ -12,28 +17,6 @@ const smtpCredential = z.object({
   password: z.string().min(1).optional(),
   from: z.string().min(3),
 });
-
-/** A mailbox: `addr@host` or `Name <addr@host>`, on one line (a line break would inject headers). */
-const mailbox = z
-  .string()
-  .trim()
-  .refine((value) => !/[\r\n]/.test(value), "must be on one line")
-  .refine((value) => /^[^\s@<>]+@[^\s@<>]+$/.test(bareAddress(value)), "must be an email address");
-
-/** One address, several separated by commas or semicolons, or a list. */
-const recipients = (description: string) =>
-  z
-    .union([
-      z.string().transform((value) =>
-        value
-          .split(/[,;]/)
-          .map((part) => part.trim())
-          .filter(Boolean),
-      ),
-      z.array(z.string()),
-    ])
-    .pipe(z.array(mailbox))
-    .describe(description);
 
 /** Sends an email over SMTP (TCP socket from the Worker): STARTTLS, implicit TLS, or plain for local servers. */
 export const email = defineNode({
@@ -51,10 +34,7 @@ export const email = defineNode({
       ),
       cc: recipients("Copy to (shown to every recipient)").default([]),
       bcc: recipients("Blind copy to (never shown in the message)").default([]),
-      subject: z
-        .string()
-        .refine((value) => !/[\r\n]/.test(value), "must be on one line")
-        .describe("Subject (any UTF-8 text; may use {{ }} expressions)"),
+      subject: subjectSchema,
       text: z.string().describe("Plain-text body"),
       html: z.string().optional().describe("HTML body (sent next to the text one; mail apps pick one)"),
     })

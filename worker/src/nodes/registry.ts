@@ -29,6 +29,7 @@ import { rssTrigger } from "./rss-trigger";
 import { slackMessage } from "./slack-message";
 import { github } from "./github";
 import { googleSheets } from "./google-sheets";
+import { gmail } from "./gmail";
 import { notion } from "./notion";
 import { airtable } from "./airtable";
 import { forEach } from "./for-each";
@@ -65,6 +66,7 @@ export const nodeTypes = {
   slackMessage,
   github,
   googleSheets,
+  gmail,
   notion,
   airtable,
   forEach,

@@ -74,6 +74,33 @@ describe("settings.maxConcurrency", () => {
     expect(await gate.inspect()).toEqual({ running: [], queued: [] });
   });
 
+  it("the next run starts only after the one before it has recorded its end, also when a wait ends the run", async () => {
+    // The last node is not pure, so the end is its own step after the graph: the slot must wait for it.
+    const waitLast = doc(
+      "Wait last",
+      [
+        { id: "t", type: "manualTrigger", name: "Start" },
+        { id: "go", type: "waitForEvent", name: "Go", parameters: { event: "go", timeoutSeconds: 600 } },
+      ],
+      [["t", "go"]],
+    );
+    const user = await signUp();
+    const workflowId = await createWithSettings(user, waitLast, { maxConcurrency: 1 });
+    const ids = [
+      await runWorkflow(user, workflowId),
+      await runWorkflow(user, workflowId),
+      await runWorkflow(user, workflowId),
+    ];
+    for (const id of ids) {
+      await waitFor(user, id, waitingAtGo);
+      await go(user, id);
+      expect((await waitFor(user, id)).status).toBe("success");
+    }
+    const runs = await Promise.all(ids.map((id) => getExecution(user, id)));
+    for (let i = 1; i < runs.length; i++)
+      expect(Date.parse(runs[i].startedAt!)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
+  });
+
   it("a failed run frees its slot for the next one", async () => {
     const user = await signUp();
     const workflowId = await createWithSettings(user, gated, { maxConcurrency: 1 });

@@ -14,6 +14,14 @@
  * spreadsheet `private` → 403 "The caller does not have permission"; `busy` → 429 RESOURCE_EXHAUSTED with
  * Retry-After; an unknown sheet → 400 "Unable to parse range: …". USER_ENTERED turns "42" into a number
  * ; RAW keeps text. FORMATTED_VALUE answers text. Reached with `inject("googleApiUrl")`.
+ *
+ * And Gmail's `users.messages.send`, with the userinfo endpoint the gmail node reads the address from:
+ *   POST /gmail/v1/users/me/messages/send   `{ raw }` (base64url RFC 5322) → { id, threadId, labelIds }
+ *   GET  /oauth2/v3/userinfo                → { sub, email, email_verified } (`ya29.noemail…`: no email)
+ *   GET  /__gmail/messages/<id>             what was sent, for assertions (see `SentMail`)
+ * Like Gmail: `raw` missing or not base64url → 400; no recipient in To/Cc/Bcc → 400 "Recipient address
+ * required"; an address that does not parse → 400 "Invalid To header" (or Cc, Bcc); `ya29.busy…` → 429
+ * RESOURCE_EXHAUSTED with Retry-After. A message without From is sent from the account's address.
  */
 import { createServer } from "node:http";
 import type { TestProject } from "vitest/node";
@@ -26,6 +34,83 @@ declare module "vitest" {
 }
 
 type Cell = string | number | boolean;
+
+/** The account every fake token belongs to. */
+export const GMAIL_ACCOUNT = "ann.tester@gmail.test";
+
+/** One message the fake Gmail accepted. */
+export interface SentMail {
+  /** The decoded `raw`, exactly as received. */
+  raw: string;
+  /** Header name (lower case) → value, unfolded, RFC 2047 words decoded. */
+  headers: Record<string, string>;
+  /** Every address of To, Cc and Bcc (who Gmail delivers to). */
+  recipients: string[];
+  /** From as delivered: the message's own, or the account's address when it had none. */
+  from: string;
+  /** The body as text when the message is one base64 or plain part; null for multipart. */
+  body: string | null;
+}
+
+/** RFC 2047 words (`=?utf-8?B?…?=` / `?Q?`), decoded the way a mail client shows them. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/(\?=)\s+(=\?)/g, "$1$2")
+    .replace(/=\?([^?]+)\?([BQ])\?([^?]*)\?=/gi, (_, _charset, kind: string, text: string) =>
+      kind.toUpperCase() === "B"
+        ? Buffer.from(text, "base64").toString("utf8")
+        : Buffer.from(
+            text
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            "latin1",
+          ).toString("utf8"),
+    );
+}
+
+/** An address list (commas inside quotes or angle brackets do not split) → bare addresses, or null if one does not parse. */
+function addresses(list: string): string[] | null {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  let angled = false;
+  for (const char of list) {
+    if (char === '"') quoted = !quoted;
+    if (!quoted && char === "<") angled = true;
+    if (!quoted && char === ">") angled = false;
+    if (char === "," && !quoted && !angled) {
+      parts.push(current);
+      current = "";
+    } else current += char;
+  }
+  parts.push(current);
+  const result: string[] = [];
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    const bare = /<([^<>]*)>\s*$/.exec(part)?.[1] ?? part;
+    if (!/^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(bare)) return null;
+    result.push(bare);
+  }
+  return result;
+}
+
+function parseMail(raw: string): { headers: Record<string, string>; body: string | null } | null {
+  const end = raw.indexOf("\r\n\r\n");
+  if (end < 0) return null;
+  const headers: Record<string, string> = {};
+  for (const line of raw
+    .slice(0, end)
+    .replace(/\r\n[ \t]+/g, " ")
+    .split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) return null;
+    headers[line.slice(0, colon).trim().toLowerCase()] = decodeWords(line.slice(colon + 1).trim());
+  }
+  const rest = raw.slice(end + 4);
+  const type = headers["content-type"] ?? "text/plain";
+  if (type.startsWith("multipart/")) return { headers, body: null };
+  const base64 = /base64/i.test(headers["content-transfer-encoding"] ?? "");
+  return { headers, body: base64 ? Buffer.from(rest.replace(/\s+/g, ""), "base64").toString("utf8") : rest };
+}
 type Sheets = Map<string, Cell[][]>;
 
 /** `'My sheet'!A2:C`, `Sheet1`, `'S'!3:3` → the sheet name and the first row (1-based) the range starts at. */
@@ -46,6 +131,7 @@ const a1 = (sheet: string, fromRow: number, toRow: number, columns: number) =>
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const spreadsheets = new Map<string, Sheets>();
+  const sentMail = new Map<string, SentMail>();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -69,6 +155,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     if (seed) return send(200, Object.fromEntries(spreadsheets.get(seed[1]) ?? []));
 
+    const sent = /^\/__gmail\/messages\/([\w-]+)$/.exec(url.pathname);
+    if (sent) {
+      const mail = sentMail.get(sent[1]);
+      return mail ? send(200, mail) : fail(404, "NOT_FOUND", "Requested entity was not found.");
+    }
+
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
     if (!token.startsWith("ya29.") || token.startsWith("ya29.revoked")) {
       return fail(
@@ -86,6 +178,65 @@ export default async function setup(project: TestProject): Promise<() => Promise
           metadata: { service: "sheets.googleapis.com", method: "google.apps.sheets.v4.SpreadsheetsService" },
         },
       ]);
+    }
+
+    if (url.pathname === "/oauth2/v3/userinfo" && req.method === "GET") {
+      return send(200, {
+        sub: "1098765432101234567890",
+        ...(!token.startsWith("ya29.noemail") && { email: GMAIL_ACCOUNT, email_verified: true }),
+      });
+    }
+    if (url.pathname === "/gmail/v1/users/me/messages/send" && req.method === "POST") {
+      if (token.startsWith("ya29.busy")) {
+        return fail(
+          429,
+          "RESOURCE_EXHAUSTED",
+          "User-rate limit exceeded.  Retry after 2026-12-02T18:00:30.000Z",
+          [],
+          { "retry-after": "30" },
+        );
+      }
+      let raw: unknown;
+      try {
+        raw = (JSON.parse(await readAll(req)) as { raw?: unknown }).raw;
+      } catch {
+        return fail(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+      }
+      if (typeof raw !== "string" || raw === "") {
+        return fail(
+          400,
+          "INVALID_ARGUMENT",
+          "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+        );
+      }
+      if (!/^[A-Za-z0-9_-]+={0,2}$/.test(raw)) {
+        return fail(
+          400,
+          "INVALID_ARGUMENT",
+          "Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed",
+        );
+      }
+      const text = Buffer.from(raw, "base64url").toString("utf8");
+      const mail = parseMail(text);
+      if (!mail) return fail(400, "INVALID_ARGUMENT", "Invalid RFC822 message");
+      const recipients: string[] = [];
+      for (const name of ["To", "Cc", "Bcc"]) {
+        const value = mail.headers[name.toLowerCase()];
+        if (value === undefined) continue;
+        const list = addresses(value);
+        if (!list) return fail(400, "INVALID_ARGUMENT", `Invalid ${name} header`);
+        recipients.push(...list);
+      }
+      if (recipients.length === 0) return fail(400, "INVALID_ARGUMENT", "Recipient address required");
+      const id = `18c${crypto.randomUUID().replaceAll("-", "").slice(0, 13)}`;
+      sentMail.set(id, {
+        raw: text,
+        headers: mail.headers,
+        recipients,
+        from: mail.headers.from ?? GMAIL_ACCOUNT,
+        body: mail.body,
+      });
+      return send(200, { id, threadId: id, labelIds: ["SENT"] });
     }
 
     // The range is one path segment, percent-encoded; `:append` follows it.
