@@ -7,7 +7,9 @@
  * (unfinished after the drain), duplicates (one call, two executions) — all must be 0 — and the refused
  * calls (answered other than 202 after 3 tries). Exits non-zero when any of the three is not 0.
  *
- * Usage: SOAK_RUNS=20000 node bench/soak.mjs   (SOAK_CONCURRENCY, default 10; SOAK_MODE durable | fast)
+ * Usage: SOAK_RUNS=20000 node bench/soak.mjs   (SOAK_CONCURRENCY, default 10; SOAK_MODE durable | fast;
+ * SOAK_VARS="NAME=value,…" Worker variables; DEV_MAX_OPEN_DATABASES etc. reach the supervisor). At the end it
+ * prints each restart: reason, backlog before/after the drain, readiness attempts and time to ready.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
