@@ -84,6 +84,9 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
     await page.getByRole("link", { name: "Trust check", exact: true }).click();
     await page.waitForURL(`${baseUrl}/workflows/${id}`);
     await page.locator(".wf-node").first().click();
+    // The connectors in the palette, each with its own glyph (web/test/node-icons.test.ts checks them all).
+    await page.locator('.palette-item[data-node-type="gmail"]').scrollIntoViewIfNeeded();
+    await b.shot("editor-palette-connectors.png");
     await page.locator('.palette-item[data-node-type="set"]').click();
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(2);
     await page.goBack();

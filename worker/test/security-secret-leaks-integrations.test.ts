@@ -21,6 +21,13 @@ import {
 const log = captureLog();
 const postgresServer = inject("postgresServer");
 
+/** A Google oauth2 credential's secrets, fresh per test, shaped like Google's. */
+const googleTokens = () => ({
+  clientSecret: `GOCSPX-${crypto.randomUUID()}`,
+  accessToken: `ya29.${crypto.randomUUID().replaceAll("-", "")}`,
+  refreshToken: `1//${crypto.randomUUID()}`,
+});
+
 describe("no planted secret of an integration credential survives a failure", { timeout: 60_000 }, () => {
   it("smtp: the server refuses the login, and an unreachable server", async () => {
     const user = await signUp();
@@ -103,11 +110,7 @@ describe("no planted secret of an integration credential survives a failure", { 
 
   it("oauth2 (google preset): the Sheets API quoting the access token in its error", async () => {
     const user = await signUp();
-    const tokens = {
-      clientSecret: `GOCSPX-${crypto.randomUUID()}`,
-      accessToken: `ya29.${crypto.randomUUID().replaceAll("-", "")}`,
-      refreshToken: `1//${crypto.randomUUID()}`,
-    };
+    const tokens = googleTokens();
     const fake = await fakeSession([
       {
         status: 403,
@@ -137,11 +140,7 @@ describe("no planted secret of an integration credential survives a failure", { 
 
   it("oauth2 (google preset): the Gmail API quoting the access token in its error", async () => {
     const user = await signUp();
-    const tokens = {
-      clientSecret: `GOCSPX-${crypto.randomUUID()}`,
-      accessToken: `ya29.${crypto.randomUUID().replaceAll("-", "")}`,
-      refreshToken: `1//${crypto.randomUUID()}`,
-    };
+    const tokens = googleTokens();
     const fake = await fakeSession([
       {
         status: 400,

@@ -25,6 +25,13 @@ const ICONS: Record<string, string> = {
   workflow: "↪",
   alert: "⚠",
   reply: "↩",
+  mail: "✉",
+  send: "➤",
+  table: "▦",
+  database: "⛁",
+  notion: "▤",
+  github: "⌥",
+  rss: "◎",
 };
 
 const CATEGORY_ICONS: Record<string, string> = {

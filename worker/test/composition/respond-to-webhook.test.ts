@@ -135,6 +135,37 @@ describe("respondToWebhook: the answer leaves when the node runs", () => {
     expect(steps.after.output).toEqual({ afterwards: 2 });
   });
 
+  it("inside a forEach body: the first element's answer goes out, the other elements pass through", async () => {
+    const user = await signUp();
+    const wf = await activeHook(
+      user,
+      [
+        hook(),
+        {
+          id: "each",
+          type: "forEach",
+          name: "Each",
+          parameters: { items: "{{ $json.body.rows }}", concurrency: 1 },
+        },
+        responder("reply", "Reply", {
+          status: 201,
+          body: { first: "{{ $item.value }}", index: "{{ $item.index }}" },
+        }),
+      ],
+      [
+        { source: "hook", target: "each" },
+        { source: "each", target: "reply", sourceHandle: "item" },
+      ],
+    );
+    const res = await call(wf.url, { method: "POST", json: { rows: ["a", "b", "c"] } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ first: "a", index: 0 });
+    const [execution] = await executionsOf(user, wf.id);
+    const done = await finished(execution.id);
+    expect(done.execution.status).toBe("success");
+    expect(done.steps.each.output).toMatchObject({ count: 3, failed: 0 });
+  });
+
   it("a run that ends without reaching one answers as lastNode would", async () => {
     const user = await signUp();
     const wf = await activeHook(
