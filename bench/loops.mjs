@@ -156,6 +156,7 @@ try {
   const count = e.steps.find((s) => s.nodeId === "z")?.output?.count;
   const bodyRows = e.steps.filter((s) => s.items).reduce((sum, s) => sum + s.items.done, 0);
   console.log(`${BIG} elements × 3 body nodes (concurrency 5): ${e.status}, count ${count}`);
+  if (e.status !== "success") console.log(`  error: ${JSON.stringify(e.error)}`);
   console.log(
     `  wall ${ms(e)} ms (request to answer ${Date.now() - started} ms), ${(ms(e) / BIG).toFixed(2)} ms per element`,
   );

@@ -36,6 +36,7 @@ import { resolveNodeParameters } from "./node-parameters";
 import { createOutboundConnect } from "./outbound-connect";
 import { createOutboundFetch } from "./outbound-fetch";
 import { NODE_STEP_TIMEOUT_MS } from "./step-config";
+import { deadline } from "../net/deadline";
 import type { NodeStepResult, RunRef } from "./run-ref";
 import type { SnapshotNode } from "./snapshot";
 import { DEFAULT_RETRY } from "./step-config";
@@ -262,6 +263,8 @@ export async function executeNode(
   elementPath?: string,
 ): Promise<NodeStepResult> {
   let secretValues: readonly string[] = [];
+  // Aborts a call that outlives the step; cleared when the node ends (net/deadline.ts says why).
+  const timeout = deadline(NODE_STEP_TIMEOUT_MS, "The node's step timed out");
   try {
     ({ input, scope } = await hydrateScope(ref, input, scope));
     const nodeType = requireNodeType(node);
@@ -279,7 +282,7 @@ export async function executeNode(
       fetch: outboundFetch,
       // TCP nodes (email, postgres) and the abort of a call that outlives the step, as in node-steps.ts.
       connect: createOutboundConnect(ref.env),
-      signal: AbortSignal.timeout(NODE_STEP_TIMEOUT_MS),
+      signal: timeout.signal,
       event,
       // A code node in the body sees `$node(...)` and `$item` like an expression does.
       nodes: scope.nodes,
@@ -290,6 +293,8 @@ export async function executeNode(
   } catch (err) {
     maskErrorInPlace(err, secretValues);
     throw err;
+  } finally {
+    timeout.clear();
   }
 }
 

@@ -14,6 +14,7 @@
  * - Error text is the service's own words ("Telegram answered 400: chat not found"), with every secret
  *   (the auth value, a token inside the URL path, anything in `secrets`) replaced by `***`.
  */
+import { deadline } from "../../net/deadline";
 import { NonRetryableError } from "cloudflare:workflows";
 import { maskSecrets } from "../../credentials/mask";
 
@@ -127,8 +128,16 @@ export async function callJsonApi(request: JsonApiRequest): Promise<JsonApiResul
   const init = buildInit(request);
 
   for (let attempt = 1; ; attempt++) {
-    const response = await sendOnce(request, url, init, masked);
-    const body = await readBody(response);
+    // One deadline for the call and reading its answer, cleared as soon as both are done.
+    const timeout = deadline(request.timeoutMs ?? 60_000);
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await sendOnce(request, url, init, masked, timeout.signal);
+      body = await readBody(response);
+    } finally {
+      timeout.clear();
+    }
     if (response.ok) {
       const failed = request.failure?.(body);
       if (failed !== undefined)
@@ -183,8 +192,8 @@ async function sendOnce(
   url: string,
   init: RequestInit,
   masked: (text: string) => string,
+  timeout: AbortSignal,
 ): Promise<Response> {
-  const timeout = AbortSignal.timeout(request.timeoutMs ?? 60_000);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   try {
     return await request.fetch(url, { ...init, signal });
