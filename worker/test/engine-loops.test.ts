@@ -404,8 +404,18 @@ describe("forEach", { timeout: 120_000 }, () => {
       const seen = (await (await fetch(`${echo}/inflight/${key}-${suffix}/max`)).json()) as { calls: number };
       expect(seen.calls, suffix).toBe(calls);
     }
-    // Only the elements that ran in the retry have body records in it.
-    expect((await items(user, executionId, "nodeId=h")).items.map((s) => s.itemIndex)).toEqual([2, 3]);
+    // The reused elements' body records came along (read like any other), and the re-run ones are new.
+    const records = (await items(user, executionId, "nodeId=h")).items;
+    expect(records.map((s) => s.itemIndex)).toEqual([0, 1, 2, 3]);
+    expect(records.every((s) => s.status === "success")).toBe(true);
+    const firstRecords = (await items(user, first.id, "nodeId=h")).items;
+    expect(records[0].output).toEqual(firstRecords[0].output);
+    // So the body node counts all four elements, not only the two that ran again.
+    expect((stepOf(retried, "h") as { items?: unknown }).items).toMatchObject({
+      done: 4,
+      failed: 0,
+      total: 4,
+    });
   });
 
   it("gives a code node in the body $item and $node like expressions", async () => {

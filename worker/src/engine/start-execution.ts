@@ -3,11 +3,12 @@
  * Workflow instance does, so a run is visible from the moment it is requested; if the instance cannot be
  * created the row ends `error` instead of staying `queued` forever.
  */
-import { copySucceededItems } from "../storage/loops";
+import { copySucceededItemRecords, copySucceededItems } from "../storage/loops";
+import { loopGraphOf } from "./loop-progress";
 import { getNodeType } from "../nodes/registry";
-import { executionStorageLimit } from "./storage-budget";
+import { executionStorageLimit, isStorageBudgetRefusal } from "./storage-budget";
 import type { TriggerKind } from "../nodes/node-type";
-import { getDb } from "../storage/db";
+import { getDb, type Db } from "../storage/db";
 import {
   executionInsertStatements,
   findRunTarget,
@@ -256,7 +257,10 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   }
   const queued = await insertExecutionWithSteps(db, row, reused);
   // Loop elements that succeeded are reused too: the loop runs again, only for the others.
-  if (req.reuse && queued && req.retryOf) await copySucceededItems(db, req.retryOf, executionId);
+  if (req.reuse && queued && req.retryOf) {
+    await copySucceededItems(db, req.retryOf, executionId);
+    await copyReusedElementRecords(db, snapshot, req.retryOf, executionId);
+  }
 
   if (fast) {
     if (watched && queued) await publishExecutionRow(env, queued);
@@ -280,6 +284,25 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   // Tells the workflow's room (and so any open editor) that this execution exists; nobody to tell otherwise.
   if (watched && queued) await publishExecutionRow(env, queued);
   return { executionId };
+}
+
+/**
+ * The reused elements' body records come along for people to read. Past the new execution's storage
+ * budget they stay behind: the elements are still reused (their results are in `loop_item`), only their
+ * records are not shown.
+ */
+async function copyReusedElementRecords(db: Db, snapshot: WorkflowSnapshot, from: string, to: string) {
+  const graph = loopGraphOf(snapshot.nodes, snapshot.edges);
+  const bodyLoops = new Map<string, string>();
+  for (const n of snapshot.nodes) {
+    const loop = graph.loopOf(n.id);
+    if (loop) bodyLoops.set(n.id, loop);
+  }
+  try {
+    await copySucceededItemRecords(db, from, to, bodyLoops);
+  } catch (err) {
+    if (!isStorageBudgetRefusal(err)) throw err;
+  }
 }
 
 async function instanceExists(env: Env, executionId: string): Promise<boolean> {

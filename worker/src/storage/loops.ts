@@ -208,6 +208,31 @@ export async function copySucceededItems(db: Db, fromExecutionId: string, toExec
     FROM loop_item WHERE execution_id = ${fromExecutionId} AND status = 'success'`);
 }
 
+/**
+ * …and the body records of those elements (`bodyLoops`: each body node → its innermost loop), so the new
+ * execution shows a reused element like any other (element picker, `3 / 3` on the body node). The D1
+ * triggers count them toward the new execution's storage budget and refuse the statement past it.
+ */
+export async function copySucceededItemRecords(
+  db: Db,
+  fromExecutionId: string,
+  toExecutionId: string,
+  bodyLoops: ReadonlyMap<string, string>,
+) {
+  if (bodyLoops.size === 0) return;
+  const loopOf = sql.join(
+    [...bodyLoops].map(([node, loop]) => sql`WHEN ${node} THEN ${loop}`),
+    sql` `,
+  );
+  await db.run(sql`
+    INSERT INTO item_step (execution_id, node_id, parent_path, item_index, node_name, status, attempts, input, output, error, started_at, finished_at)
+    SELECT ${toExecutionId}, s.node_id, s.parent_path, s.item_index, s.node_name, s.status, s.attempts, s.input, s.output, s.error, s.started_at, s.finished_at
+    FROM item_step s JOIN loop_item li
+      ON li.execution_id = s.execution_id AND li.parent_path = s.parent_path AND li.item_index = s.item_index
+      AND li.status = 'success' AND li.loop_node_id = (CASE s.node_id ${loopOf} END)
+    WHERE s.execution_id = ${fromExecutionId}`);
+}
+
 function loopFilter(key: LoopKey) {
   return [
     eq(loopItem.executionId, key.executionId),
