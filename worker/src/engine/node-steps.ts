@@ -10,6 +10,7 @@
  * and a failed final write is handed to its own step (`node:<id>:record`) instead of failing the attempt,
  * which would make Workflows run the node again.
  */
+import { deadline } from "../net/deadline";
 import { logsOf, type NodePause } from "../nodes/node-type";
 import type { LogLine } from "../sandbox/console-lines";
 import { getDb } from "../storage/db";
@@ -101,8 +102,7 @@ export async function runNodeAttempt(
         .catch((err: unknown) => console.error("engine: publishing the start of", node.id, "failed", err))
     : Promise.resolve();
   // Aborted when the step times out, so a late attempt stops calling out (nodes pass it to fetch).
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error("The node's step timed out")), NODE_STEP_TIMEOUT_MS);
+  const timeout = deadline(NODE_STEP_TIMEOUT_MS, "The node's step timed out");
   let secretValues: readonly string[] = [];
   let result;
   let logs: LogLine[] | null = null;
@@ -124,7 +124,7 @@ export async function runNodeAttempt(
       trigger,
       credential: credential && { type: credential.type, data: credential.data },
       fetch: outboundFetch,
-      signal: abort.signal,
+      signal: timeout.signal,
       connect: createOutboundConnect(ref.env),
       event: args.event,
       nodes: scope.nodes,
@@ -137,7 +137,7 @@ export async function runNodeAttempt(
     logs = result.logs ?? null;
     result = { output, branch: result.branch ?? "main" };
   } catch (err) {
-    clearTimeout(timer);
+    timeout.clear();
     // The attempt failed; the step may still retry. Record why, so the record and the editor show it now.
     maskErrorInPlace(err, secretValues);
     const error = { message: errorMessage(err) };
@@ -154,7 +154,7 @@ export async function runNodeAttempt(
     }
     throw err;
   }
-  clearTimeout(timer);
+  timeout.clear();
   const finishedAt = new Date();
   // Idempotent: the same values on any repeat; attempt-guarded against a newer attempt's record. It may
   // land before the "running" write, which then changes nothing (that one is `unlessFinal`).

@@ -1,3 +1,4 @@
+import { deadline } from "../net/deadline";
 import { z } from "zod";
 import { readUpTo } from "../engine/read-limited";
 import { applyHttpAuth, httpAuthCredentialTypes } from "./http-auth";
@@ -75,8 +76,7 @@ export const httpRequest = defineNode({
     applyHttpAuth(headers, ctx.credential);
     const body = encodeBody(params, headers);
 
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), params.timeoutMs);
+    const timeout = deadline(params.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout.signal]) : timeout.signal;
     const where = `${params.method} ${url.origin}${url.pathname}`;
     try {
@@ -98,7 +98,7 @@ export const httpRequest = defineNode({
       if (timeout.signal.aborted) throw new Error(`Timed out after ${params.timeoutMs} ms: ${where}`);
       throw error;
     } finally {
-      clearTimeout(timer);
+      timeout.clear();
     }
   },
 });
