@@ -9,30 +9,17 @@
  *
  * Usage: N8N_BIN=… node bench/n8n-fixtures.mjs
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "./lib/wrangler-dev.mjs";
+import { n8nInstance } from "./lib/n8n.mjs";
 
 const BIN = process.env.N8N_BIN;
 if (!BIN) {
   console.log("n8n fixtures: skipped (set N8N_BIN to an installed n8n binary to run it)");
   process.exit(0);
 }
-const home = mkdtempSync(join(tmpdir(), "nodebase-n8n-fixtures-"));
-const port = await freePort();
-const env = {
-  ...process.env,
-  N8N_USER_FOLDER: home,
-  N8N_PORT: String(port),
-  N8N_LISTEN_ADDRESS: "127.0.0.1",
-  N8N_DIAGNOSTICS_ENABLED: "false",
-  N8N_VERSION_NOTIFICATIONS_ENABLED: "false",
-  N8N_PERSONALIZATION_ENABLED: "false",
-  N8N_RUNNERS_ENABLED: "false",
-  N8N_LOG_LEVEL: "warn",
-};
+const { home, port, env, importActive } = await n8nInstance(BIN, "nodebase-n8n-fixtures-");
 const fixture = (f) =>
   JSON.parse(readFileSync(join(import.meta.dirname, "../worker/test/fixtures/n8n", f), "utf8"));
 
@@ -42,21 +29,15 @@ const fixtures = [
   ["webhook-if-code-set.json", "orders-if", "fixtureIfCode001"],
   ["webhook-respond.json", "orders-respond", "fixtureRespond01"],
 ];
-const dir = join(home, "import");
-mkdirSync(dir);
-for (const [file, path, id] of fixtures) {
-  const doc = fixture(file);
-  doc.id = id;
-  delete doc.pinData;
-  for (const n of doc.nodes) if (n.type === "n8n-nodes-base.webhook") n.parameters.path = path;
-  writeFileSync(join(dir, file), JSON.stringify(doc));
-}
-const cli = (...a) => {
-  const out = spawnSync(BIN, a, { env, encoding: "utf8" });
-  if (out.status !== 0) throw new Error(`n8n ${a.join(" ")}: ${out.stderr || out.stdout}`);
-};
-cli("import:workflow", "--separate", `--input=${dir}`);
-cli("update:workflow", "--all", "--active=true");
+importActive(
+  fixtures.map(([file, path, id]) => {
+    const doc = fixture(file);
+    doc.id = id;
+    delete doc.pinData;
+    for (const n of doc.nodes) if (n.type === "n8n-nodes-base.webhook") n.parameters.path = path;
+    return [file, doc];
+  }),
+);
 
 // What worker/test/n8n-import.test.ts expects our imported copies to answer.
 const cases = [

@@ -13,10 +13,11 @@
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { freePort, parseArgs } from "./lib/wrangler-dev.mjs";
+import { n8nInstance } from "./lib/n8n.mjs";
+import { parseArgs } from "./lib/wrangler-dev.mjs";
 
 const args = parseArgs();
 const SECONDS = Number(args.seconds ?? 10);
@@ -26,22 +27,11 @@ if (!N8N_BIN) {
   process.exit(0);
 }
 
-const home = mkdtempSync(join(tmpdir(), "nodebase-bench-n8n-"));
-const port = await freePort();
-const env = {
-  ...process.env,
-  N8N_USER_FOLDER: home,
-  N8N_PORT: String(port),
-  N8N_LISTEN_ADDRESS: "127.0.0.1",
-  N8N_DIAGNOSTICS_ENABLED: "false",
-  N8N_VERSION_NOTIFICATIONS_ENABLED: "false",
-  N8N_PERSONALIZATION_ENABLED: "false",
-  N8N_RUNNERS_ENABLED: "false",
-  N8N_LOG_LEVEL: "warn",
-  // History saved, as ours: every execution is stored.
+// History saved, as ours: every execution is stored.
+const { home, port, env, importActive } = await n8nInstance(N8N_BIN, "nodebase-bench-n8n-", {
   EXECUTIONS_DATA_SAVE_ON_SUCCESS: "all",
   DB_SQLITE_POOL_SIZE: "2",
-};
+});
 
 /** Webhook (given response mode) → Set doubling body.n, as n8n exports it. */
 function workflow(id, path, responseMode) {
@@ -78,16 +68,10 @@ function workflow(id, path, responseMode) {
   };
 }
 
-const dir = join(home, "import");
-mkdirSync(dir);
-writeFileSync(join(dir, "a.json"), JSON.stringify(workflow("benchImmediate01", "bench-imm", "onReceived")));
-writeFileSync(join(dir, "b.json"), JSON.stringify(workflow("benchLastNode001", "bench-last", "lastNode")));
-const cli = (...a) => {
-  const out = spawnSync(N8N_BIN, a, { env, encoding: "utf8" });
-  if (out.status !== 0) throw new Error(`n8n ${a.join(" ")}: ${out.stderr || out.stdout}`);
-};
-cli("import:workflow", "--separate", `--input=${dir}`);
-cli("update:workflow", "--all", "--active=true");
+importActive([
+  ["a.json", workflow("benchImmediate01", "bench-imm", "onReceived")],
+  ["b.json", workflow("benchLastNode001", "bench-last", "lastNode")],
+]);
 
 const n8n = spawn(N8N_BIN, ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
 let log = "";
