@@ -8,6 +8,7 @@
  * token carries no secret and grants one thing: delivering that event to that execution, once
  * (http/webhooks-resume.ts claims it in `resume_token_use`).
  */
+import { bytesToBase64Url } from "../credentials/cipher";
 import { publicOrigin } from "./public-url";
 
 const KEY_LABEL = "nodebase resume-url key v1";
@@ -34,12 +35,6 @@ function hmacKey(raw: Uint8Array): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
-function base64url(bytes: Uint8Array): string {
-  let text = "";
-  for (const b of bytes) text += String.fromCharCode(b);
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
   try {
@@ -59,7 +54,7 @@ export async function resumeToken(secret: string, executionId: string, event: st
     throw new Error(`$resumeUrl("${event}"): an event name is 1-100 letters, digits, - or _`);
   }
   const signature = await crypto.subtle.sign("HMAC", await resumeKey(secret), message(executionId, event));
-  return `${executionId}.${base64url(new TextEncoder().encode(event))}.${base64url(new Uint8Array(signature))}`;
+  return `${executionId}.${bytesToBase64Url(new TextEncoder().encode(event))}.${bytesToBase64Url(new Uint8Array(signature))}`;
 }
 
 /** The execution and event a token names, or null when it is malformed or its signature does not match. */

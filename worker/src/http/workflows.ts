@@ -17,7 +17,7 @@ import {
   WorkflowNodeSchema as NodeSchema,
   WorkflowSettingsSchema as SettingsSchema,
 } from "../engine/workflow-document";
-import { toBase64Url } from "../auth/password";
+import { bytesToBase64Url } from "../credentials/cipher";
 import { getDb } from "../storage/db";
 import {
   createWorkflow,
@@ -188,7 +188,7 @@ export function keepKnownPins(
 }
 
 export function newWebhookId(): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /**

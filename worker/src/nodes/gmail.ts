@@ -1,5 +1,6 @@
 import { NonRetryableError } from "cloudflare:workflows";
 import { z } from "zod";
+import { bytesToBase64Url } from "../credentials/cipher";
 import { defineNode } from "./node-type";
 import { googleAccount, googleErrorText } from "./lib/google";
 import { callJsonApi } from "./lib/json-api";
@@ -95,7 +96,8 @@ export const gmail = defineNode({
       method: "POST",
       baseUrl: apiBaseUrl ?? GMAIL_API,
       path: "/gmail/v1/users/me/messages/send",
-      body: { raw: base64Url(mime) },
+      // Gmail's `raw`: the message's UTF-8 bytes in base64url (RFC 4648 §5), no padding.
+      body: { raw: bytesToBase64Url(new TextEncoder().encode(mime)) },
       errorText: googleErrorText(GMAIL_SEND_SCOPE),
       maxAttempts: 1,
     });
@@ -105,10 +107,3 @@ export const gmail = defineNode({
     };
   },
 });
-
-/** Gmail's `raw`: the message's bytes in base64url (RFC 4648 §5), no padding. */
-function base64Url(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}

@@ -3,7 +3,7 @@
  * stored, so a database leak yields no usable key. Lookup is by that hash (unique index).
  */
 import { and, eq } from "drizzle-orm";
-import { toBase64Url } from "../auth/password";
+import { bytesToBase64Url } from "../credentials/cipher";
 import type { Db } from "./db";
 import { afterCursor, newestFirst, toPage, type PageCursor } from "./pagination";
 import { apiKey } from "./schema";
@@ -20,7 +20,7 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 export async function createApiKey(db: Db, userId: string, name: string) {
-  const key = API_KEY_PREFIX + toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  const key = API_KEY_PREFIX + bytesToBase64Url(crypto.getRandomValues(new Uint8Array(32)));
   const row = {
     id: crypto.randomUUID(),
     userId,
