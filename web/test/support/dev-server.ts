@@ -3,7 +3,7 @@
  * `--persist-to` folder, test secrets in a temp env file, and `wrangler dev` started by PID on a free port.
  * Nothing touches the checkout's web/dist, .dev.vars or .wrangler/state, so a running `npm run dev` is safe.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -16,6 +16,7 @@ import {
   spawnWranglerDev,
   waitUntilReady,
 } from "../../../scripts/lib/local-worker.mjs";
+import { artifactsDir } from "./browser";
 
 export interface DevServer {
   url: string;
@@ -59,7 +60,25 @@ export async function startDevServer(): Promise<DevServer> {
     detached: true,
   });
 
+  // A wrangler that dies mid-suite fails every later test with "connection refused": say why, once,
+  // with the end of what it printed (its log level is warn, so this is the crash, not the traffic).
+  let stopping = false;
+  dev.child.once("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `wrangler dev (pid ${dev.child.pid}) exited mid-suite with ${code ?? signal}; its last output:\n` +
+        dev.output().slice(-6000),
+    );
+  });
+
   const stop = async () => {
+    stopping = true;
+    const printed = dev.output();
+    // "Your worker restarted mid-request" and workerd's own errors show up here even when wrangler lives on.
+    if (/restarted|fatal|segmentation|uncaught|error/i.test(printed)) {
+      mkdirSync(artifactsDir, { recursive: true });
+      writeFileSync(join(artifactsDir, "wrangler-dev.log"), printed);
+    }
     await killGroup(dev.child);
     rmSync(dir, { recursive: true, force: true });
   };
