@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { testCertificates } from "./worker/test/tls/test-certificates";
 
@@ -15,7 +16,8 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(async () => ({
-            main: "./worker/src/index.ts",
+            // worker/src/index.ts plus the code runner's entrypoint, which CODE_RUNNER below calls.
+            main: "./worker/test/worker-main.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
@@ -24,6 +26,10 @@ export default defineConfig({
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                 CREDENTIAL_KEYS: "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
               },
+              // wrangler.toml binds CODE_RUNNER to the nodebase-code-runner Worker, which tests do not start:
+              // here it is the same entrypoint served by the test Worker itself, so code nodes still go
+              // through a real service binding (RPC, structured clone), only not onto another thread.
+              serviceBindings: { CODE_RUNNER: { name: kCurrentWorker, entrypoint: "CodeRunner" } },
               // miniflare's own outbound network (public and private addresses, the public CAs) plus the
               // test CA, so the SMTP and PostgreSQL TLS paths run against local servers, verified.
               ...(tls && {

@@ -32,7 +32,7 @@ async function freePort() {
   return port;
 }
 
-const dev = startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-code-" });
+const dev = await startWranglerDev({ port: PORT, statePrefix: "nodebase-bench-code-" });
 const api = apiClient(dev.base, { requestTimeoutMs: 60_000 });
 const numbers = Array.from({ length: 1000 }, (_, i) => i + 1);
 

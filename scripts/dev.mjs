@@ -6,7 +6,8 @@
  *   3. the SPA is built into web/dist (wrangler.toml's [assets] directory must exist before wrangler starts);
  *   4. `wrangler dev` serves API + SPA behind http://127.0.0.1:8787, supervised (scripts/lib/dev-supervisor.mjs):
  *      a ticker calls the cron handler once a minute, and the runtime is restarted (requests held, none
- *      refused) before workerd reaches its memory-map or open-file limit.
+ *      refused) before workerd reaches its memory-map or open-file limit; beside it a second `wrangler dev`
+ *      runs the code runner (wrangler.code-runner.toml, scripts/lib/code-runner.mjs): `code` nodes run there.
  * Environment: PORT (default 8787), PERSIST_TO (local state directory, default .wrangler/state),
  * SKIP_BUILD=1 to reuse an existing web/dist, DEV_MAX_OPEN_DATABASES (default 1300), DEV_RESTART_SHARE
  * (default 0.5 of the map and file limits), DEV_MAX_RSS_MB (default 3072), DEV_READY_TIMEOUT_MS (default
@@ -43,7 +44,9 @@ if (process.env.SKIP_BUILD === "1" && existsSync(join(root, "web", "dist", "inde
   run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--logLevel", "warn"], env);
 }
 
-step(`Starting wrangler dev behind http://127.0.0.1:${port} (cron ticker on, restarts supervised)`);
+step(
+  `Starting wrangler dev behind http://127.0.0.1:${port} (cron ticker on, restarts supervised, code runner beside it)`,
+);
 const dev = superviseDevServer({
   port,
   wranglerArgs: [...persistArgs(), ...varArgs()],

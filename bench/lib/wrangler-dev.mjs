@@ -9,11 +9,13 @@ import { join } from "node:path";
 import {
   applyMigrations,
   freePort,
+  killGroup,
   localSecretVarArgs,
   privateWranglerEnv,
   root,
   spawnWranglerDev,
 } from "../../scripts/lib/local-worker.mjs";
+import { superviseCodeRunner } from "../../scripts/lib/code-runner.mjs";
 
 export { freePort };
 
@@ -38,6 +40,9 @@ export async function startWranglerDev({ port, statePrefix, vars = {} }) {
   const registry = mkdtempSync(join(tmpdir(), "nodebase-bench-registry-"));
   const env = privateWranglerEnv(registry);
   applyMigrations(persist, env);
+  // The code runner's own wrangler dev (code nodes run there, as under `npm run dev`), in its own group.
+  const runner = superviseCodeRunner({ env, kill: killGroup, detached: true });
+  await runner.ready;
 
   const { child: wrangler, output } = spawnWranglerDev({
     port,
@@ -51,6 +56,7 @@ export async function startWranglerDev({ port, statePrefix, vars = {} }) {
     if (process.env.BENCH_WRANGLER_LOG) writeFileSync(process.env.BENCH_WRANGLER_LOG, output());
     // Stop wrangler by the PID we started (it takes its workerd children down with it).
     if (wrangler.exitCode === null) wrangler.kill("SIGTERM");
+    void runner.stop();
     if (process.env.BENCH_KEEP_STATE) console.log(`local state kept in ${persist}`);
     // workerd may still be flushing its files for a moment; a leftover temp folder is harmless.
     try {

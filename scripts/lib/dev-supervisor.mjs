@@ -2,8 +2,9 @@
  * The supervised local runtime behind `npm run dev` (and the soak benchmark and crash test):
  *
  *   client ──► front proxy (this process, the public port) ──► wrangler dev (a private port, by PID)
- *                  │ cron ticker: /__scheduled once a minute
- *                  │ resource watch: workerd's memory maps, open files, RSS
+ *                  │ cron ticker: /__scheduled once a minute              │ CODE_RUNNER binding
+ *                  │ resource watch: workerd's memory maps, open files, RSS ▼
+ *                  │                       the code runner's own wrangler dev (code-runner.mjs, by PID)
  *
  * Why: one `wrangler dev` never evicts a finished Workflow instance, and each one keeps its SQLite
  * database open (3 open files, up to 24 memory maps, ~0.4 MB). At ~2,650 loaded instances the runtime
@@ -28,6 +29,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { connect } from "node:net";
 import { bin, freePort, root, waitUntilReady } from "./local-worker.mjs";
+import { superviseCodeRunner } from "./code-runner.mjs";
 import { startCronTicker } from "./cron-ticker.mjs";
 import { createDevLogFilter, pipeFiltered } from "./dev-log-filter.mjs";
 import { drainBacklog, startUntilReady } from "./restart-policy.mjs";
@@ -54,7 +56,8 @@ const DRAIN_STALL_MS = 15_000;
  * appended to `wrangler dev` (e.g. `--persist-to`, `--env-file`). `log(line)` receives the supervisor's
  * own messages; wrangler's output goes to `stdio` ("inherit"; "filtered": to this process's, without the
  * runtime's crash-like reports of node failures (dev-log-filter.mjs); or "pipe", then `output()` has it).
- * Returns `{ url, ready, restart(reason), stats(), stop(), output() }`.
+ * With `codeRunner` (the default), the code runner's `wrangler dev` is started first and kept running;
+ * a restart of the main runtime leaves it alone. Returns `{ url, ready, restart(reason), stats(), stop(), output() }`.
  */
 export function superviseDevServer({
   port,
@@ -66,6 +69,7 @@ export function superviseDevServer({
   maxRssMb = Number(process.env.DEV_MAX_RSS_MB ?? 3072),
   maxDatabases = Number(process.env.DEV_MAX_OPEN_DATABASES ?? DEFAULT_MAX_OPEN_DATABASES),
   ticker = true,
+  codeRunner = true,
 }) {
   const url = `http://127.0.0.1:${port}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -79,6 +83,7 @@ export function superviseDevServer({
   let output = "";
   const held = [];
   let stopTicker = () => {};
+  let runner = null;
 
   const server = createServer((req, res) => {
     if (accepting) forward(req, res);
@@ -275,6 +280,11 @@ export function superviseDevServer({
       server.once("error", reject);
       server.listen(port, "127.0.0.1", resolve);
     });
+    if (codeRunner) {
+      // In this process group like wrangler (a kill of `npm run dev`'s group ends it too), stopped by PID.
+      runner = superviseCodeRunner({ env, kill: killTree, log });
+      await runner.ready;
+    }
     upstream = await startWrangler();
     open();
     watch();
@@ -295,15 +305,23 @@ export function superviseDevServer({
     ready,
     restart,
     /** Resource use of the current workerd processes (Linux; zeros elsewhere) and the restart count. */
-    stats: () => ({ ...(upstream ? usage(upstream.child.pid) : {}), restarts, restartLog: [...restartLog] }),
+    stats: () => ({
+      ...(upstream ? usage(upstream.child.pid) : {}),
+      restarts,
+      restartLog: [...restartLog],
+      codeRunnerRestarts: runner?.restarts() ?? 0,
+    }),
     output: () => output,
     /** The PID of the current wrangler. */
     pid: () => upstream?.child.pid,
+    /** The PID of the code runner's wrangler. */
+    codeRunnerPid: () => runner?.pid(),
     async stop() {
       stopping = true;
       stopTicker();
       clearTimeout(watchTimer);
       if (upstream) await killTree(upstream.child);
+      await runner?.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(() => r()));
       agent.destroy();

@@ -1,6 +1,7 @@
 /**
  * A throw-away Nodebase for browser tests: the SPA built into a temp folder, D1 migrated into a temp
- * `--persist-to` folder, test secrets in a temp env file, and `wrangler dev` started by PID on a free port.
+ * `--persist-to` folder, test secrets in a temp env file, and `wrangler dev` started by PID on a free port,
+ * with the code runner's own `wrangler dev` beside it (scripts/lib/code-runner.mjs), as `npm run dev` has.
  * Nothing touches the checkout's web/dist, .dev.vars or .wrangler/state, so a running `npm run dev` is safe.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,10 +17,13 @@ import {
   spawnWranglerDev,
   waitUntilReady,
 } from "../../../scripts/lib/local-worker.mjs";
+import { superviseCodeRunner } from "../../../scripts/lib/code-runner.mjs";
 import { artifactsDir } from "./browser";
 
 export interface DevServer {
   url: string;
+  /** The code runner's wrangler (its own process group). */
+  codeRunnerPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -39,6 +43,21 @@ export async function startDevServer(): Promise<DevServer> {
 
   buildSpa(assets, env);
   applyMigrations(persistTo, env);
+
+  // First, so the main Worker's CODE_RUNNER binding finds it in the (private) dev registry at once.
+  const runner = superviseCodeRunner({
+    env,
+    kill: killGroup,
+    detached: true,
+    log: (line) => console.error(`[code runner] ${line}`),
+  });
+  try {
+    await runner.ready;
+  } catch (error) {
+    await runner.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   const port = Number(process.env.BROWSER_TEST_PORT ?? (await freePort()));
   const inspectorPort = process.env.BROWSER_TEST_PORT ? port + 1 : await freePort();
@@ -80,6 +99,7 @@ export async function startDevServer(): Promise<DevServer> {
       writeFileSync(join(artifactsDir, "wrangler-dev.log"), printed);
     }
     await killGroup(dev.child);
+    await runner.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -89,5 +109,5 @@ export async function startDevServer(): Promise<DevServer> {
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, codeRunnerPid: runner.pid, stop };
 }

@@ -2,7 +2,8 @@ import { NonRetryableError } from "cloudflare:workflows";
 import { z } from "zod";
 import { defineNode, type ErrorWithLogs } from "./node-type";
 import type { LogLine } from "../sandbox/console-lines";
-import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, runCode } from "../sandbox/run-code";
+import { CodeRunnerUnavailable, runCodeIsolated } from "../sandbox/code-runner";
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from "../sandbox/run-code";
 
 /** Longer than any hand-written node needs; keeps a pasted data dump out of the workflow document. */
 const MAX_CODE_CHARS = 100_000;
@@ -12,7 +13,8 @@ const MAX_CODE_CHARS = 100_000;
  * `return` gives the output, which must be JSON. The code sees `$json`, `$node(name)`, `$trigger`,
  * `$execution` and `$item` as plain data, and nothing of the Worker. `console.*` lines are recorded on the
  * step. A failure (a throw, a non-JSON result, a limit hit) fails the node at once: the same code on the
- * same data fails the same way, so it is not retried.
+ * same data fails the same way, so it is not retried. It runs in the code runner Worker when one is bound
+ * (sandbox/code-runner.ts); an unreachable runner fails the node with a plain, retryable error.
  */
 export const code = defineNode({
   type: "code",
@@ -46,7 +48,7 @@ export const code = defineNode({
   literalParameters: ["code"],
   outputs: ["main"],
   async run(ctx) {
-    const outcome = await runCode(
+    const outcome = await runCodeIsolated(
       ctx.params.code,
       {
         json: ctx.input ?? null,
@@ -56,7 +58,12 @@ export const code = defineNode({
         nodes: ctx.nodes ?? {},
       },
       { timeoutMs: ctx.params.timeoutMs },
-    );
+    ).catch((err: unknown) => {
+      // Not the code's failure: the runner Worker is missing or crashed, so the step's retries apply.
+      if (err instanceof CodeRunnerUnavailable)
+        throw new Error(`Node "${ctx.node.name}": code runner unavailable (${err.message})`);
+      throw err;
+    });
     if (!outcome.ok) throw codeError(`Node "${ctx.node.name}": ${outcome.error}`, outcome.logs);
     return { output: outcome.output, logs: outcome.logs };
   },
