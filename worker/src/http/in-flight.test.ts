@@ -1,0 +1,55 @@
+import type { Context } from "hono";
+import { describe, expect, it } from "vitest";
+import { ApiError } from "./errors";
+import { IN_FLIGHT_LIMITS, inFlightCount, takeInFlightSlot, withInFlightSlot } from "./in-flight";
+
+/** The two things the bound reads from a request's context: the env (overrides) and the header setter. */
+function fakeContext(env: Record<string, string> = {}) {
+  const headers: Record<string, string> = {};
+  const c = { env, header: (name: string, value: string) => (headers[name] = value) };
+  return { c: c as unknown as Context, headers };
+}
+
+describe("in-flight bound", () => {
+  it("refuses the slot past the limit with 429 Retry-After 1, and frees it once per release", () => {
+    const { c, headers } = fakeContext();
+    const limit = IN_FLIGHT_LIMITS.runStartInFlight;
+    const releases = Array.from({ length: limit }, () => takeInFlightSlot(c, "runStartInFlight", "u1"));
+    expect(inFlightCount("runStartInFlight", "u1")).toBe(limit);
+    expect(() => takeInFlightSlot(c, "runStartInFlight", "u1")).toThrow(ApiError);
+    try {
+      takeInFlightSlot(c, "runStartInFlight", "u1");
+    } catch (error) {
+      expect((error as ApiError).status).toBe(429);
+      expect((error as ApiError).details).toEqual({ rule: "runStartInFlight", retryAfterSeconds: 1 });
+    }
+    expect(headers["Retry-After"]).toBe("1");
+    // Another user, and the other rule, have slots of their own.
+    takeInFlightSlot(c, "runStartInFlight", "u2")();
+    takeInFlightSlot(c, "webhookIntakeInFlight", "u1")();
+    // A second call of one release gives back nothing more.
+    releases[0]();
+    releases[0]();
+    expect(inFlightCount("runStartInFlight", "u1")).toBe(limit - 1);
+    const again = takeInFlightSlot(c, "runStartInFlight", "u1");
+    expect(() => takeInFlightSlot(c, "runStartInFlight", "u1")).toThrow(ApiError);
+    again();
+    releases.slice(1).forEach((release) => release());
+    expect(inFlightCount("runStartInFlight", "u1")).toBe(0);
+  });
+
+  it("takes its limit from RATE_LIMITS and gives the slot back when the work throws", async () => {
+    const { c } = fakeContext({ RATE_LIMITS: JSON.stringify({ webhookIntakeInFlight: { limit: 1 } }) });
+    const held = takeInFlightSlot(c, "webhookIntakeInFlight", "u3");
+    await expect(withInFlightSlot(c, "webhookIntakeInFlight", "u3", async () => 1)).rejects.toThrow(
+      /at most 1 at once/,
+    );
+    held();
+    await expect(
+      withInFlightSlot(c, "webhookIntakeInFlight", "u3", async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(inFlightCount("webhookIntakeInFlight", "u3")).toBe(0);
+  });
+});

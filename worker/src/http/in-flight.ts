@@ -1,0 +1,89 @@
+/**
+ * How many run starts of one user this isolate works on at once. The D1 windows in rate-limit.ts bound
+ * how many runs a user starts per minute; they do not bound a burst: 120 `POST /run` sent at the same
+ * moment were all inside the window, and starting them together (a D1 insert, a run-gate call and a
+ * Workflow instance each) kept one isolate's thread, and so every other user's request, busy for 2–3 s.
+ * A start beyond the bound is answered at once with the same `429 rate_limited` (`Retry-After: 1`) before
+ * any D1 or Workflows work, so a burst costs its sender retries, not its neighbours their latency.
+ *
+ * The count lives in the isolate's memory on purpose: what it protects is the isolate's thread, and a
+ * count that needed D1 would itself be the work it is meant to bound. Only the start is held, not a
+ * `lastNode` webhook's wait for the run's end (waiting costs the isolate nothing).
+ *
+ * Values in `IN_FLIGHT_LIMITS`; `RATE_LIMITS` overrides them like the windows
+ * (`{"runStartInFlight":{"limit":16}}`). Documented in docs/security.md.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+import { ruleOverride } from "./rate-limit";
+
+export const IN_FLIGHT_LIMITS = {
+  /** Manual runs and retries of one user being started at once (`POST /run`, `/retry`). */
+  runStartInFlight: 8,
+  /** Webhook calls to one user's workflows whose runs are being started at once. */
+  webhookIntakeInFlight: 32,
+} as const;
+
+export type InFlightRule = keyof typeof IN_FLIGHT_LIMITS;
+
+const inFlight = new Map<string, number>();
+
+/** The number of starts `rule` is holding for `subject` now (0 when none): for tests. */
+export function inFlightCount(rule: InFlightRule, subject: string): number {
+  return inFlight.get(`${rule}:${subject}`) ?? 0;
+}
+
+/**
+ * Takes one of `subject`'s slots under `rule`, or throws 429 when all are taken. The returned function
+ * gives the slot back; call it exactly once (in a `finally`), it ignores a second call.
+ */
+export function takeInFlightSlot(
+  c: Context<AppEnv, any, any>,
+  rule: InFlightRule,
+  subject: string,
+): () => void {
+  const key = `${rule}:${subject}`;
+  const limit = ruleOverride(c.env, rule)?.limit ?? IN_FLIGHT_LIMITS[rule];
+  const count = inFlight.get(key) ?? 0;
+  if (count >= limit) {
+    c.header("Retry-After", "1");
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `Too many requests (${describe(rule)}: at most ${limit} at once); retry in 1 s`,
+      { rule, retryAfterSeconds: 1 },
+    );
+  }
+  inFlight.set(key, count + 1);
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    const left = (inFlight.get(key) ?? 1) - 1;
+    if (left <= 0) inFlight.delete(key);
+    else inFlight.set(key, left);
+  };
+}
+
+/** Runs `work` holding one of `subject`'s slots under `rule` (429 at once when none is free). */
+export async function withInFlightSlot<T>(
+  c: Context<AppEnv, any, any>,
+  rule: InFlightRule,
+  subject: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const release = takeInFlightSlot(c, rule, subject);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+function describe(rule: InFlightRule): string {
+  return {
+    runStartInFlight: "runs this user is starting",
+    webhookIntakeInFlight: "webhook runs being started for this user's workflows",
+  }[rule];
+}
