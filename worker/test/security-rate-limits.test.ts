@@ -187,7 +187,9 @@ describe("rate limits", { timeout: 60_000 }, () => {
       user,
       doc("Burst", [{ id: "t", type: "manualTrigger", name: "Start" }], []),
     );
-    const burst = IN_FLIGHT_LIMITS.runStartInFlight * 3;
+    // As many as one credential may have in flight, twice the run-start bound.
+    const burst = IN_FLIGHT_LIMITS.apiRequestInFlight;
+    expect(burst).toBeGreaterThan(IN_FLIGHT_LIMITS.runStartInFlight);
     const answers = await Promise.all(
       Array.from({ length: burst }, () => user.fetch(`/api/workflows/${workflowId}/run`, { method: "POST" })),
     );

@@ -1,7 +1,14 @@
-import type { Context } from "hono";
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "./context";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
-import { IN_FLIGHT_LIMITS, inFlightCount, takeInFlightSlot, withInFlightSlot } from "./in-flight";
+import {
+  boundRequestsPerCredential,
+  IN_FLIGHT_LIMITS,
+  inFlightCount,
+  takeInFlightSlot,
+  withInFlightSlot,
+} from "./in-flight";
 
 /** The two things the bound reads from a request's context: the env (overrides) and the header setter. */
 function fakeContext(env: Record<string, string> = {}) {
@@ -51,5 +58,45 @@ describe("in-flight bound", () => {
       }),
     ).rejects.toThrow("boom");
     expect(inFlightCount("webhookIntakeInFlight", "u3")).toBe(0);
+  });
+});
+
+describe("API requests per presented credential", () => {
+  /** An app whose one route holds its request until `open()`: the requests stay in flight meanwhile. */
+  function holdingApp() {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const app = new Hono<AppEnv>();
+    app.onError((error, c) =>
+      error instanceof ApiError
+        ? c.json({ rule: (error.details as { rule: string }).rule }, error.status)
+        : c.text("?", 500),
+    );
+    app.use("/api/*", boundRequestsPerCredential);
+    app.get("/api/hold", async (c) => {
+      await gate;
+      return c.text("ok");
+    });
+    return { app, open };
+  }
+
+  it("refuses the 17th request with one key while 16 are in flight; other keys, sessions and anonymous calls pass", async () => {
+    const { app, open } = holdingApp();
+    const get = (headers: Record<string, string>) => app.request("/api/hold", { headers }, {});
+    const limit = IN_FLIGHT_LIMITS.apiRequestInFlight;
+    const held = Array.from({ length: limit }, () => get({ authorization: "Bearer nb_one" }));
+    const refused = await get({ authorization: "Bearer nb_one" });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(await refused.json()).toEqual({ rule: "apiRequestInFlight" });
+    // The session cookie counts by its token; other cookies around it do not matter.
+    const sessions = Array.from({ length: limit }, (_, i) =>
+      get({ cookie: `theme=${i}; better-auth.session_token=tok.sig` }),
+    );
+    expect((await get({ cookie: "better-auth.session_token=tok.sig; x=1" })).status).toBe(429);
+    const others = [get({ authorization: "Bearer nb_two" }), get({}), get({ cookie: "theme=dark" })];
+    open();
+    for (const res of await Promise.all([...held, ...sessions, ...others])) expect(res.status).toBe(200);
+    expect(inFlightCount("apiRequestInFlight", "key:Bearer nb_one")).toBe(0);
   });
 });
