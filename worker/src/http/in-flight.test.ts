@@ -77,6 +77,10 @@ describe("API requests per presented credential", () => {
       await gate;
       return c.text("ok");
     });
+    app.post("/api/workflows/:id/run", async (c) => {
+      await gate;
+      return c.text("started");
+    });
     return { app, open };
   }
 
@@ -98,5 +102,20 @@ describe("API requests per presented credential", () => {
     open();
     for (const res of await Promise.all([...held, ...sessions, ...others])) expect(res.status).toBe(200);
     expect(inFlightCount("apiRequestInFlight", "key:Bearer nb_one")).toBe(0);
+  });
+
+  it("bounds run starts per credential before the lookup, leaving the key its other requests", async () => {
+    const { app, open } = holdingApp();
+    const key = { authorization: "Bearer nb_runs" };
+    const run = () => app.request("/api/workflows/w1/run", { method: "POST", headers: key }, {});
+    const held = Array.from({ length: IN_FLIGHT_LIMITS.runStartInFlight }, run);
+    const refused = await run();
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ rule: "runStartInFlight" });
+    const list = app.request("/api/hold", { headers: key }, {});
+    open();
+    for (const res of await Promise.all([...held, list])) expect(res.status).toBe(200);
+    expect(inFlightCount("runStartInFlight", "key:Bearer nb_runs")).toBe(0);
+    expect(inFlightCount("apiRequestInFlight", "key:Bearer nb_runs")).toBe(0);
   });
 });

@@ -104,15 +104,25 @@ function presentedCredential(request: Request): string | null {
   return token ? `session:${token}` : null;
 }
 
-/** Middleware: bounds the API requests in flight per presented credential (`apiRequestInFlight`). */
+/** The routes that start runs (their handlers also bound them per user, after the lookup). */
+const RUN_START_PATH = /^\/api\/(?:workflows\/[^/]+\/run|executions\/[^/]+\/retry)$/;
+
+/**
+ * Middleware: bounds the API requests in flight per presented credential (`apiRequestInFlight`), and the
+ * run starts among them (`runStartInFlight`) the same way, so a burst of starts is refused before each
+ * costs a credential lookup in D1.
+ */
 export const boundRequestsPerCredential = createMiddleware<AppEnv>(async (c, next) => {
   const credential = presentedCredential(c.req.raw);
   if (credential === null) return next();
-  const release = takeInFlightSlot(c, "apiRequestInFlight", credential);
+  const releases = [takeInFlightSlot(c, "apiRequestInFlight", credential)];
   try {
+    if (c.req.method === "POST" && RUN_START_PATH.test(c.req.path)) {
+      releases.push(takeInFlightSlot(c, "runStartInFlight", credential));
+    }
     await next();
   } finally {
-    release();
+    for (const release of releases) release();
   }
 });
 
