@@ -101,8 +101,16 @@ async function finished(key, executionId, timeoutMs = 600_000) {
 }
 
 /** The bystander: asks for their workflow list back to back (100 ms apart) until stopped. */
+/** Phases an attack passes (`mark("sockets")`): a slow bystander answer is reported with the phase it began in. */
+const marks = [];
+const mark = (label) => marks.push({ label, at: Date.now() });
+const phaseAt = (t) => marks.filter((m) => m.at <= t).at(-1)?.label ?? "start";
+/** Answers slower than this are listed one by one, with their phase. */
+const SLOW_MS = 300;
+
 function bystander(key) {
   let window = [];
+  let slow = [];
   let failures = 0;
   let stopped = false;
   const loop = (async () => {
@@ -116,14 +124,16 @@ function bystander(key) {
         failures++;
       }
       window.push(Date.now() - t);
+      if (Date.now() - t > SLOW_MS) slow.push(`${Date.now() - t} ms in "${phaseAt(t)}"`);
       await sleep(100);
     }
   })();
   return {
     /** Starts a new measuring window; returns the last one's answer times and failures. */
     cut() {
-      const out = { times: window, failures };
+      const out = { times: window, failures, slow };
       window = [];
+      slow = [];
       failures = 0;
       return out;
     },
@@ -135,9 +145,10 @@ function bystander(key) {
 }
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-function describe({ times, failures }) {
+function describe({ times, failures, slow }) {
   const s = [...times].sort((a, b) => a - b);
-  return `${s.length} answers, p50 ${pct(s, 50)} ms, p95 ${pct(s, 95)} ms, max ${s.at(-1) ?? 0} ms, ${failures} failed`;
+  const slowest = slow.length ? `; over ${SLOW_MS} ms: ${slow.slice(0, 8).join(", ")}` : "";
+  return `${s.length} answers, p50 ${pct(s, 50)} ms, p95 ${pct(s, 95)} ms, max ${s.at(-1) ?? 0} ms, ${failures} failed${slowest}`;
 }
 
 /** A one-node expression attack: manual trigger → set with `expression`; returns the run's end. */
@@ -202,9 +213,11 @@ const attacks = {
     });
     const before = rss();
     const started = Date.now();
+    mark("big run");
     const r = await run(key, wf.id);
     if (r.status !== 201) return `run refused: ${r.status} ${JSON.stringify(r.body)}`;
     const e = await finished(key, r.body.executionId);
+    mark("GET execution");
     const page = await api(`/api/executions/${r.body.executionId}`, {}, key);
     const bytes = (await page.arrayBuffer()).byteLength;
     const lines = [
@@ -212,6 +225,7 @@ const attacks = {
     ];
     // Live sockets: 8 on this run, then up to the cap and one past it.
     const url = `${base.replace(/^http/, "ws")}/api/executions/${r.body.executionId}/live`;
+    mark("live sockets");
     const sockets = [];
     const outcomes = { open: 0, refused: 0, firstMessageBytes: [] };
     for (let i = 0; i < 21; i++) {
@@ -261,8 +275,10 @@ const attacks = {
       edges: chain(["t", "s"]),
     });
     const started = Date.now();
+    mark("150 starts");
     const answers = await Promise.all(Array.from({ length: 150 }, () => run(key, wf.id)));
     const answered = Date.now() - started;
+    mark("150 starts: runs");
     const byStatus = {};
     for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
     const refusals = new Set(answers.filter((a) => a.status >= 500).map((a) => JSON.stringify(a.body)));
@@ -304,6 +320,7 @@ try {
     // Each attack is a new user, so one attack's rate limits and storage never shape the next.
     const key = await signUpForKey(api);
     watch.cut();
+    mark(name);
     let outcome;
     try {
       outcome = await attack(key);

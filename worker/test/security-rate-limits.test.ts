@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { IN_FLIGHT_LIMITS } from "../src/http/in-flight";
 import { RATE_LIMIT_RULES } from "../src/http/rate-limit";
 import { getDb } from "../src/storage/db";
 import { countHit } from "../src/storage/rate-limits";
@@ -178,5 +179,59 @@ describe("rate limits", { timeout: 60_000 }, () => {
     expect((await call(`/webhooks-test/${id}`, { method: "POST", json: {} })).status).toBe(202);
     expect((await call(`/webhooks-test/${id}`, { method: "POST", json: {} })).status).toBe(202);
     expect(await counted()).toBe(2);
+  });
+
+  it("run starts: a burst beyond the in-flight bound is answered 429 at once, and its slots come back", async () => {
+    const user = await signUp();
+    const workflowId = await createWorkflow(
+      user,
+      doc("Burst", [{ id: "t", type: "manualTrigger", name: "Start" }], []),
+    );
+    // As many as one credential may have in flight, twice the run-start bound.
+    const burst = IN_FLIGHT_LIMITS.apiRequestInFlight;
+    expect(burst).toBeGreaterThan(IN_FLIGHT_LIMITS.runStartInFlight);
+    const answers = await Promise.all(
+      Array.from({ length: burst }, () => user.fetch(`/api/workflows/${workflowId}/run`, { method: "POST" })),
+    );
+    const refused = answers.filter((res) => res.status === 429);
+    const started = answers.filter((res) => res.status === 201);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(started.length).toBeGreaterThanOrEqual(IN_FLIGHT_LIMITS.runStartInFlight);
+    expect(refused.length + started.length).toBe(burst);
+    for (const res of refused) await expectLimited(res, "runStartInFlight");
+    // Every 201 is a run, every 429 started nothing.
+    const list = await (
+      await user.fetch(`/api/executions?workflowId=${workflowId}&limit=100`)
+    ).json<{ items: unknown[] }>();
+    expect(list.items).toHaveLength(started.length);
+    // The burst is over: its slots are free again.
+    expect((await user.fetch(`/api/workflows/${workflowId}/run`, { method: "POST" })).status).toBe(201);
+  });
+
+  it("webhook intake: a burst beyond the in-flight bound is refused at once and starts nothing for those calls", async () => {
+    const user = await signUp();
+    const wf = await createTriggerWorkflow(user, [
+      {
+        id: "hook",
+        type: "webhookTrigger",
+        name: "Webhook",
+        parameters: { method: "POST", respond: "immediately" },
+      },
+    ]);
+    const url = `/webhooks/${webhookIdOf(wf, "hook")}`;
+    const burst = IN_FLIGHT_LIMITS.webhookIntakeInFlight * 2;
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, n) => call(url, { method: "POST", json: { n } })),
+    );
+    const refused = answers.filter((res) => res.status === 429);
+    const accepted = answers.filter((res) => res.status === 202);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.length + accepted.length).toBe(burst);
+    for (const res of refused) await expectLimited(res, "webhookIntakeInFlight");
+    const list = await (
+      await user.fetch(`/api/executions?workflowId=${wf.id}&limit=100`)
+    ).json<{ items: unknown[] }>();
+    expect(list.items).toHaveLength(accepted.length);
+    expect((await call(url, { method: "POST", json: { n: "after" } })).status).toBe(202);
   });
 });

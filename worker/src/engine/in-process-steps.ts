@@ -10,6 +10,7 @@
 import type { WorkflowStepConfig } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
 import type { StepContext, StepRunner } from "./step-runner";
+import { yieldIfBusy } from "./yield-runtime";
 
 export interface InProcessSteps extends StepRunner {
   /** Steps run so far (counted by the budget test and the benchmark). */
@@ -30,6 +31,9 @@ export function inProcessSteps(
       body: (ctx: StepContext) => Promise<T>,
     ): Promise<T> {
       count++;
+      // A long fast run lets other requests in too, but only once it has been busy a while (a yield on
+      // every step would cost the short runs that fast mode is for).
+      await yieldIfBusy();
       const limit = config.retries?.limit ?? 0;
       for (let attempt = 1; ; attempt++) {
         try {

@@ -4,6 +4,7 @@
  * implementation of the same interface (in-process-steps.ts). The engine code is the same for both.
  */
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
+import { yieldToRuntime } from "./yield-runtime";
 
 export interface StepContext {
   /** 1 on the first try of the step. */
@@ -26,8 +27,13 @@ export interface StepRunner {
 export function durableSteps(step: WorkflowStep): StepRunner {
   return {
     workflowStep: step,
-    do: <T>(name: string, config: WorkflowStepConfig, body: (ctx: StepContext) => Promise<T>) =>
-      step.do(name, config, body as (ctx: StepContext) => Promise<any>) as Promise<T>,
+    do: async <T>(name: string, config: WorkflowStepConfig, body: (ctx: StepContext) => Promise<T>) => {
+      // Every step begins with a yield: a chain of steps is one stretch of ready work (each D1 write
+      // resolving into the next step), and without it a 37-step run of 915 KB nodes held every other
+      // request for 2.4 s under `wrangler dev` (yield-runtime.ts; docs/benchmarks.md).
+      await yieldToRuntime();
+      return (await step.do(name, config, body as (ctx: StepContext) => Promise<any>)) as T;
+    },
     sleepUntil: (name, untilMs) => step.sleepUntil(name, untilMs),
     waitForEvent: async (name, options) => {
       const received = await step.waitForEvent(name, { type: options.type, timeout: options.timeout });

@@ -28,6 +28,7 @@ import { securityHeaders } from "./security-headers";
 import { createWebhookApp } from "./webhooks";
 import { resumeApp } from "./webhooks-resume";
 import { engineBacklogApp } from "./engine-backlog";
+import { boundRequestsPerCredential } from "./in-flight";
 import { realTriggerServices } from "../triggers/real-services";
 
 /** Largest JSON body the API accepts: a workflow document must also fit one D1 row (2 MB) as a snapshot. */
@@ -47,6 +48,7 @@ export function createApp() {
       },
     }),
   );
+  app.use("/api/*", boundRequestsPerCredential);
   app.route("/api", authApp);
   app.route("/api", apiKeysApp);
   // Before workflowsApp: it takes POST /workflows/import?format=n8n, whose body is not our document.

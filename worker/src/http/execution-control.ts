@@ -26,6 +26,7 @@ import { ApiError } from "./errors";
 import { isFinishedExecution } from "../storage/statuses";
 import { Execution, ExecutionStarted, json, toDetail } from "./execution-schemas";
 import { ownExecution, readOptionalJson, signedIn, start } from "./executions";
+import { withInFlightSlot } from "./in-flight";
 import { enforceRateLimits } from "./rate-limit";
 import { readStepPage } from "./step-pages";
 import { authErrors, errorResponse, IdParam, security } from "./schemas";
@@ -128,33 +129,34 @@ executionControlApp.openapi(
       429: errorResponse("Too many runs started by this user (`Retry-After`)"),
     },
   }),
-  async (c) => {
-    const db = getDb(c.env.DB);
-    const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
-    await enforceRateLimits(c, [["runStart", c.var.userId]]);
-    if (!isFinishedExecution(row.status)) {
-      throw new ApiError(409, "execution_not_finished", "Only a finished execution can be retried");
-    }
-    const { mode } = c.req.valid("json");
-    const base = {
-      userId: c.var.userId,
-      workflowId: row.workflowId,
-      mode: "retry" as const,
-      triggerNodeId: row.triggerNodeId ?? undefined,
-      triggerData: row.triggerData,
-      retryOf: row.id,
-      origin: new URL(c.req.url).origin,
-    };
-    if (mode === "latest") return c.json(await start(c.env, base), 201);
-    if (row.status === "success") {
-      throw new ApiError(409, "nothing_failed", "This execution succeeded; retry it with mode 'latest'");
-    }
-    const document = await findWorkflowVersionDocument(db, row.workflowId, row.version);
-    if (document === null)
-      throw new ApiError(422, "version_missing", `Version ${row.version} is no longer stored`);
-    const reuse = reusableOutputs(document, await listSteps(db, row.id));
-    return c.json(await start(c.env, { ...base, version: row.version, reuse }), 201);
-  },
+  (c) =>
+    withInFlightSlot(c, "runStartInFlight", c.var.userId, async () => {
+      const db = getDb(c.env.DB);
+      const row = await ownExecution(c.env, c.var.userId, c.req.valid("param").id);
+      await enforceRateLimits(c, [["runStart", c.var.userId]]);
+      if (!isFinishedExecution(row.status)) {
+        throw new ApiError(409, "execution_not_finished", "Only a finished execution can be retried");
+      }
+      const { mode } = c.req.valid("json");
+      const base = {
+        userId: c.var.userId,
+        workflowId: row.workflowId,
+        mode: "retry" as const,
+        triggerNodeId: row.triggerNodeId ?? undefined,
+        triggerData: row.triggerData,
+        retryOf: row.id,
+        origin: new URL(c.req.url).origin,
+      };
+      if (mode === "latest") return c.json(await start(c.env, base), 201);
+      if (row.status === "success") {
+        throw new ApiError(409, "nothing_failed", "This execution succeeded; retry it with mode 'latest'");
+      }
+      const document = await findWorkflowVersionDocument(db, row.workflowId, row.version);
+      if (document === null)
+        throw new ApiError(422, "version_missing", `Version ${row.version} is no longer stored`);
+      const reuse = reusableOutputs(document, await listSteps(db, row.id));
+      return c.json(await start(c.env, { ...base, version: row.version, reuse }), 201);
+    }),
 );
 
 const EventParams = IdParam.extend({

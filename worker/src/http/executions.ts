@@ -35,6 +35,7 @@ import {
 } from "./execution-schemas";
 import { connectLive } from "./live-socket";
 import { MAX_STEPS_PAGE, readStepPage } from "./step-pages";
+import { withInFlightSlot } from "./in-flight";
 import { enforceRateLimits } from "./rate-limit";
 import { backgroundOf, requireUser } from "./require-user";
 import { authErrors, errorResponse, IdParam, ListQuery, pageOf, parseCursor, security } from "./schemas";
@@ -104,22 +105,23 @@ executionsApp.openapi(
       429: errorResponse("Too many runs started by this user (`Retry-After` says when to try again)"),
     },
   }),
-  async (c) => {
-    await enforceRateLimits(c, [["runStart", c.var.userId]]);
-    const body = await readOptionalJson(c.req);
-    const { trigger, until } = c.req.valid("query");
-    const { executionId } = await start(c.env, {
-      userId: c.var.userId,
-      workflowId: c.req.valid("param").id,
-      mode: "manual",
-      ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
-      ...(until ? { until } : {}),
-      triggerData: body ?? {},
-      origin: new URL(c.req.url).origin,
-      keepAlive: backgroundOf(c),
-    });
-    return c.json({ executionId }, 201);
-  },
+  (c) =>
+    withInFlightSlot(c, "runStartInFlight", c.var.userId, async () => {
+      await enforceRateLimits(c, [["runStart", c.var.userId]]);
+      const body = await readOptionalJson(c.req);
+      const { trigger, until } = c.req.valid("query");
+      const { executionId } = await start(c.env, {
+        userId: c.var.userId,
+        workflowId: c.req.valid("param").id,
+        mode: "manual",
+        ...(trigger ? { triggerNodeId: trigger, checkTrigger: true } : {}),
+        ...(until ? { until } : {}),
+        triggerData: body ?? {},
+        origin: new URL(c.req.url).origin,
+        keepAlive: backgroundOf(c),
+      });
+      return c.json({ executionId }, 201);
+    }),
 );
 
 // ---- Read ----------------------------------------------------------------------------------------------

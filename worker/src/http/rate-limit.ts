@@ -48,12 +48,19 @@ const overrides = z.record(
 );
 
 function ruleFor(env: object, name: RateRuleName): RateRule {
+  return { ...RATE_LIMIT_RULES[name], ...ruleOverride(env, name) };
+}
+
+/** The `RATE_LIMITS` entry for `name` (also the in-flight bounds of in-flight.ts), if the deployment set one. */
+export function ruleOverride(
+  env: object,
+  name: string,
+): { limit?: number; windowSeconds?: number } | undefined {
   const text = (env as { RATE_LIMITS?: unknown }).RATE_LIMITS;
-  const base = RATE_LIMIT_RULES[name];
-  if (typeof text !== "string" || text === "") return base;
+  if (typeof text !== "string" || text === "") return undefined;
   const parsed = overrides.safeParse(safeJson(text));
   if (!parsed.success) throw new Error("RATE_LIMITS is not a JSON object of { limit?, windowSeconds? }");
-  return { ...base, ...parsed.data[name] };
+  return parsed.data[name];
 }
 
 function safeJson(text: string): unknown {
