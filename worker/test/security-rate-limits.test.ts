@@ -35,6 +35,20 @@ async function fill(key: string, rule: { limit: number; windowSeconds: number })
   for (let i = 0; i < rule.limit; i++) await countHit(getDb(env.DB), key, rule.windowSeconds * 1000);
 }
 
+/** A user with an active webhook → (nothing) workflow answering at once, and its live URL. */
+async function webhookWorkflow() {
+  const user = await signUp();
+  const wf = await createTriggerWorkflow(user, [
+    {
+      id: "hook",
+      type: "webhookTrigger",
+      name: "Webhook",
+      parameters: { method: "POST", respond: "immediately" },
+    },
+  ]);
+  return { user, wf, url: `/webhooks/${webhookIdOf(wf, "hook")}` };
+}
+
 describe("rate limits", { timeout: 60_000 }, () => {
   it("sign-in: the 11th attempt on one account within a minute is refused, from any address", async () => {
     const user = await signUp();
@@ -129,16 +143,7 @@ describe("rate limits", { timeout: 60_000 }, () => {
   });
 
   it("webhook intake: calls to one user's webhooks over the limit get 429 and start nothing", async () => {
-    const user = await signUp();
-    const wf = await createTriggerWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "immediately" },
-      },
-    ]);
-    const url = `/webhooks/${webhookIdOf(wf, "hook")}`;
+    const { user, wf, url } = await webhookWorkflow();
     expect((await call(url, { method: "POST", json: { n: 1 } })).status).toBe(202);
     await fill(`webhookIntake:${user.userId}`, RATE_LIMIT_RULES.webhookIntake);
     await expectLimited(await call(url, { method: "POST", json: { n: 2 } }), "webhookIntake");
@@ -209,16 +214,7 @@ describe("rate limits", { timeout: 60_000 }, () => {
   });
 
   it("webhook intake: a burst beyond the in-flight bound is refused at once and starts nothing for those calls", async () => {
-    const user = await signUp();
-    const wf = await createTriggerWorkflow(user, [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        parameters: { method: "POST", respond: "immediately" },
-      },
-    ]);
-    const url = `/webhooks/${webhookIdOf(wf, "hook")}`;
+    const { user, wf, url } = await webhookWorkflow();
     const burst = IN_FLIGHT_LIMITS.webhookIntakeInFlight * 2;
     const answers = await Promise.all(
       Array.from({ length: burst }, (_, n) => call(url, { method: "POST", json: { n } })),
