@@ -46,6 +46,17 @@ describe("runCodeIsolated", () => {
     });
   });
 
+  it("inputs past the RPC size limit fail as the code's memory failure, not as an unavailable runner", async () => {
+    const outcome = await runCodeIsolated(
+      "return $json.length;",
+      { ...inputs, json: "x".repeat(40 * 1024 * 1024) },
+      { timeoutMs: 1000 },
+      { runner: binding() },
+    );
+    expect(outcome).toMatchObject({ ok: false, limit: "memory", logs: [] });
+    expect(outcome.ok === false && outcome.error).toMatch(/^Code's inputs are too large to run \(.*32MiB/);
+  });
+
   it("a runner that fails or never answers is CodeRunnerUnavailable, not a hang and not the code's failure", async () => {
     const broken: CodeRunnerBinding = { run: () => Promise.reject(new Error("connection refused")) };
     const silent: CodeRunnerBinding = { run: () => new Promise(() => {}) };

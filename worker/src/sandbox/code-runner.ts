@@ -23,6 +23,9 @@ export interface CodeRunnerBinding {
  */
 export const RUNNER_GRACE_MS = 15_000;
 
+/** workerd's refusal of an RPC argument or result past its size limit. */
+const RPC_TOO_LARGE = /Serialized RPC arguments or return values are limited/;
+
 /** The runner is missing or did not answer: the code may not even have started, so a retry may succeed. */
 export class CodeRunnerUnavailable extends Error {
   override name = "CodeRunnerUnavailable";
@@ -52,8 +55,18 @@ export function runCodeIsolated(
   });
   const answered = Promise.resolve()
     .then(() => runner.run(source, inputs, limits))
-    .catch((err: unknown) => {
-      throw new CodeRunnerUnavailable(err instanceof Error ? err.message : String(err));
+    .catch((err: unknown): CodeOutcome => {
+      const message = err instanceof Error ? err.message : String(err);
+      // Inputs past the RPC limit (32 MiB) would not fit the engine's 64 MiB either: the code's failure,
+      // not the runner's, so it is not retried.
+      if (RPC_TOO_LARGE.test(message))
+        return {
+          ok: false,
+          limit: "memory",
+          error: `Code's inputs are too large to run (${message})`,
+          logs: [],
+        };
+      throw new CodeRunnerUnavailable(message);
     });
   return Promise.race([answered, unanswered]).finally(() => clearTimeout(timer));
 }
