@@ -8,7 +8,8 @@
  *
  * Attacks: a backtracking regex; an expression that allocates ~800 MB; 240 KB and 1 MiB of repeated form
  * fields to a public webhook; a 60-node run of ~915 KB per node, then 8 live sockets on it and more than
- * the cap; 499 parallel `set` nodes; 150 concurrent `POST /run`; 101 wrong sign-ins.
+ * the cap; 499 parallel `set` nodes; a `code` node's endless loop (5 s time limit); 150 concurrent
+ * `POST /run`; 101 wrong sign-ins.
  *
  * Usage: node bench/attacks.mjs [--base http://127.0.0.1:8787] [--only regex,alloc,…] [--probe /api/…]
  *        [--vars K=V,…]
@@ -100,7 +101,6 @@ async function finished(key, executionId, timeoutMs = 600_000) {
   throw new Error(`execution ${executionId} did not end within ${timeoutMs} ms`);
 }
 
-/** The bystander: asks for their workflow list back to back (100 ms apart) until stopped. */
 /** Phases an attack passes (`mark("sockets")`): a slow bystander answer is reported with the phase it began in. */
 const marks = [];
 const mark = (label) => marks.push({ label, at: Date.now() });
@@ -108,6 +108,7 @@ const phaseAt = (t) => marks.filter((m) => m.at <= t).at(-1)?.label ?? "start";
 /** Answers slower than this are listed one by one, with their phase. */
 const SLOW_MS = 300;
 
+/** The bystander: asks for their workflow list back to back (100 ms apart) until stopped. */
 function bystander(key) {
   let window = [];
   let slow = [];
@@ -267,6 +268,22 @@ const attacks = {
     if (r.status !== 201) return `run refused: ${r.status} ${JSON.stringify(r.body)}`;
     const e = await finished(key, r.body.executionId);
     return `${e.status} in ${Date.now() - started} ms`;
+  },
+  async endlessCode(key) {
+    // issue 12: a code node that never ends, stopped by its time limit (the default 5 s).
+    const wf = await createWorkflow(key, {
+      name: "Endless code",
+      nodes: [
+        node("t", "manualTrigger", "Start"),
+        node("c", "code", "Loop", { code: "while (true) {}", timeoutMs: 5000 }, 240),
+      ],
+      edges: chain(["t", "c"]),
+    });
+    const started = Date.now();
+    const r = await run(key, wf.id);
+    if (r.status !== 201) return `run refused: ${r.status} ${JSON.stringify(r.body)}`;
+    const e = await finished(key, r.body.executionId);
+    return `${e.status} in ${Date.now() - started} ms (${String(e.error?.message ?? "").slice(0, 100)})`;
   },
   async runStorm(key) {
     const wf = await createWorkflow(key, {
