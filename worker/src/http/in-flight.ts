@@ -115,15 +115,10 @@ const RUN_START_PATH = /^\/api\/(?:workflows\/[^/]+\/run|executions\/[^/]+\/retr
 export const boundRequestsPerCredential = createMiddleware<AppEnv>(async (c, next) => {
   const credential = presentedCredential(c.req.raw);
   if (credential === null) return next();
-  const releases = [takeInFlightSlot(c, "apiRequestInFlight", credential)];
-  try {
-    if (c.req.method === "POST" && RUN_START_PATH.test(c.req.path)) {
-      releases.push(takeInFlightSlot(c, "runStartInFlight", credential));
-    }
-    await next();
-  } finally {
-    for (const release of releases) release();
-  }
+  const startsRun = c.req.method === "POST" && RUN_START_PATH.test(c.req.path);
+  await withInFlightSlot(c, "apiRequestInFlight", credential, () =>
+    startsRun ? withInFlightSlot(c, "runStartInFlight", credential, next) : next(),
+  );
 });
 
 function describe(rule: InFlightRule): string {

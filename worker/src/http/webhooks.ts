@@ -14,8 +14,10 @@ import {
   findWebhookTargetCounted,
   releaseClaimUnlessRecorded,
   type ClaimKey,
+  type WebhookTarget,
 } from "../storage/triggers";
-import { acceptedMethod, decideIntake } from "../triggers/intake";
+import { acceptedMethod, decideIntake, type IntakeDecision } from "../triggers/intake";
+import type { NodeType } from "../nodes/node-type";
 import { readLimitedBody } from "../triggers/request-body";
 import type { StartedExecution, TriggerServices } from "../triggers/services";
 import { fastRunAnswer, fastRunResponse } from "../engine/fast-run";
@@ -23,7 +25,7 @@ import { isLoopResultsRef, readLoopResults } from "../engine/loop-results";
 import { backgroundOf } from "./require-user";
 import type { AppEnv } from "./context";
 import { ApiError, errorBody } from "./errors";
-import { takeInFlightSlot } from "./in-flight";
+import { withInFlightSlot } from "./in-flight";
 import { refuseOverLimit, ruleWindowMs } from "./rate-limit";
 import { answerResponse, runDataJson } from "./webhook-answers";
 
@@ -63,92 +65,109 @@ async function intake(c: Context<AppEnv>, services: TriggerServices, test: boole
     throw new ApiError(404, "not_found", "Webhook not found (or its workflow is not active)");
   }
   if (hit) refuseOverLimit(c, [["webhookIntake", hit]]);
-  // Held from here until the run is started (not while a `lastNode` caller waits for its end).
-  const release = takeInFlightSlot(c, "webhookIntakeInFlight", target.workflow.userId);
+  const trigger = nodeType.trigger;
+  // Held while the run is started, not while a `lastNode` caller waits for its end.
+  const admitted = await withInFlightSlot(c, "webhookIntakeInFlight", target.workflow.userId, () =>
+    admit(c, services, target, nodeType, trigger, test),
+  );
+  if (admitted instanceof Response) return admitted;
+  const { respond, started } = admitted;
+  const { executionId, fastEnd, fastAnswer } = started;
+
+  if (respond === "immediately") return c.json({ executionId }, 202);
+
+  if (respond === "responseNode") {
+    // The first respondToWebhook node's answer, the moment it runs; the run goes on without us.
+    const got =
+      fastEnd && fastAnswer
+        ? await fastRunResponse(fastAnswer, fastEnd, waitMs)
+        : await services.waitForAnswer(c.env, executionId, waitMs);
+    if (got && "answer" in got) return answerResponse(got.answer, c.req.method);
+    // The run ended without one (or failed first): answered as `lastNode` would.
+    return endAnswer(c, target.workflow.userId, executionId, got?.finished ?? null);
+  }
+
+  const finished = fastEnd
+    ? await fastRunAnswer(fastEnd, waitMs)
+    : await services.waitForExecution(c.env, executionId, waitMs);
+  return endAnswer(c, target.workflow.userId, executionId, finished);
+}
+
+type StartDecision = Extract<IntakeDecision, { action: "start" }>;
+
+/**
+ * From the trigger's parameters to a started run: the method, the body, the trigger's own decision and its
+ * dedupe claim. Answers a call that starts nothing (wrong method, acknowledged, already received) itself.
+ */
+async function admit(
+  c: Context<AppEnv>,
+  services: TriggerServices,
+  target: WebhookTarget,
+  nodeType: NodeType,
+  trigger: string,
+  test: boolean,
+): Promise<Response | { respond: StartDecision["respond"]; started: StartedExecution }> {
+  const db = getDb(c.env.DB);
+  const parsed = nodeType.parameters.safeParse(target.node.parameters);
+  if (!parsed.success)
+    throw new ApiError(503, "trigger_not_configured", `Node "${target.node.name}" has invalid parameters`);
+  const params = parsed.data as Record<string, unknown>;
+
+  const method = acceptedMethod(trigger, params);
+  if (c.req.method !== method) {
+    c.header("Allow", method);
+    throw new ApiError(405, "method_not_allowed", `This webhook accepts ${method}, not ${c.req.method}`);
+  }
+
+  const rawBody = await readLimitedBody(c.req.raw);
+  const decision = await decideIntake(c.env, services, target, nodeType, params, {
+    request: c.req.raw,
+    rawBody,
+    test,
+  });
+  if (decision.action === "acknowledge")
+    return c.json({ received: true, started: false, reason: decision.reason }, 200);
+
+  const claim: ClaimKey | null = decision.claimKey
+    ? { workflowId: target.workflow.id, nodeId: target.node.id, claimKey: decision.claimKey }
+    : null;
+  // The claim names its run before the run exists, so a crash in between leaves a claim the reconciler
+  // can tell is orphaned and release (the sender's redelivery then starts the run).
+  const plannedId = claim ? crypto.randomUUID() : undefined;
+  if (claim && !(await claimTrigger(db, claim, plannedId))) {
+    if (claim.claimKey.startsWith("hmac:")) {
+      throw new ApiError(409, "replayed_request", "This signed call was already received (replay refused)");
+    }
+    return c.json({ received: true, started: false, reason: "event already received" }, 200);
+  }
+
   try {
-    const parsed = nodeType.parameters.safeParse(target.node.parameters);
-    if (!parsed.success)
-      throw new ApiError(503, "trigger_not_configured", `Node "${target.node.name}" has invalid parameters`);
-    const params = parsed.data as Record<string, unknown>;
-
-    const method = acceptedMethod(nodeType.trigger, params);
-    if (c.req.method !== method) {
-      c.header("Allow", method);
-      throw new ApiError(405, "method_not_allowed", `This webhook accepts ${method}, not ${c.req.method}`);
-    }
-
-    const rawBody = await readLimitedBody(c.req.raw);
-    const decision = await decideIntake(c.env, services, target, nodeType, params, {
-      request: c.req.raw,
-      rawBody,
-      test,
+    const started = await services.startExecution(c.env, {
+      ...(plannedId && { executionId: plannedId }),
+      userId: target.workflow.userId,
+      workflowId: target.workflow.id,
+      mode: decision.mode,
+      triggerNodeId: target.node.id,
+      triggerData: decision.triggerData,
+      // The version this target was read from: with its snapshot cached, intake reads no document.
+      version: target.workflow.version,
+      workflow: {
+        liveUntil: target.workflow.liveUntil,
+        settings: target.workflow.settings,
+        // Only a test-URL run uses pins; a production run never carries them.
+        ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
+      },
+      awaitEnd: decision.respond !== "immediately",
+      ...(decision.respond === "responseNode" && { awaitAnswer: true }),
+      origin: new URL(c.req.url).origin,
+      keepAlive: backgroundOf(c),
     });
-    if (decision.action === "acknowledge")
-      return c.json({ received: true, started: false, reason: decision.reason }, 200);
-
-    const claim: ClaimKey | null = decision.claimKey
-      ? { workflowId: target.workflow.id, nodeId: target.node.id, claimKey: decision.claimKey }
-      : null;
-    // The claim names its run before the run exists, so a crash in between leaves a claim the reconciler
-    // can tell is orphaned and release (the sender's redelivery then starts the run).
-    const plannedId = claim ? crypto.randomUUID() : undefined;
-    if (claim && !(await claimTrigger(db, claim, plannedId))) {
-      if (claim.claimKey.startsWith("hmac:")) {
-        throw new ApiError(409, "replayed_request", "This signed call was already received (replay refused)");
-      }
-      return c.json({ received: true, started: false, reason: "event already received" }, 200);
-    }
-
-    let started: StartedExecution;
-    try {
-      started = await services.startExecution(c.env, {
-        ...(plannedId && { executionId: plannedId }),
-        userId: target.workflow.userId,
-        workflowId: target.workflow.id,
-        mode: decision.mode,
-        triggerNodeId: target.node.id,
-        triggerData: decision.triggerData,
-        // The version this target was read from: with its snapshot cached, intake reads no document.
-        version: target.workflow.version,
-        workflow: {
-          liveUntil: target.workflow.liveUntil,
-          settings: target.workflow.settings,
-          // Only a test-URL run uses pins; a production run never carries them.
-          ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
-        },
-        awaitEnd: decision.respond !== "immediately",
-        ...(decision.respond === "responseNode" && { awaitAnswer: true }),
-        origin: new URL(c.req.url).origin,
-        keepAlive: backgroundOf(c),
-      });
-    } catch (err) {
-      // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
-      // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
-      if (claim) await releaseClaimUnlessRecorded(db, claim);
-      throw err;
-    }
-    const { executionId, fastEnd, fastAnswer } = started;
-    release();
-
-    if (decision.respond === "immediately") return c.json({ executionId }, 202);
-
-    if (decision.respond === "responseNode") {
-      // The first respondToWebhook node's answer, the moment it runs; the run goes on without us.
-      const got =
-        fastEnd && fastAnswer
-          ? await fastRunResponse(fastAnswer, fastEnd, waitMs)
-          : await services.waitForAnswer(c.env, executionId, waitMs);
-      if (got && "answer" in got) return answerResponse(got.answer, c.req.method);
-      // The run ended without one (or failed first): answered as `lastNode` would.
-      return endAnswer(c, target.workflow.userId, executionId, got?.finished ?? null);
-    }
-
-    const finished = fastEnd
-      ? await fastRunAnswer(fastEnd, waitMs)
-      : await services.waitForExecution(c.env, executionId, waitMs);
-    return endAnswer(c, target.workflow.userId, executionId, finished);
-  } finally {
-    release();
+    return { respond: decision.respond, started };
+  } catch (err) {
+    // Without a run the claim would swallow the event for good; give it back so the sender's retry counts
+    // (kept when the run was recorded: the reconciler starts it, and a retry must not start another).
+    if (claim) await releaseClaimUnlessRecorded(db, claim);
+    throw err;
   }
 }
 
