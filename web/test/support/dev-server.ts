@@ -92,12 +92,10 @@ export async function startDevServer(): Promise<DevServer> {
 
   const stop = async () => {
     stopping = true;
-    const printed = dev.output();
-    // "Your worker restarted mid-request" and workerd's own errors show up here even when wrangler lives on.
-    if (/restarted|fatal|segmentation|uncaught|error/i.test(printed)) {
-      mkdirSync(artifactsDir, { recursive: true });
-      writeFileSync(join(artifactsDir, "wrangler-dev.log"), printed);
-    }
+    // Kept for a failed run to read: "Your worker restarted mid-request" and workerd's own errors show up
+    // here even when wrangler lives on (at log level warn it is short).
+    mkdirSync(artifactsDir, { recursive: true });
+    writeFileSync(join(artifactsDir, "wrangler-dev.log"), dev.output());
     await killGroup(dev.child);
     await runner.stop();
     rmSync(dir, { recursive: true, force: true });
