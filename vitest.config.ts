@@ -93,6 +93,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // Reads of the page are polled (\`expect.poll\`) because the SPA may still be rendering what the last
+          // action caused; as long as playwright's own 30 s wait for an element, so a slow CI machine only waits.
+          expect: { poll: { timeout: 30_000, interval: 100 } },
           globalSetup: ["./web/test/global-setup.ts"],
         },
       },

@@ -27,12 +27,12 @@ export function parseArgs(argv = process.argv.slice(2)) {
 }
 
 /**
- * Starts `wrangler dev` on 127.0.0.1:`port` (inspector on a free port) and registers its cleanup on process exit.
+ * Starts `wrangler dev` on 127.0.0.1:`port` (inspector on `inspectorPort`, or a free port) and registers its cleanup on process exit.
  * `statePrefix` names the temp folder of its local state. Returns once the process is spawned; call
  * `waitReady(probe, timeoutMs)` before using it. `vars` are extra Worker variables (e.g. raised rate limits
  * for a load generator that is one user).
  */
-export async function startWranglerDev({ port, statePrefix, vars = {} }) {
+export async function startWranglerDev({ port, statePrefix, vars = {}, inspectorPort }) {
   const base = `http://127.0.0.1:${port}`;
   const persist = mkdtempSync(join(tmpdir(), statePrefix));
   // wrangler dev refuses to start without the assets folder; an unbuilt SPA does not matter here.
@@ -46,7 +46,7 @@ export async function startWranglerDev({ port, statePrefix, vars = {} }) {
 
   const { child: wrangler, output } = spawnWranglerDev({
     port,
-    inspectorPort: await freePort(),
+    inspectorPort: inspectorPort ?? (await freePort()),
     persistTo: persist,
     args: [...localSecretVarArgs(), ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])],
     env,

@@ -57,7 +57,7 @@ describeBrowser("browser: build loop", "Katherine Johnson", (b) => {
     // The search survives a reload: it is in the URL.
     await page.reload();
     await expect.poll(() => rows.allTextContents()).toEqual(["Refund alert", "Nightly report"]);
-    expect(await page.getByLabel("Search workflows by name").inputValue()).toBe("re");
+    await expect.poll(() => page.getByLabel("Search workflows by name").inputValue()).toBe("re");
 
     await page.getByRole("group", { name: "Filter by tag" }).or(page.locator(".tag-chips")).first().waitFor();
     await page.locator(".tag-chips").getByRole("button", { name: "billing" }).click();

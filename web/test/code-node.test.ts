@@ -81,19 +81,23 @@ describeBrowser("browser: code node", "Ada Coder", (b) => {
     // CodeMirror is loaded on demand and replaces the stand-in text area.
     const editor = page.getByTestId("code-editor");
     await editor.locator(".cm-content").waitFor();
-    expect(await editor.locator(".cm-content").innerText()).toContain("return $json;");
+    await expect.poll(() => editor.locator(".cm-content").innerText()).toContain("return $json;");
     const variables = page.locator(".code-variables li code");
-    expect(await variables.allInnerTexts()).toEqual([
-      "$json",
-      '$node("Prepare")',
-      '$node("Manual")',
-      "$trigger",
-      "$execution",
-      "$item",
-      "console.log",
-    ]);
+    await expect
+      .poll(() => variables.allInnerTexts())
+      .toEqual([
+        "$json",
+        '$node("Prepare")',
+        '$node("Manual")',
+        "$trigger",
+        "$execution",
+        "$item",
+        "console.log",
+      ]);
     // JavaScript highlighting: the keyword is its own highlighted span.
-    expect(await editor.locator(".cm-line span", { hasText: "return" }).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => editor.locator(".cm-line span", { hasText: "return" }).count())
+      .toBeGreaterThan(0);
 
     await editor.locator(".cm-content").click();
     await page.keyboard.press("Control+a");
@@ -122,7 +126,7 @@ describeBrowser("browser: code node", "Ada Coder", (b) => {
     await page.getByRole("tab", { name: "Output" }).click();
     const lines = page.getByTestId("console-lines").locator("li");
     await lines.first().waitFor();
-    expect(await lines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
+    await expect.poll(() => lines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
     await page.screenshot({ path: join(artifacts, "code-node.png") });
 
     // The execution page shows the same lines under the code step, with their levels.
@@ -135,14 +139,13 @@ describeBrowser("browser: code node", "Ada Coder", (b) => {
     await step.locator(":scope > summary").click();
     const stepLines = step.getByRole("list", { name: "Console of Sum" }).locator("li");
     await stepLines.first().waitFor();
-    expect(await stepLines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
-    expect(await stepLines.evaluateAll((els) => els.map((el) => el.className))).toEqual([
-      "console-line console-log",
-      "console-line console-warn",
-    ]);
+    await expect.poll(() => stepLines.allInnerTexts()).toEqual(["LOG sum is 10", 'WARN {"first":1}']);
+    await expect
+      .poll(() => stepLines.evaluateAll((els) => els.map((el) => el.className)))
+      .toEqual(["console-line console-log", "console-line console-warn"]);
     // Other steps have no console.
     await page.getByTestId("step-p").locator(":scope > summary").click();
-    expect(await page.getByTestId("step-p").getByTestId("console-lines").count()).toBe(0);
+    await expect.poll(() => page.getByTestId("step-p").getByTestId("console-lines").count()).toBe(0);
     await step.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, "code-node-execution-page.png"), fullPage: true });
   });

@@ -80,7 +80,9 @@ describeBrowser("browser: credentials", "Cred Tester", (b) => {
   it("creates, edits and deletes a credential without ever showing its secret", async () => {
     await page.goto(`${baseUrl}/credentials`);
     await page.getByRole("heading", { name: "No credentials yet" }).waitFor();
-    expect(await page.getByRole("link", { name: "Credentials" }).getAttribute("class")).toContain("active");
+    await expect
+      .poll(() => page.getByRole("link", { name: "Credentials" }).getAttribute("class"))
+      .toContain("active");
 
     // Create from the form generated for "Bearer token".
     await page.getByRole("button", { name: "New credential" }).click();
@@ -88,12 +90,12 @@ describeBrowser("browser: credentials", "Cred Tester", (b) => {
     await form.getByLabel("Type").selectOption({ label: "Bearer token" });
     await form.getByLabel("Name").fill("Billing API");
     const token = form.getByLabel("Token");
-    expect(await token.getAttribute("type")).toBe("password");
+    await expect.poll(() => token.getAttribute("type")).toBe("password");
     await token.fill(SECRET);
     await form.getByRole("button", { name: "Save credential" }).click();
     await page.locator(".credential-row .workflow-name", { hasText: "Billing API" }).waitFor();
     await b.shot("credentials-list.png");
-    expect(await page.content()).not.toContain(SECRET);
+    await expect.poll(() => page.content()).not.toContain(SECRET);
 
     // Edit: the secret field starts blank, and leaving it blank does not send it.
     const sent: string[] = [];
@@ -102,7 +104,7 @@ describeBrowser("browser: credentials", "Cred Tester", (b) => {
     });
     await page.getByRole("button", { name: "Edit Billing API" }).click();
     const edit = page.getByRole("form", { name: "Edit Billing API" });
-    expect(await edit.getByLabel("Token").inputValue()).toBe("");
+    await expect.poll(() => edit.getByLabel("Token").inputValue()).toBe("");
     await edit.getByLabel("Name").fill("Billing API (prod)");
     await edit.getByRole("button", { name: "Save changes" }).click();
     await page.locator(".credential-row .workflow-name", { hasText: "Billing API (prod)" }).waitFor();

@@ -84,7 +84,7 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
     await dialog.getByRole("button", { name: "Run", exact: true }).click();
     const problems = dialog.getByRole("alert");
     await problems.filter({ hasText: "Nightly: Fired at is required" }).waitFor();
-    expect(await problems.textContent()).toContain("Scheduled for");
+    await expect.poll(() => problems.textContent()).toContain("Scheduled for");
     await b.shot("editor-run-sample-data-refused.png");
     const after = await apiFetch<{ items: unknown[] }>(page, `/api/executions?workflowId=${created.body.id}`);
     expect(after.body.items).toHaveLength(1);
@@ -152,7 +152,7 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
 
     await field.fill("{{ $json.n * }}");
     await expect.poll(() => preview.getAttribute("data-kind")).toBe("error");
-    expect(await preview.textContent()).toMatch(/^Expression error \{\{ \$json\.n \* \}\}: \S/);
+    await expect.poll(() => preview.textContent()).toMatch(/^Expression error \{\{ \$json\.n \* \}\}: \S/);
     await b.shot("editor-expression-preview-error.png");
 
     await field.fill('{{ $node("Nope").x }}');
@@ -212,11 +212,11 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
       await more.focus();
       await page.keyboard.press("Enter");
       await menu.waitFor();
-      expect(await focusedName()).toContain("Executions");
+      await expect.poll(() => focusedName()).toContain("Executions");
       await b.shot(`editor-toolbar-menu-${size.width}x${size.height}.png`);
       await page.keyboard.press("Escape");
       await expect.poll(() => menu.count()).toBe(0);
-      expect(await moreFocused()).toBe(true);
+      await expect.poll(() => moreFocused()).toBe(true);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -225,15 +225,15 @@ describeBrowser("browser: editor test data", "Grace Hopper", (b) => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
-    expect(await focusedName()).toContain("History");
+    await expect.poll(() => focusedName()).toContain("History");
     await page.keyboard.press("Enter");
     await page.getByTestId("history-panel").waitFor();
-    expect(await moreFocused()).toBe(true);
+    await expect.poll(() => moreFocused()).toBe(true);
     // ↑ opens on the last item (the shortcuts), and ↓ from there wraps to the first.
     await page.keyboard.press("ArrowUp");
-    expect(await focusedName()).toContain("Keyboard shortcuts");
+    await expect.poll(() => focusedName()).toContain("Keyboard shortcuts");
     await page.keyboard.press("ArrowDown");
-    expect(await focusedName()).toContain("Executions");
+    await expect.poll(() => focusedName()).toContain("Executions");
     await page.keyboard.press("End");
     await page.keyboard.press("Enter");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();

@@ -52,7 +52,7 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
     await page.waitForURL(/\/workflows\/[^/]+$/);
     const id = page.url().split("/").pop()!;
     await page.getByRole("heading", { name: "How should this workflow start?" }).waitFor();
-    expect(await page.locator(".react-flow__node").count()).toBe(0);
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
     await shot("editor-trigger-picker.png");
 
     await page.locator('[data-trigger-type="manualTrigger"]').click();
@@ -70,7 +70,7 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(page.url()).toBe(`${baseUrl}/workflows/${id}`);
-    expect(await page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
+    await expect.poll(() => page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
 
     // The top navigation asks too; "Save and leave" stores the edits, then goes.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Executions" }).click();
@@ -128,7 +128,7 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
       await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
       await page.keyboard.press("Control+a");
       await expect.poll(() => page.locator(".react-flow__node.selected").count()).toBe(7);
-      expect(await page.evaluate(`window.getSelection()?.toString() ?? ""`)).toBe("");
+      await expect.poll(() => page.evaluate(`window.getSelection()?.toString() ?? ""`)).toBe("");
       await shot(`editor-select-all-${size.width}x${size.height}.png`);
 
       // Leave without the guard: these edits are thrown away on purpose.
@@ -158,7 +158,7 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
     await name.fill("   ");
     await name.press("Enter");
     await expect.poll(() => name.inputValue()).toBe("Named");
-    expect(await page.getByTestId("save-state").textContent()).toMatch(/^Saved/);
+    await expect.poll(() => page.getByTestId("save-state").textContent()).toMatch(/^Saved/);
 
     await page.getByTestId("node-w").click();
     const respond = page.getByTestId("config-panel").getByLabel("Respond", { exact: true });
@@ -297,7 +297,7 @@ describeBrowser("browser: editor trust", "Katherine Johnson", (b) => {
     expect(me).toBe(200);
     await page.reload();
     await page.getByRole("row", { name: /Deploy script/ }).waitFor();
-    expect(await page.content()).not.toContain(key);
+    await expect.poll(() => page.content()).not.toContain(key);
 
     await page.getByRole("button", { name: "Revoke Deploy script" }).click();
     await page

@@ -47,22 +47,24 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     const check = await dragNodeFromPalette(page, "if", 600, 200, "If");
     const post = await dragNodeFromPalette(page, "httpRequest", 860, 120, "HTTP request");
     const other = await dragNodeFromPalette(page, "set", 860, 330, "Set 1");
-    expect(await page.locator(".react-flow__node").count()).toBe(5);
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(5);
 
     await connect(page, hook, "main", set);
     await connect(page, set, "main", check);
     await connect(page, check, "true", post);
     await connect(page, check, "false", other);
-    expect(await page.locator(".react-flow__edge").count()).toBe(4);
+    await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(4);
     await expect.poll(() => page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
 
     // Saving without the request's URL: the server's 422 lands on that node and that field.
     await page.keyboard.press("Control+s");
     const urlError = page.locator('[data-field="parameters.url"] .field-error');
     await urlError.waitFor();
-    expect(await page.getByTestId("config-panel").getAttribute("aria-label")).toBe("Configure HTTP request");
-    expect(await page.getByTestId(`node-${post}`).getAttribute("class")).toContain("has-problems");
-    expect(await page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
+    await expect
+      .poll(() => page.getByTestId("config-panel").getAttribute("aria-label"))
+      .toBe("Configure HTTP request");
+    await expect.poll(() => page.getByTestId(`node-${post}`).getAttribute("class")).toContain("has-problems");
+    await expect.poll(() => page.getByTestId("save-state").textContent()).toBe("Unsaved changes");
     await shot("editor-validation-error.png");
 
     // Set: doubled = {{ $json.body.n * 2 }} (a record field of the generated form).
@@ -79,8 +81,8 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await page.getByRole("listbox", { name: "Expression suggestions" }).waitFor();
     await condition.press("Enter");
     await condition.pressSequentially(".doubled > 10 }}");
-    expect(await condition.inputValue()).toBe("{{ $json.doubled > 10 }}");
-    expect(await page.locator(".expr-mark").count()).toBeGreaterThan(0);
+    await expect.poll(() => condition.inputValue()).toBe("{{ $json.doubled > 10 }}");
+    await expect.poll(() => page.locator(".expr-mark").count()).toBeGreaterThan(0);
 
     // HTTP request: POST the Set node's output to the echo server; $node("Set") is offered upstream.
     await openNode(page, post);
@@ -98,7 +100,7 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await body.pressSequentially('de("S');
     await body.press("Enter");
     await body.pressSequentially(" }}");
-    expect(await body.inputValue()).toBe('{{ $node("Set") }}');
+    await expect.poll(() => body.inputValue()).toBe('{{ $node("Set") }}');
 
     await openNode(page, other);
     await page.getByRole("button", { name: "Add field" }).click();
@@ -167,9 +169,9 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     // The executions list shows it, filtered by this workflow.
     await page.getByRole("link", { name: "Executions" }).first().click();
     await page.locator("table[aria-label=Executions] tbody tr").first().waitFor();
-    expect(await page.locator("table[aria-label=Executions] tbody tr").first().textContent()).toContain(
-      "Webhook",
-    );
+    await expect
+      .poll(() => page.locator("table[aria-label=Executions] tbody tr").first().textContent())
+      .toContain("Webhook");
     await shot("executions-list.png");
   });
 
@@ -216,7 +218,7 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     });
     await page.goto(`${baseUrl}/workflows/${created.id}`);
     for (const id of ["m", "sw", "a", "b", "f"]) await page.getByTestId(`node-${id}`).waitFor();
-    expect(await page.locator(".react-flow__edge").count()).toBe(4);
+    await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(4);
     const handles = await page
       .locator('.react-flow__handle.source[data-nodeid="sw"]')
       .evaluateAll((els) => els.map((el) => el.getAttribute("data-handleid")));
@@ -232,7 +234,7 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await waitForStatus(page, "f", "skipped");
     // Each node that recorded data shows its sizes (from the live state and the record), skipped ones none.
     await expect.poll(() => page.getByTestId("sizes-a").textContent()).toMatch(/^in \d+ B · out \d+ B$/);
-    expect(await page.getByTestId("sizes-b").count()).toBe(0);
+    await expect.poll(() => page.getByTestId("sizes-b").count()).toBe(0);
     await shot("editor-switch-run.png");
 
     // Keyboard: select a node, copy, paste (a renamed copy), undo removes it, redo brings it back.
@@ -241,7 +243,7 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await page.keyboard.press("Control+c");
     await page.keyboard.press("Control+v");
     await page.locator('.wf-node[data-node-name="Alpha 1"]').waitFor();
-    expect(await page.locator(".react-flow__node").count()).toBe(6);
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(6);
     await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
     await page.keyboard.press("Control+z");
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(5);
@@ -260,7 +262,7 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await page.reload();
     expect(await prompted).toBe("beforeunload");
     await page.getByTestId("node-a").waitFor();
-    expect(await page.locator(".palette").count()).toBe(0);
+    await expect.poll(() => page.locator(".palette").count()).toBe(0);
     await page.getByTestId("node-a").click();
     await page.getByTestId("config-panel").waitFor();
     await shot("editor-narrow.png");
@@ -271,7 +273,7 @@ describeBrowser("browser: editor", "Grace Hopper", (b) => {
     await page.keyboard.press("?");
     const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
     await help.waitFor();
-    expect(await help.textContent()).toContain("Undo");
+    await expect.poll(() => help.textContent()).toContain("Undo");
     await page.keyboard.press("Escape");
   });
 });

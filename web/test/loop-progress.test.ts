@@ -89,13 +89,13 @@ describeBrowser("browser: loop progress", "Edsger Dijkstra", (b) => {
 
     await send("go-0", { refuse: false });
     await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe("1 / 3");
-    expect(await badge.getAttribute("class")).not.toContain("has-failed");
+    await expect.poll(() => badge.getAttribute("class")).not.toContain("has-failed");
     // Element 1 still waits: the loop is not done, After has not run.
-    expect(await page.getByTestId("node-z").getAttribute("data-status")).not.toBe("success");
+    await expect.poll(() => page.getByTestId("node-z").getAttribute("data-status")).not.toBe("success");
 
     await send("go-1", { refuse: true });
     await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe("2 / 3 · 1 failed");
-    expect(await badge.getAttribute("class")).toContain("has-failed");
+    await expect.poll(() => badge.getAttribute("class")).toContain("has-failed");
     await b.shot("editor-loop-progress-live.png");
 
     await send("go-2", { refuse: false });
@@ -111,18 +111,24 @@ describeBrowser("browser: loop progress", "Edsger Dijkstra", (b) => {
       .poll(() => records.locator(".element-progress").textContent())
       .toBe("3 / 3 elements, 1 failed");
     await expect.poll(() => records.textContent()).toContain("Output of element 0");
-    expect(await records.getByLabel("Output of element 0", { exact: true }).textContent()).toContain("A-1");
+    await expect
+      .poll(() => records.getByLabel("Output of element 0", { exact: true }).textContent())
+      .toContain("A-1");
 
     await records.getByRole("button", { name: "#1" }).click();
     await expect.poll(() => records.locator(".form-error").textContent()).toContain("order refused");
-    expect(await records.locator(".status-badge").textContent()).toBe("error");
-    expect(await records.getByLabel("Input of element 1", { exact: true }).textContent()).toContain("refuse");
+    await expect.poll(() => records.locator(".status-badge").textContent()).toBe("error");
+    await expect
+      .poll(() => records.getByLabel("Input of element 1", { exact: true }).textContent())
+      .toContain("refuse");
 
     await records.getByRole("button", { name: "›", exact: true }).click();
-    expect(await records.getByLabel("Element index").inputValue()).toBe("2");
+    await expect.poll(() => records.getByLabel("Element index").inputValue()).toBe("2");
     await expect.poll(() => records.textContent()).toContain("Output of element 2");
-    expect(await records.getByLabel("Output of element 2", { exact: true }).textContent()).toContain("C-3");
-    expect(await records.locator(".form-error").count()).toBe(0);
+    await expect
+      .poll(() => records.getByLabel("Output of element 2", { exact: true }).textContent())
+      .toContain("C-3");
+    await expect.poll(() => records.locator(".form-error").count()).toBe(0);
     await b.shot("editor-loop-element-picker.png");
 
     // The execution page lists the body node once, with the same picker.

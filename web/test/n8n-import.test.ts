@@ -27,18 +27,20 @@ describeBrowser("browser: n8n import", "Ada Lovelace", (b) => {
         report.locator("li").evaluateAll((items) => items.map((li) => li.getAttribute("data-status"))),
       )
       .toEqual(["converted", "unsupported", "converted"]);
-    expect(await report.locator("li[data-status=unsupported]").textContent()).toContain(
-      "HubSpot · Not converted",
-    );
-    expect(await report.textContent()).toContain("1 node(s) need a look before it runs as it did in n8n");
-    expect(await report.textContent()).toContain("1 sticky note(s) were not imported");
+    await expect
+      .poll(() => report.locator("li[data-status=unsupported]").textContent())
+      .toContain("HubSpot · Not converted");
+    await expect
+      .poll(() => report.textContent())
+      .toContain("1 node(s) need a look before it runs as it did in n8n");
+    await expect.poll(() => report.textContent()).toContain("1 sticky note(s) were not imported");
     await b.shot("n8n-import-report.png");
 
     await dialog.getByRole("button", { name: "Open workflow" }).click();
     await page.waitForURL(/\/workflows\/[^/]+$/);
     const hubspot = page.locator('[data-node-name="HubSpot"]');
     await hubspot.waitFor();
-    expect(await hubspot.textContent()).toContain("Stop and error");
-    expect(await page.locator(".react-flow__edge").count()).toBe(2);
+    await expect.poll(() => hubspot.textContent()).toContain("Stop and error");
+    await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(2);
   });
 });

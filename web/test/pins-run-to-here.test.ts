@@ -61,7 +61,7 @@ describeBrowser("browser: pinned data and run to here", "Barbara Liskov", (b) =>
     await page.getByRole("tab", { name: "Output" }).click();
     await page.getByRole("button", { name: "Pin output" }).click();
     await page.locator('[data-testid="node-s"][data-pinned]').waitFor();
-    expect(await page.getByTestId("pin-bar").textContent()).toContain("Pinned");
+    await expect.poll(() => page.getByTestId("pin-bar").textContent()).toContain("Pinned");
 
     // Edit the pin: invalid JSON is explained and cannot be pinned; valid JSON is.
     await page.getByRole("button", { name: "Edit pinned data" }).click();
@@ -73,7 +73,7 @@ describeBrowser("browser: pinned data and run to here", "Barbara Liskov", (b) =>
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.type('{ "greeting": hi }');
     await dialog.getByRole("alert").filter({ hasText: "Not valid JSON" }).waitFor();
-    expect(await dialog.getByRole("button", { name: "Pin this data" }).isDisabled()).toBe(true);
+    await expect.poll(() => dialog.getByRole("button", { name: "Pin this data" }).isDisabled()).toBe(true);
     await b.shot("pin-editor-invalid.png");
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.type('{ "greeting": "hi there" }');

@@ -34,7 +34,7 @@ describeBrowser("browser: workflows", null, (b) => {
 
     await page.waitForURL(`${baseUrl}/workflows`);
     await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
-    expect(await page.locator(".account-name").textContent()).toBe("Ada Lovelace");
+    await expect.poll(() => page.locator(".account-name").textContent()).toBe("Ada Lovelace");
     await b.shot("workflows-empty.png");
 
     // Create.
@@ -70,9 +70,9 @@ describeBrowser("browser: workflows", null, (b) => {
     // Open: still empty, so the editor asks for a trigger.
     await page.getByRole("link", { name: "Order sync to CRM", exact: true }).click();
     await page.waitForURL(`${baseUrl}/workflows/${stored.items[0].id}`);
-    expect(await page.getByLabel("Workflow name").inputValue()).toBe("Order sync to CRM");
+    await expect.poll(() => page.getByLabel("Workflow name").inputValue()).toBe("Order sync to CRM");
     await page.getByRole("heading", { name: "How should this workflow start?" }).waitFor();
-    expect(await page.locator(".react-flow__node").count()).toBe(0);
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
     await b.shot("workflow-detail.png");
 
     // Delete with confirmation.
@@ -87,7 +87,7 @@ describeBrowser("browser: workflows", null, (b) => {
     // Sign out: the session is gone, so the list sends the person back to sign in.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
-    expect(await page.evaluate(async () => (await fetch("/api/me")).status)).toBe(401);
+    await expect.poll(() => page.evaluate(async () => (await fetch("/api/me")).status)).toBe(401);
     await page.goto(`${baseUrl}/workflows`);
     await page.waitForURL(/\/sign-in\?redirect=/);
   });
@@ -120,7 +120,7 @@ describeBrowser("browser: workflows", null, (b) => {
     );
     await page.goto(`${baseUrl}/workflows`);
     await page.getByRole("heading", { name: "Could not load your workflows" }).waitFor();
-    expect(await page.getByRole("alert").filter({ hasText: "Database is busy" }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "Database is busy" }).count()).toBe(1);
     failList = false;
     await page.getByRole("button", { name: "Try again" }).click();
     await page.getByRole("heading", { name: "No workflows yet" }).waitFor();
@@ -146,7 +146,7 @@ describeBrowser("browser: workflows", null, (b) => {
     await page.getByRole("button", { name: "Create", exact: true }).click();
     const toast = page.locator(".toast-error");
     await toast.waitFor();
-    expect(await toast.textContent()).toContain("Could not create the workflow: Database is busy");
+    await expect.poll(() => toast.textContent()).toContain("Could not create the workflow: Database is busy");
     expect(page.url()).toBe(`${baseUrl}/workflows`);
     expect((await listWorkflows(page)).items).toEqual([]);
     await b.shot("workflows-create-error.png");
@@ -186,12 +186,12 @@ describeBrowser("browser: workflows", null, (b) => {
     await page.goto(`${baseUrl}/workflows`);
     const rows = page.locator(".workflow-name");
     await page.getByRole("link", { name: "Flow 52", exact: true }).waitFor();
-    expect(await rows.count()).toBe(50);
+    await expect.poll(() => rows.count()).toBe(50);
     await page.getByRole("button", { name: "Load more" }).click();
     await page.getByRole("link", { name: "Flow 01", exact: true }).waitFor();
-    expect(await rows.count()).toBe(52);
+    await expect.poll(() => rows.count()).toBe(52);
     expect(new Set(await rows.allTextContents()).size).toBe(52);
-    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+    await expect.poll(() => page.getByRole("button", { name: "Load more" }).count()).toBe(0);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
   });

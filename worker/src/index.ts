@@ -3,17 +3,15 @@
  * and the classes Cloudflare instantiates by name from wrangler.toml.
  */
 import { createScheduledHandler } from "./cron/scheduled";
-import { createApp } from "./http/app";
+import { createFetch } from "./http/app";
 import { realTriggerServices } from "./triggers/real-services";
 
 export { RunWorkflow } from "./engine/run-workflow";
 export { RunRoom } from "./realtime/run-room";
 export { RunGate } from "./concurrency/run-gate";
 
-const app = createApp();
-
 export default {
-  fetch: app.fetch,
+  fetch: createFetch(),
   // Every minute (wrangler.toml [triggers]); starts the schedules that are due.
   scheduled: createScheduledHandler(realTriggerServices),
 } satisfies ExportedHandler<Env>;

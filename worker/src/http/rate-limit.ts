@@ -58,9 +58,18 @@ export function ruleOverride(
 ): { limit?: number; windowSeconds?: number } | undefined {
   const text = (env as { RATE_LIMITS?: unknown }).RATE_LIMITS;
   if (typeof text !== "string" || text === "") return undefined;
+  return parsedOverrides(text)[name];
+}
+
+// The variable is fixed for a deployment, and every request asks for several rules: parsed once per text.
+let lastOverrides: { text: string; rules: z.infer<typeof overrides> } | undefined;
+
+function parsedOverrides(text: string): z.infer<typeof overrides> {
+  if (lastOverrides?.text === text) return lastOverrides.rules;
   const parsed = overrides.safeParse(safeJson(text));
   if (!parsed.success) throw new Error("RATE_LIMITS is not a JSON object of { limit?, windowSeconds? }");
-  return parsed.data[name];
+  lastOverrides = { text, rules: parsed.data };
+  return parsed.data;
 }
 
 function safeJson(text: string): unknown {
