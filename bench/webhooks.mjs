@@ -15,7 +15,14 @@
  */
 import autocannon from "autocannon";
 import { cpus, loadavg, totalmem } from "node:os";
-import { apiClient, freePort, parseArgs, signUpForKey, startWranglerDev } from "./lib/wrangler-dev.mjs";
+import {
+  apiClient,
+  createWebhookSetWorkflow,
+  freePort,
+  parseArgs,
+  signUpForKey,
+  startWranglerDev,
+} from "./lib/wrangler-dev.mjs";
 
 const args = parseArgs();
 const PORT = Number(args.port ?? (await freePort()));
@@ -50,37 +57,6 @@ async function freshServer() {
 }
 const BASE = `http://127.0.0.1:${PORT}`;
 const api = apiClient(BASE);
-
-/** An active workflow: webhook (given response mode) → one `set` node doubling `body.n`. */
-async function createWebhookWorkflow(key, respond, executionMode) {
-  const document = {
-    name: `Bench webhook (${executionMode}, ${respond})`,
-    settings: { executionMode },
-    nodes: [
-      {
-        id: "hook",
-        type: "webhookTrigger",
-        name: "Webhook",
-        position: { x: 0, y: 0 },
-        parameters: { method: "POST", respond },
-      },
-      {
-        id: "double",
-        type: "set",
-        name: "Double",
-        position: { x: 240, y: 0 },
-        parameters: { fields: { doubled: "{{ $json.body.n * 2 }}" } },
-      },
-    ],
-    edges: [{ id: "e1", source: "hook", target: "double", sourceHandle: "main" }],
-  };
-  const created = await api("/api/workflows", { method: "POST", body: JSON.stringify(document) }, key);
-  if (created.status !== 201) throw new Error(`create workflow ${created.status} ${await created.text()}`);
-  const workflow = await created.json();
-  const activated = await api(`/api/workflows/${workflow.id}/activate`, { method: "POST" }, key);
-  if (activated.status !== 200) throw new Error(`activate ${activated.status} ${await activated.text()}`);
-  return { id: workflow.id, webhookId: workflow.nodes.find((n) => n.id === "hook").webhookId };
-}
 
 async function listExecutions(key, workflowId) {
   const items = [];
@@ -127,7 +103,7 @@ for (const executionMode of EXECUTION_MODES)
   for (const respond of MODES) {
     const dev = await freshServer();
     const key = await signUpForKey(api);
-    const workflow = await createWebhookWorkflow(key, respond, executionMode);
+    const workflow = await createWebhookSetWorkflow(api, key, { respond, executionMode });
     for (const connections of CONCURRENCIES) {
       // Requests and executions are matched by time: each phase starts after the previous one drained.
       const since = Date.now() - 1000;

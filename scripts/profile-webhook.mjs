@@ -40,37 +40,8 @@ await dev.waitReady(
 );
 const api = apiClient(dev.base);
 const key = await signUpForKey(api);
-const created = await api(
-  "/api/workflows",
-  {
-    method: "POST",
-    body: JSON.stringify({
-      name: "Profile",
-      settings: { executionMode: MODE },
-      nodes: [
-        {
-          id: "hook",
-          type: "webhookTrigger",
-          name: "Webhook",
-          position: { x: 0, y: 0 },
-          parameters: { method: "POST", respond: RESPOND },
-        },
-        {
-          id: "double",
-          type: "set",
-          name: "Double",
-          position: { x: 240, y: 0 },
-          parameters: { fields: { doubled: "{{ $json.body.n * 2 }}" } },
-        },
-      ],
-      edges: [{ id: "e1", source: "hook", target: "double", sourceHandle: "main" }],
-    }),
-  },
-  key,
-);
-const workflow = await created.json();
-await api(`/api/workflows/${workflow.id}/activate`, { method: "POST" }, key);
-const url = `${dev.base}/webhooks/${workflow.nodes.find((n) => n.id === "hook").webhookId}`;
+const { webhookId } = await createWebhookSetWorkflow(api, key, { respond: RESPOND, executionMode: MODE });
+const url = `${dev.base}/webhooks/${webhookId}`;
 const call = () =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"n":21}' }).then(
     (r) => r.arrayBuffer(),

@@ -152,3 +152,37 @@ export async function signUpForKey(api) {
   if (key.status !== 201) throw new Error(`api key ${key.status} ${await key.text()}`);
   return (await key.json()).key;
 }
+
+/**
+ * The benchmarks' workflow, active: webhook (given response mode) → one `set` node doubling `body.n`, in
+ * the given execution mode. Returns its id and webhook id.
+ */
+export async function createWebhookSetWorkflow(api, key, { respond, executionMode }) {
+  const document = {
+    name: `Bench webhook (${executionMode}, ${respond})`,
+    settings: { executionMode },
+    nodes: [
+      {
+        id: "hook",
+        type: "webhookTrigger",
+        name: "Webhook",
+        position: { x: 0, y: 0 },
+        parameters: { method: "POST", respond },
+      },
+      {
+        id: "double",
+        type: "set",
+        name: "Double",
+        position: { x: 240, y: 0 },
+        parameters: { fields: { doubled: "{{ $json.body.n * 2 }}" } },
+      },
+    ],
+    edges: [{ id: "e1", source: "hook", target: "double", sourceHandle: "main" }],
+  };
+  const created = await api("/api/workflows", { method: "POST", body: JSON.stringify(document) }, key);
+  if (created.status !== 201) throw new Error(`create workflow ${created.status} ${await created.text()}`);
+  const workflow = await created.json();
+  const activated = await api(`/api/workflows/${workflow.id}/activate`, { method: "POST" }, key);
+  if (activated.status !== 200) throw new Error(`activate ${activated.status} ${await activated.text()}`);
+  return { id: workflow.id, webhookId: workflow.nodes.find((n) => n.id === "hook").webhookId };
+}
