@@ -15,6 +15,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import {
   apiClient,
+  createWebhookSetWorkflow,
   freePort,
   parseArgs,
   signUpForKey,
