@@ -21,7 +21,7 @@ import {
   freePort,
   parseArgs,
   signUpForKey,
-  startWranglerDev,
+  startWebhookBenchServer,
 } from "./lib/wrangler-dev.mjs";
 
 const args = parseArgs();
@@ -38,22 +38,9 @@ const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(
  * local runtime": `npm run dev` restarts before that): four durable phases on one server
  * came to ~2,300 instances, and its last phase then had runs that never finished. Two phases per server
  * stay far below.
- *
- * The load generator is one user: its per-user limits (webhook calls a minute, runs at once) would be what
- * is measured, not the engine. Raised here only; n8n has neither.
  */
-async function freshServer() {
-  const dev = await startWranglerDev({
-    port: PORT,
-    statePrefix: "nodebase-bench-webhooks-",
-    vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
-  });
-  // An unknown webhook answering 404 means the Worker is up.
-  await dev.waitReady(
-    async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
-    90_000,
-  );
-  return dev;
+function freshServer() {
+  return startWebhookBenchServer({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
 }
 const BASE = `http://127.0.0.1:${PORT}`;
 const api = apiClient(BASE);

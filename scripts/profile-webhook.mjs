@@ -19,7 +19,7 @@ import {
   freePort,
   parseArgs,
   signUpForKey,
-  startWranglerDev,
+  startWebhookBenchServer,
 } from "../bench/lib/wrangler-dev.mjs";
 
 const args = parseArgs();
@@ -29,16 +29,7 @@ const CALLS = Number(args.calls ?? 1000);
 const port = await freePort();
 const inspectorPort = await freePort();
 
-const dev = await startWranglerDev({
-  port,
-  inspectorPort,
-  statePrefix: "nodebase-profile-",
-  vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
-});
-await dev.waitReady(
-  async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
-  90_000,
-);
+const dev = await startWebhookBenchServer({ port, inspectorPort, statePrefix: "nodebase-profile-" });
 const api = apiClient(dev.base);
 const key = await signUpForKey(api);
 const { webhookId } = await createWebhookSetWorkflow(api, key, { respond: RESPOND, executionMode: MODE });

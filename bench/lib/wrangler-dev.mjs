@@ -186,3 +186,22 @@ export async function createWebhookSetWorkflow(api, key, { respond, executionMod
   if (activated.status !== 200) throw new Error(`activate ${activated.status} ${await activated.text()}`);
   return { id: workflow.id, webhookId: workflow.nodes.find((n) => n.id === "hook").webhookId };
 }
+
+/**
+ * `wrangler dev` for a webhook load generator, ready once an unknown webhook answers 404. The generator is
+ * one user: its per-user limits (webhook calls a minute, runs at once) would be what is measured, not the
+ * engine, so they are raised here only; n8n has neither.
+ */
+export async function startWebhookBenchServer({ port, statePrefix, inspectorPort }) {
+  const dev = await startWranglerDev({
+    port,
+    statePrefix,
+    inspectorPort,
+    vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
+  });
+  await dev.waitReady(
+    async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
+    90_000,
+  );
+  return dev;
+}
