@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp, createFetch, createIntakeApp } from "./app";
+import { createApp, createFetch, createIntakeApp, goesToIntake } from "./app";
 
 async function answer(res: Response | Promise<Response>) {
   const r = await res;
@@ -38,6 +38,16 @@ describe("createFetch", () => {
     const answered = await split;
     expect(answered.status).toBe(401);
     expect(answered).toEqual(await whole);
+  });
+
+  it("hands webhook calls, and only those, to the intake app", () => {
+    const to = (path: string) => goesToIntake(`http://127.0.0.1:8787${path}`);
+    expect(to("/webhooks/3f2a")).toBe(true);
+    expect(to("/webhooks-test/3f2a?x=/api/")).toBe(true);
+    expect(to("/webhooks/resume/token")).toBe(false);
+    expect(to("/api/workflows")).toBe(false);
+    expect(to("/api/webhooks/3f2a")).toBe(false);
+    expect(to("/")).toBe(false);
   });
 
   it("the intake app holds only the two webhook routes, which Hono's regexp router takes", async () => {

@@ -50,13 +50,13 @@ export function createFetch(): (
 ) => Response | Promise<Response> {
   const app = createApp();
   const intake = createIntakeApp();
-  return (request, env, ctx) => {
-    const url = request.url;
-    const pathStart = url.indexOf("/", url.indexOf("://") + 3);
-    const toIntake =
-      url.startsWith("/webhooks", pathStart) && !url.startsWith("/webhooks/resume/", pathStart);
-    return (toIntake ? intake : app).fetch(request, env, ctx);
-  };
+  return (request, env, ctx) => (goesToIntake(request.url) ? intake : app).fetch(request, env, ctx);
+}
+
+/** Whether `createFetch` hands this URL to the intake app (a prefix test: no URL parsing on the hot path). */
+export function goesToIntake(url: string): boolean {
+  const pathStart = url.indexOf("/", url.indexOf("://") + 3);
+  return url.startsWith("/webhooks", pathStart) && !url.startsWith("/webhooks/resume/", pathStart);
 }
 
 /** Webhook intake, with the same headers, errors and 404 as the full app. */
