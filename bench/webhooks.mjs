@@ -12,6 +12,7 @@
  *   request rate because every answer waits for its run.
  *
  * Usage: node bench/webhooks.mjs [--seconds S] [--port P] [--drain-seconds D] [--execution-modes durable,fast]
+ *   [--respond-modes immediately,lastNode]
  */
 import autocannon from "autocannon";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -29,7 +30,7 @@ const PORT = Number(args.port ?? (await freePort()));
 const SECONDS = Number(args.seconds ?? 10);
 const DRAIN_SECONDS = Number(args["drain-seconds"] ?? 180);
 const CONCURRENCIES = [1, 10];
-const MODES = ["immediately", "lastNode"];
+const MODES = String(args["respond-modes"] ?? "immediately,lastNode").split(",");
 const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(",");
 
 /**
@@ -92,11 +93,11 @@ for (const executionMode of EXECUTION_MODES)
     const key = await signUpForKey(api);
     const workflow = await createWebhookSetWorkflow(api, key, { respond, executionMode });
     for (const connections of CONCURRENCIES) {
-      // Requests and executions are matched by time: each phase starts after the previous one drained.
-      const since = Date.now() - 1000;
+      // Requests and executions are matched by time: each phase starts after the previous one drained, and
+      // a run belongs to the phase it was created in (same clock: the server runs on this machine).
       const started = Date.now();
       const result = await load(`${BASE}/webhooks/${workflow.webhookId}`, connections);
-      const { rows, open } = await drain(key, workflow.id, since);
+      const { rows, open } = await drain(key, workflow.id, started);
       const done = rows.filter((e) => e.status === "success" || e.status === "error");
       const lastFinished = Math.max(...done.map((e) => Date.parse(e.finishedAt)));
       const row = {

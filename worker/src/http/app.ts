@@ -119,7 +119,11 @@ export function createApp() {
 
 /** Turns anything thrown below a handler into our error shape (exported for sub-app unit tests). */
 export const apiErrorHandler: ErrorHandler<AppEnv> = (err, c) => {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof ApiError) {
+    // A 5xx is ours to look into. No path: a webhook's URL is its only credential.
+    if (err.status >= 500) console.error("answered", err.status, err.code, c.req.method, err.message);
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
   if (err instanceof HTTPException) {
     // Hono's JSON validator throws this for a body that does not parse.
     const code =
