@@ -3,7 +3,8 @@
  * `running`, `waiting`) with their Workflow instances and repairs what a crash left behind:
  *
  *   instance missing          → create it (the row was recorded, then the process died before
- *                               `RUN_WORKFLOW.create`, or a create failed without saying so; or a fast
+ *                               `RUN_WORKFLOW.create`, or a create failed without saying so, or failed
+ *                               after an `immediately` webhook was answered (answerOnRecord); or a fast
  *                               run older than `FAST_HANDOFF_MS` was cut off: the durable engine takes it)
  *   instance alive            → locally, wake it (see below); on Cloudflare nothing to do
  *   instance ended (complete, → end the row `error` (or `canceled` for terminated) with a message saying

@@ -1,7 +1,8 @@
 /**
  * Starting a run: the `workflow_execution` row exists (`queued`, pinned to a version) before the
  * Workflow instance does, so a run is visible from the moment it is requested; if the instance cannot be
- * created the row ends `error` instead of staying `queued` forever.
+ * created the row ends `error` instead of staying `queued` forever. (Except after an answer on record
+ * (`answerOnRecord`): the row then waits, `queued`, for the reconciler to create the instance.)
  */
 import { copySucceededItemRecords, copySucceededItems } from "../storage/loops";
 import { loopGraphOf } from "./loop-progress";
@@ -85,6 +86,13 @@ export interface StartExecutionRequest {
    * (fast-run.ts). Without it (a start from inside another run's step) every run is durable.
    */
   keepAlive?: (p: Promise<unknown>) => void;
+  /**
+   * The caller answers as soon as the run is recorded (a webhook with `respond: "immediately"`): with
+   * `keepAlive`, a durable run's instance is created after the answer, not before it. A create that fails
+   * then leaves the run `queued`, and the reconciler creates its instance: the id was given out, so the run
+   * must not end `error` for the sender to retry.
+   */
+  answerOnRecord?: boolean;
 }
 
 export interface StartedExecution {
@@ -269,6 +277,10 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
     const fastEnd = startFastRun(env, params, req.keepAlive!, { respond: channel?.respond });
     return { executionId, fastEnd, ...answer };
   }
+  if (req.answerOnRecord && req.keepAlive && !req.executionId) {
+    req.keepAlive(createAfterAnswer(env, executionId, params, watched ? queued : null));
+    return { executionId };
+  }
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params });
   } catch (err) {
@@ -284,6 +296,29 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
   // Tells the workflow's room (and so any open editor) that this execution exists; nobody to tell otherwise.
   if (watched && queued) await publishExecutionRow(env, queued);
   return { executionId };
+}
+
+/**
+ * The instance of a run whose id is already answered (`answerOnRecord`). On failure the row stays
+ * `queued`: the reconciler creates the instance once the row is `RECONCILE_GRACE_MS` old.
+ */
+async function createAfterAnswer(
+  env: Env,
+  executionId: string,
+  params: { executionId: string; ticket: RunTicket },
+  queued: Awaited<ReturnType<typeof insertExecutionWithSteps>> | null,
+) {
+  try {
+    await env.RUN_WORKFLOW.create({ id: executionId, params });
+  } catch (err) {
+    console.error(
+      "start: instance not created; the reconciler will create it",
+      executionId,
+      errorMessage(err),
+    );
+    return;
+  }
+  if (queued) await publishExecutionRow(env, queued);
 }
 
 /**

@@ -158,6 +158,7 @@ async function admit(
         ...(decision.mode === "webhookTest" ? { pinData: target.workflow.pinData } : {}),
       },
       awaitEnd: decision.respond !== "immediately",
+      answerOnRecord: decision.respond === "immediately",
       ...(decision.respond === "responseNode" && { awaitAnswer: true }),
       origin: new URL(c.req.url).origin,
       keepAlive: backgroundOf(c),
