@@ -43,6 +43,8 @@ describe("webhookTrigger intake", () => {
         version: 1,
         workflow: { liveUntil: null, settings: expect.toSatisfy((s) => s === null || typeof s === "object") },
         awaitEnd: false,
+        // Answered once recorded: a durable run's instance is created after the 202.
+        answerOnRecord: true,
       },
     ]);
     expect(waited).toEqual([]);
