@@ -3,7 +3,7 @@
  * Side by side with n8n, in one run on one machine: Webhook → Set (doubling `body.n`), both response modes
  * (n8n `onReceived` = our `immediately`, n8n `lastNode` = ours), concurrency 1 and 10, the same autocannon
  * load for each. n8n runs first (its own process, stopped by PID), then bench/webhooks.mjs runs ours in
- * both execution modes; the ratios are printed at the end.
+ * both execution modes; the ratios (our completed runs/s ÷ n8n's requests/s) are printed at the end.
  *
  * n8n is not a dependency of this project: point `N8N_BIN` at an installed n8n (e.g. `npm install
  * n8n@1.123.50` in a scratch folder, then `N8N_BIN=<folder>/node_modules/.bin/n8n`). Without it this
@@ -13,8 +13,8 @@
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { n8nInstance } from "./lib/n8n.mjs";
 import { parseArgs } from "./lib/wrangler-dev.mjs";
@@ -145,11 +145,42 @@ console.log(
     .join(" ")}; ours next (bench/webhooks.mjs), same load, same machine`,
 );
 console.table(rows);
+const oursFile = join(tmpdir(), `nodebase-bench-ours-${process.pid}.json`);
 const ours = spawnSync(
   process.execPath,
-  [join(import.meta.dirname, "webhooks.mjs"), "--seconds", String(SECONDS)],
-  {
-    stdio: "inherit",
-  },
+  [join(import.meta.dirname, "webhooks.mjs"), "--seconds", String(SECONDS), "--json", oursFile],
+  { stdio: "inherit" },
 );
+if (existsSync(oursFile)) {
+  const mine = JSON.parse(readFileSync(oursFile, "utf8"));
+  rmSync(oursFile, { force: true });
+  console.log(
+    "\nRatios: our completed executions/s ÷ n8n's requests/s (n8n's `onReceived` answers before its run" +
+      " ends, so for `immediately` its requests/s is an upper bound of its completed runs/s)",
+  );
+  console.table(ratioRows(rows, mine));
+}
 process.exit(ours.status ?? 1);
+
+/** One row per response mode × concurrency: n8n beside each of our execution modes, with the ratio. */
+function ratioRows(theirs, mine) {
+  return theirs.map((n8nRow) => {
+    const row = {
+      respond: n8nRow.respond,
+      concurrency: n8nRow.concurrency,
+      "n8n req/s": n8nRow["requests/s"],
+      "n8n p50 ms": n8nRow["p50 ms"],
+    };
+    for (const m of mine.filter(
+      (r) => r.respond === n8nRow.respond && r.concurrency === n8nRow.concurrency,
+    )) {
+      const completed = m["completed executions/s"];
+      row[`${m.mode} completed/s`] = completed;
+      row[`${m.mode} p50 ms`] = m["p50 ms"];
+      row[`${m.mode} ÷ n8n`] = n8nRow["requests/s"]
+        ? Number((completed / n8nRow["requests/s"]).toFixed(2))
+        : null;
+    }
+    return row;
+  });
+}

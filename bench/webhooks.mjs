@@ -12,9 +12,10 @@
  *   request rate because every answer waits for its run.
  *
  * Usage: node bench/webhooks.mjs [--seconds S] [--port P] [--drain-seconds D] [--execution-modes durable,fast]
- *   [--respond-modes immediately,lastNode]
+ *   [--respond-modes immediately,lastNode] [--json FILE] (the rows, as JSON)
  */
 import autocannon from "autocannon";
+import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import {
   apiClient,
@@ -133,5 +134,7 @@ console.log(
       .join(" ")} (other processes share these cores)`,
 );
 console.table(results);
+// For bench/n8n-side-by-side.mjs, which prints the ratios.
+if (args.json) writeFileSync(args.json, JSON.stringify(results));
 const broken = results.filter((r) => r.errors > 0 || r.non2xx > 0 || r.failedRuns > 0 || r.unfinished > 0);
 process.exit(broken.length ? 1 : 0);
