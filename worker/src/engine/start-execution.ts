@@ -15,11 +15,12 @@ import {
   findRunTarget,
   finishExecution,
   insertExecutionWithSteps,
+  type ExecutionRow,
 } from "../storage/executions";
 import { boundJson } from "./bounded-json";
 import { describeIssue } from "./problem-text";
 import { publishExecutionRow } from "./live-state";
-import { INLINE_TRIGGER_BYTES, type RunTicket } from "./run-ticket";
+import { INLINE_TRIGGER_BYTES, type RunParams, type RunTicket } from "./run-ticket";
 import { gateEntry, requestSlot } from "../concurrency/admission";
 import { canRunFast, runsPure } from "./fast-mode";
 import { FirstWrite } from "./first-write";
@@ -305,8 +306,8 @@ export async function startExecution(env: Env, req: StartExecutionRequest): Prom
 async function createAfterAnswer(
   env: Env,
   executionId: string,
-  params: { executionId: string; ticket: RunTicket },
-  queued: Awaited<ReturnType<typeof insertExecutionWithSteps>> | null,
+  params: RunParams,
+  queued: ExecutionRow | null,
 ) {
   try {
     await env.RUN_WORKFLOW.create({ id: executionId, params });
