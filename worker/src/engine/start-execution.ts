@@ -88,7 +88,7 @@ export interface StartExecutionRequest {
    */
   keepAlive?: (p: Promise<unknown>) => void;
   /**
-   * The caller answers as soon as the run is recorded (a webhook with `respond: "immediately"`): with
+   * The caller answers as soon as the run is recorded (URL trigger intake answering at once): with
    * `keepAlive`, a durable run's instance is created after the answer, not before it. A create that fails
    * then leaves the run `queued`, and the reconciler creates its instance: the id was given out, so the run
    * must not end `error` for the sender to retry.
