@@ -134,7 +134,9 @@ describeBrowser("browser: loop progress", "Edsger Dijkstra", (b) => {
     // The execution page lists the body node once, with the same picker.
     await page.goto(`${baseUrl}/executions/${executionId}`);
     await expect.poll(() => page.getByTestId("step-items-c").textContent()).toContain("3 / 3");
-    await page.getByTestId("step-c").locator("summary").click();
+    // Only the step's own summary: once its element records have loaded, their JSON trees add
+    // summaries of their own inside the (closed) details.
+    await page.getByTestId("step-c").locator(":scope > summary").click();
     const onPage = page.getByTestId("step-c").getByTestId("element-records");
     await onPage.getByLabel("Element index").fill("1");
     await expect.poll(() => onPage.locator(".form-error").textContent()).toContain("order refused");
