@@ -12,35 +12,19 @@
  * prints each restart: reason, backlog before/after the drain, readiness attempts and time to ready.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { superviseDevServer } from "../scripts/lib/dev-supervisor.mjs";
-import {
-  applyMigrations,
-  bin,
-  freePort,
-  localSecrets,
-  privateWranglerEnv,
-  root,
-} from "../scripts/lib/local-worker.mjs";
-import { apiClient, signUpForKey } from "./lib/wrangler-dev.mjs";
+import { cpus, loadavg } from "node:os";
+import { bin, freePort, root } from "../scripts/lib/local-worker.mjs";
+import { apiClient, signUpForKey, startSupervisedServer } from "./lib/wrangler-dev.mjs";
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 20_000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 10);
 const EXECUTION_MODE = process.env.SOAK_MODE ?? "durable";
 const DRAIN_MS = 10 * 60_000;
 
-const dir = mkdtempSync(join(tmpdir(), "nodebase-soak-"));
-const persist = join(dir, "state");
-const assets = join(dir, "assets");
-mkdirSync(assets);
-const envFile = join(dir, "soak.env");
 // The soak measures the engine, not the webhook rate limit (600 calls a minute per user: a quiet machine
 // sends faster and got 429s). SOAK_VARS ("NAME=value,…") adds Worker variables, e.g.
 // MAX_RUNNING_PER_USER=2 to make intake outrun completion and build a backlog of queued runs.
 const vars = {
-  ...localSecrets(),
   RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }),
   ...Object.fromEntries(
     (process.env.SOAK_VARS ?? "")
@@ -49,25 +33,10 @@ const vars = {
       .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
   ),
 };
-writeFileSync(
-  envFile,
-  Object.entries(vars)
-    .map(([k, v]) => `${k}=${v}\n`)
-    .join(""),
-);
-const env = privateWranglerEnv(join(dir, "registry"));
-applyMigrations(persist, env);
-
-const dev = superviseDevServer({
-  port: await freePort(),
-  wranglerArgs: ["--persist-to", persist, "--env-file", envFile, "--assets", assets, "--log-level", "warn"],
-  env,
-  stdio: "pipe",
-  log: (line) => console.log(`  [supervisor] ${line}`),
-});
+const dev = await startSupervisedServer({ port: await freePort(), statePrefix: "nodebase-soak-", vars });
+const { persist, env } = dev;
 let exitCode = 1;
 try {
-  await dev.ready;
   const api = apiClient(dev.url);
   const key = await signUpForKey(api);
   const created = await api(
@@ -189,6 +158,5 @@ try {
   exitCode = lost === 0 && unfinished === 0 && duplicates === 0 ? 0 : 1;
 } finally {
   await dev.stop();
-  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
 process.exit(exitCode);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Webhook benchmark: loads `/webhooks/<id>` from loopback with autocannon under `wrangler dev` (fresh local
- * state, migrations applied), for both execution modes (`durable`, `fast`) and both response modes at
+ * Webhook benchmark: loads `/webhooks/<id>` from loopback with autocannon, served as `npm run dev` serves it
+ * (the supervisor's front proxy, wrangler dev behind it; fresh local state, migrations applied), for both execution modes (`durable`, `fast`) and both response modes at
  * concurrency 1 and 10, each phase bounded in time.
  *
  * Reported per phase:
@@ -35,11 +35,10 @@ const MODES = String(args["respond-modes"] ?? "immediately,lastNode").split(",")
 const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(",");
 
 /**
- * A fresh `wrangler dev` for each execution mode × response mode. One local runtime never unloads a
- * finished Workflow instance and stops running new ones near 2,650 of them (docs/engine.md, "The supervised
- * local runtime": `npm run dev` restarts before that): four durable phases on one server
- * came to ~2,300 instances, and its last phase then had runs that never finished. Two phases per server
- * stay far below.
+ * A fresh server, as `npm run dev` serves it, for each execution mode × response mode. One local runtime
+ * never unloads a finished Workflow instance (docs/engine.md, "The supervised local runtime"): four durable
+ * phases on one server came to ~2,300 instances, past the point where the supervisor restarts the runtime
+ * (1,300 open), and a phase would then measure a restart. Two phases per server stay below it.
  */
 function freshServer() {
   return startWebhookBenchServer({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });
@@ -123,11 +122,11 @@ for (const executionMode of EXECUTION_MODES)
       results.push(row);
       console.log(JSON.stringify(row));
     }
-    await dev.shutdown();
+    await dev.stop();
   }
 
 console.log(
-  `\nWebhooks under wrangler dev (local workerd, D1 as SQLite), ${SECONDS} s per phase; ` +
+  `\nWebhooks as npm run dev serves them (local workerd, D1 as SQLite), ${SECONDS} s per phase; ` +
     `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
     `load average ${loadavg()
       .map((l) => l.toFixed(1))

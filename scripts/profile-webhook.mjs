@@ -19,7 +19,8 @@ import {
   freePort,
   parseArgs,
   signUpForKey,
-  startWebhookBenchServer,
+  startWranglerDev,
+  WEBHOOK_BENCH_VARS,
 } from "../bench/lib/wrangler-dev.mjs";
 
 const args = parseArgs();
@@ -29,7 +30,17 @@ const CALLS = Number(args.calls ?? 1000);
 const port = await freePort();
 const inspectorPort = await freePort();
 
-const dev = await startWebhookBenchServer({ port, inspectorPort, statePrefix: "nodebase-profile-" });
+// Plain `wrangler dev` (not the supervised one): the profiler attaches to its inspector port.
+const dev = await startWranglerDev({
+  port,
+  inspectorPort,
+  statePrefix: "nodebase-profile-",
+  vars: WEBHOOK_BENCH_VARS,
+});
+await dev.waitReady(
+  async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
+  90_000,
+);
 const api = apiClient(dev.base);
 const key = await signUpForKey(api);
 const { webhookId } = await createWebhookSetWorkflow(api, key, { respond: RESPOND, executionMode: MODE });

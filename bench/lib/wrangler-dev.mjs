@@ -10,12 +10,14 @@ import {
   applyMigrations,
   freePort,
   killGroup,
+  localSecrets,
   localSecretVarArgs,
   privateWranglerEnv,
   root,
   spawnWranglerDev,
 } from "../../scripts/lib/local-worker.mjs";
 import { superviseCodeRunner } from "../../scripts/lib/code-runner.mjs";
+import { superviseDevServer } from "../../scripts/lib/dev-supervisor.mjs";
 
 export { freePort };
 
@@ -188,20 +190,60 @@ export async function createWebhookSetWorkflow(api, key, { respond, executionMod
 }
 
 /**
- * `wrangler dev` for a webhook load generator, ready once an unknown webhook answers 404. The generator is
- * one user: its per-user limits (webhook calls a minute, runs at once) would be what is measured, not the
- * engine, so they are raised here only; n8n has neither.
+ * The local runtime exactly as `npm run dev` serves it (scripts/lib/dev-supervisor.mjs: its front proxy,
+ * restarts, cron ticker and code runner) on 127.0.0.1:`port`, on fresh local state in a temp folder.
+ * `vars` are Worker variables for this server only. Resolves once it is ready, with the supervisor's
+ * handle plus `base`, `persist` (the state folder) and `env` (for wrangler commands on that state);
+ * `stop()` ends it and removes the state. `log(line)` receives the supervisor's messages (by default, printed).
  */
-export async function startWebhookBenchServer({ port, statePrefix, inspectorPort }) {
-  const dev = await startWranglerDev({
-    port,
-    statePrefix,
-    inspectorPort,
-    vars: { RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }), MAX_RUNNING_PER_USER: "0" },
-  });
-  await dev.waitReady(
-    async (base) => (await fetch(`${base}/webhooks/not-a-hook`, { method: "POST" })).status === 404,
-    90_000,
+export async function startSupervisedServer({ port, statePrefix, vars = {}, log }) {
+  const dir = mkdtempSync(join(tmpdir(), statePrefix));
+  const persist = join(dir, "state");
+  const assets = join(dir, "assets"); // the SPA is not what is measured
+  mkdirSync(assets);
+  const envFile = join(dir, "worker.env");
+  writeFileSync(
+    envFile,
+    Object.entries({ ...localSecrets(), ...vars })
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
   );
-  return dev;
+  const env = privateWranglerEnv(join(dir, "registry"));
+  applyMigrations(persist, env);
+  const dev = superviseDevServer({
+    port,
+    wranglerArgs: ["--persist-to", persist, "--env-file", envFile, "--assets", assets, "--log-level", "warn"],
+    env,
+    stdio: "pipe",
+    log: log ?? ((line) => console.log(`  [supervisor] ${line}`)),
+  });
+  const stop = async () => {
+    await dev.stop();
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  };
+  try {
+    await dev.ready;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...dev, base: dev.url, persist, env, stop };
+}
+
+/**
+ * Worker variables for a webhook load generator. It is one user: its per-user limits (webhook calls a
+ * minute, runs at once) would be what is measured, not the engine, so they are raised here only; n8n has
+ * neither.
+ */
+export const WEBHOOK_BENCH_VARS = {
+  RATE_LIMITS: JSON.stringify({ webhookIntake: { limit: 1_000_000 } }),
+  MAX_RUNNING_PER_USER: "0",
+};
+
+/**
+ * The served runtime for a webhook load generator: what `npm run dev` serves (startSupervisedServer), so
+ * that the numbers are the ones a user of it gets.
+ */
+export function startWebhookBenchServer({ port, statePrefix }) {
+  return startSupervisedServer({ port, statePrefix, vars: WEBHOOK_BENCH_VARS });
 }

@@ -1,10 +1,14 @@
 /**
  * The supervised local runtime behind `npm run dev` (and the soak benchmark and crash test):
  *
- *   client ──► front proxy (this process, the public port) ──► wrangler dev (a private port, by PID)
- *                  │ cron ticker: /__scheduled once a minute              │ CODE_RUNNER binding
- *                  │ resource watch: workerd's memory maps, open files, RSS ▼
+ *   client ──► front proxy (this process, the public port) ──► the Worker's runtime (workerd, by PID)
+ *                  │ cron ticker: /__scheduled once a minute       ╎ wrangler's port and proxy: only while
+ *                  │ resource watch: workerd's memory maps,        ╎ the runtime's own port is not known
+ *                  │ open files, RSS                               │ CODE_RUNNER binding ▼
  *                  │                       the code runner's own wrangler dev (code-runner.mjs, by PID)
+ *
+ * The front proxy forwards straight to the runtime's own port (runtime-port.mjs, forward.mjs), not
+ * through wrangler's proxy Worker: that hop cost ~3.5 ms of a 9 ms answer (docs/benchmarks.md).
  *
  * Why: one `wrangler dev` never evicts a finished Workflow instance, and each one keeps its SQLite
  * database open (3 open files, up to 24 memory maps, ~0.4 MB). At ~2,650 loaded instances the runtime
@@ -26,13 +30,16 @@
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { createServer, request as httpRequest, Agent } from "node:http";
+import { createServer, Agent } from "node:http";
 import { connect } from "node:net";
 import { bin, freePort, root, waitUntilReady } from "./local-worker.mjs";
 import { superviseCodeRunner } from "./code-runner.mjs";
 import { startCronTicker } from "./cron-ticker.mjs";
 import { createDevLogFilter, pipeFiltered } from "./dev-log-filter.mjs";
 import { drainBacklog, startUntilReady } from "./restart-policy.mjs";
+import { descendants } from "./process-tree.mjs";
+import { findRuntimePort } from "./runtime-port.mjs";
+import { forwardRequest } from "./forward.mjs";
 
 /** Restart when workerd uses this share of the tighter of its map and open-file limits. */
 const DEFAULT_LIMIT_SHARE = 0.5;
@@ -43,6 +50,8 @@ const WATCH_INTERVAL_MS = 5_000;
 const DRAIN_TIMEOUT_MS = 30_000;
 /** Requests held during a restart wait at most this long, then answer 503 with Retry-After. */
 const HOLD_TIMEOUT_MS = 120_000;
+/** After a reload, look this many times (once a second) for the runtime's new port. */
+const RUNTIME_SEARCH_TRIES = 60;
 const READY_TIMEOUT_MS = Number(process.env.DEV_READY_TIMEOUT_MS ?? 90_000);
 /**
  * Before a restart, held requests wait at most this long for the engine's unfinished runs to end (below
@@ -91,7 +100,7 @@ export function superviseDevServer({
   });
   server.on("upgrade", (req, socket, head) => {
     if (!accepting) return socket.destroy(); // a live view reconnects by itself
-    const up = connect(upstream.port, "127.0.0.1", () => {
+    const up = connect(upstream.direct ?? upstream.port, "127.0.0.1", () => {
       up.write(`${req.method} ${req.url} HTTP/1.1\r\n`);
       for (let i = 0; i < req.rawHeaders.length; i += 2)
         up.write(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`);
@@ -99,7 +108,10 @@ export function superviseDevServer({
       up.write(head);
       up.pipe(socket).pipe(up);
     });
-    up.on("error", () => socket.destroy());
+    up.on("error", (error) => {
+      if (error.code === "ECONNREFUSED") findRuntimeAgain();
+      socket.destroy();
+    });
     socket.on("error", () => up.destroy());
   });
 
@@ -116,34 +128,38 @@ export function superviseDevServer({
   function forward(req, res) {
     inFlight++;
     let done = false;
-    const finish = () => {
-      if (!done) ((done = true), inFlight--);
-    };
-    const up = httpRequest(
-      {
-        host: "127.0.0.1",
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
+    forwardRequest(req, res, {
+      agent,
+      port: upstream.direct ?? upstream.port,
+      fallbackPort: upstream.direct === null ? null : upstream.port,
+      finish: () => {
+        if (!done) ((done = true), inFlight--);
       },
-      (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.rawHeaders);
-        upRes.pipe(res);
-        upRes.on("end", finish);
-        upRes.on("error", finish);
-      },
-    );
-    up.on("error", (error) => {
-      finish();
-      if (!res.headersSent) {
-        res.writeHead(502, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { code: "bad_gateway", message: error.message } }));
-      } else res.destroy();
+      onRefused: findRuntimeAgain,
     });
-    res.on("close", finish);
-    req.pipe(up);
+  }
+
+  /**
+   * The runtime refused a connection: wrangler reloaded it (a source file changed), on a new port.
+   * Requests go through wrangler's port meanwhile; the new runtime port is looked for once a second until
+   * it answers (or for RUNTIME_SEARCH_TRIES seconds, after which wrangler's port stays in use).
+   */
+  let searching = null;
+  function findRuntimeAgain() {
+    const current = upstream;
+    if (!current || searching) return;
+    current.direct = null;
+    searching = (async () => {
+      for (let i = 0; i < RUNTIME_SEARCH_TRIES && upstream === current && !stopping; i++) {
+        await sleep(1_000);
+        const port = await findRuntimePort(current.child.pid, current.port);
+        if (port !== null && upstream === current) {
+          current.direct = port;
+          log(`the runtime was reloaded: forwarding to its port ${port}`);
+          return;
+        }
+      }
+    })().finally(() => (searching = null));
   }
 
   function startWrangler() {
@@ -192,7 +208,13 @@ export function superviseDevServer({
         error.child = child; // startUntilReady stops it before trying again
         throw error;
       }
-      return { child, port: wranglerPort };
+      const direct = await findRuntimePort(child.pid, wranglerPort);
+      log(
+        direct === null
+          ? `forwarding to wrangler's port ${wranglerPort} (the runtime's own port was not found)`
+          : `forwarding to the runtime's own port ${direct} (wrangler's proxy on ${wranglerPort} is skipped)`,
+      );
+      return { child, port: wranglerPort, direct };
     });
   }
 
@@ -210,7 +232,7 @@ export function superviseDevServer({
       while (inFlight > 0 && Date.now() < drainUntil) await sleep(100);
       if (drain && upstream) {
         const d = await drainBacklog({
-          read: () => readBacklog(upstream.port),
+          read: () => readBacklog(upstream.direct ?? upstream.port),
           timeoutMs: DRAIN_BACKLOG_MS,
           stallMs: DRAIN_STALL_MS,
         });
@@ -367,23 +389,6 @@ function openDatabases(pid, fds) {
     }
   }
   return n;
-}
-
-/** `rootPid` and every process below it, from /proc's parent links. */
-function descendants(rootPid, pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-  const children = new Map();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const out = [rootPid];
-  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
-  return out;
 }
 
 /** SIGTERM to wrangler and its workerd children by PID, SIGKILL after 5 s; resolves once all are gone. */
