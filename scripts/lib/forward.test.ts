@@ -110,4 +110,33 @@ describe("the supervisor's forward", () => {
     expect(res.status).toBe(502);
     expect(calls).toBe(1);
   });
+
+  it("reads once more when the runtime cuts a GET before answering, on a new connection", async () => {
+    const ports: number[] = [];
+    const cutFirst = await listen((req, res) => {
+      ports.push(req.socket.remotePort ?? 0);
+      if (ports.length === 1) return req.socket.destroy(); // the runtime's mass reset
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"items":[]}');
+    });
+    const f = await front({ port: cutFirst, fallbackPort: await echo("wrangler") });
+    const res = await fetch(`${f.url}/api/executions?limit=1`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [] });
+    expect(ports).toHaveLength(2);
+    expect(ports[1]).not.toBe(ports[0]);
+  });
+
+  it("reads again only once: a GET cut twice answers 502", async () => {
+    let calls = 0;
+    const cutting = await listen((req) => {
+      calls++;
+      req.socket.destroy();
+    });
+    const f = await front({ port: cutting, fallbackPort: null });
+    const res = await fetch(`${f.url}/api/health`);
+    expect(res.status).toBe(502);
+    expect((await res.json()).error.code).toBe("bad_gateway");
+    expect(calls).toBe(2);
+  });
 });
