@@ -37,8 +37,9 @@ const EXECUTION_MODES = String(args["execution-modes"] ?? "durable,fast").split(
 /**
  * A fresh server, as `npm run dev` serves it, for each execution mode × response mode. One local runtime
  * never unloads a finished Workflow instance (docs/engine.md, "The supervised local runtime"): four durable
- * phases on one server came to ~2,300 instances, past the point where the supervisor restarts the runtime
- * (1,300 open), and a phase would then measure a restart. Two phases per server stay below it.
+ * phases on one server came to ~2,300 instances, past the point where the bench's server restarts the
+ * runtime (2,000 open; startWebhookBenchServer), and a phase would then measure a restart. Two phases per
+ * server stay below it.
  */
 function freshServer() {
   return startWebhookBenchServer({ port: PORT, statePrefix: "nodebase-bench-webhooks-" });

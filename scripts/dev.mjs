@@ -9,7 +9,7 @@
  *      refused) before workerd reaches its memory-map or open-file limit; beside it a second `wrangler dev`
  *      runs the code runner (wrangler.code-runner.toml, scripts/lib/code-runner.mjs): `code` nodes run there.
  * Environment: PORT (default 8787), PERSIST_TO (local state directory, default .wrangler/state),
- * SKIP_BUILD=1 to reuse an existing web/dist, DEV_MAX_OPEN_DATABASES (default 1300), DEV_RESTART_SHARE
+ * SKIP_BUILD=1 to reuse an existing web/dist, DEV_MAX_OPEN_DATABASES (default 200), DEV_RESTART_SHARE
  * (default 0.5 of the map and file limits), DEV_MAX_RSS_MB (default 3072), DEV_READY_TIMEOUT_MS (default
  * 90000: a restarted runtime not ready by then is started again), DEV_DRAIN_BACKLOG_MS (default 60000: how
  * long a restart waits for queued/running runs to end first), DEV_VARS ("NAME=value,…":
