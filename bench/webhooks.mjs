@@ -91,39 +91,43 @@ const results = [];
 for (const executionMode of EXECUTION_MODES)
   for (const respond of MODES) {
     const dev = await freshServer();
-    const key = await signUpForKey(api);
-    const workflow = await createWebhookSetWorkflow(api, key, { respond, executionMode });
-    for (const connections of CONCURRENCIES) {
-      // Requests and executions are matched by time: each phase starts after the previous one drained, and
-      // a run belongs to the phase it was created in (same clock: the server runs on this machine).
-      const started = Date.now();
-      const result = await load(`${BASE}/webhooks/${workflow.webhookId}`, connections);
-      const { rows, open } = await drain(key, workflow.id, started);
-      const done = rows.filter((e) => e.status === "success" || e.status === "error");
-      const lastFinished = Math.max(...done.map((e) => Date.parse(e.finishedAt)));
-      const row = {
-        mode: executionMode,
-        respond,
-        concurrency: connections,
-        seconds: SECONDS,
-        requests: result.requests.total,
-        "requests/s": round(result.requests.average),
-        "p50 ms": round(result.latency.p50),
-        "p99 ms": round(result.latency.p99),
-        non2xx: result.non2xx,
-        statuses: Object.entries(result.statusCodeStats ?? {})
-          .map(([code, { count }]) => `${code}×${count}`)
-          .join(" "),
-        errors: result.errors + result.timeouts,
-        executions: rows.length,
-        failedRuns: rows.filter((e) => e.status === "error").length,
-        unfinished: open,
-        "completed executions/s": done.length ? round(done.length / ((lastFinished - started) / 1000)) : 0,
-      };
-      results.push(row);
-      console.log(JSON.stringify(row));
+    // A phase that throws (e.g. a failed read) must not leave its wrangler and workerd running.
+    try {
+      const key = await signUpForKey(api);
+      const workflow = await createWebhookSetWorkflow(api, key, { respond, executionMode });
+      for (const connections of CONCURRENCIES) {
+        // Requests and executions are matched by time: each phase starts after the previous one drained, and
+        // a run belongs to the phase it was created in (same clock: the server runs on this machine).
+        const started = Date.now();
+        const result = await load(`${BASE}/webhooks/${workflow.webhookId}`, connections);
+        const { rows, open } = await drain(key, workflow.id, started);
+        const done = rows.filter((e) => e.status === "success" || e.status === "error");
+        const lastFinished = Math.max(...done.map((e) => Date.parse(e.finishedAt)));
+        const row = {
+          mode: executionMode,
+          respond,
+          concurrency: connections,
+          seconds: SECONDS,
+          requests: result.requests.total,
+          "requests/s": round(result.requests.average),
+          "p50 ms": round(result.latency.p50),
+          "p99 ms": round(result.latency.p99),
+          non2xx: result.non2xx,
+          statuses: Object.entries(result.statusCodeStats ?? {})
+            .map(([code, { count }]) => `${code}×${count}`)
+            .join(" "),
+          errors: result.errors + result.timeouts,
+          executions: rows.length,
+          failedRuns: rows.filter((e) => e.status === "error").length,
+          unfinished: open,
+          "completed executions/s": done.length ? round(done.length / ((lastFinished - started) / 1000)) : 0,
+        };
+        results.push(row);
+        console.log(JSON.stringify(row));
+      }
+    } finally {
+      await dev.stop();
     }
-    await dev.stop();
   }
 
 console.log(
