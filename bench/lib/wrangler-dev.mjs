@@ -217,7 +217,7 @@ export async function startSupervisedServer({ port, statePrefix, vars = {}, log,
     env,
     stdio: "pipe",
     log: log ?? ((line) => console.log(`  [supervisor] ${line}`)),
-    ...(maxDatabases === undefined ? {} : { maxDatabases }),
+    maxDatabases, // undefined: the supervisor's own default applies
   });
   const stop = async () => {
     await dev.stop();

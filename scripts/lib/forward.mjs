@@ -76,7 +76,7 @@ function send(req, res, port, body, { agent, finish, retry = () => false }) {
     finish();
     if (!res.headersSent) {
       res.writeHead(502, { "content-type": "application/json" });
-      const message = `the local runtime closed the connection without answering (${error.message})`;
+      const message = `the local runtime did not answer (${error.message})`;
       res.end(JSON.stringify({ error: { code: "bad_gateway", message } }));
     } else res.destroy();
   });
