@@ -3,7 +3,7 @@
  * adds one to it, and RETURNING gives the new count, so two isolates hitting the same key at once both
  * see a count that includes the other (D1 applies writes one at a time).
  */
-import { lt, sql } from "drizzle-orm";
+import { lt, sql, type Placeholder } from "drizzle-orm";
 import type { Db } from "./db";
 import { rateLimit } from "./schema";
 
@@ -23,18 +23,21 @@ export async function countHit(
   const rows = await db
     .insert(rateLimit)
     .values({ key, count: 1, resetAt: now + windowMs })
-    .onConflictDoUpdate(windowUpsert(windowMs, now))
+    .onConflictDoUpdate(windowUpsert(now, now + windowMs))
     .returning({ count: rateLimit.count, resetAt: rateLimit.resetAt });
   return rows[0];
 }
 
-/** The fixed-window rule on conflict: a hit after the window's end starts a new one at 1. */
-export function windowUpsert(windowMs: number, now: number) {
+/**
+ * The fixed-window rule on conflict: a hit after the window's end starts a new one at 1. `now` and
+ * `resetAt` (now + the window) are numbers, or placeholders of a statement built once (storage/triggers.ts).
+ */
+export function windowUpsert(now: number | Placeholder, resetAt: number | Placeholder) {
   return {
     target: rateLimit.key,
     set: {
       count: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN 1 ELSE ${rateLimit.count} + 1 END`,
-      resetAt: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN ${now + windowMs} ELSE ${rateLimit.resetAt} END`,
+      resetAt: sql`CASE WHEN ${rateLimit.resetAt} <= ${now} THEN ${resetAt} ELSE ${rateLimit.resetAt} END`,
     },
   };
 }

@@ -2,7 +2,7 @@
  * Queries behind the triggers: finding the node a webhook URL belongs to, the active schedules, and the
  * once-only claims (`trigger_claim`) that make a schedule slot or a Stripe event start at most one run.
  */
-import { and, eq, like, lt, notExists, sql } from "drizzle-orm";
+import { and, eq, fillPlaceholders, like, lt, notExists, sql } from "drizzle-orm";
 import type { Db } from "./db";
 import { windowUpsert, type WindowCount } from "./rate-limits";
 import { node, rateLimit, triggerClaim, workflow, workflowExecution } from "./schema";
@@ -39,28 +39,50 @@ export async function findWebhookTargetCounted(
   counter: { prefix: string; windowMs: number; live: boolean; now?: number },
 ): Promise<{ target: WebhookTarget | null; hit: WindowCount | null }> {
   const now = counter.now ?? Date.now();
+  const plan = lookupPlan(db, counter.live);
+  const values = { webhookId, prefix: counter.prefix, now, resetAt: now + counter.windowMs };
+  const [rows, hits] = await db.$client.batch([plan.target.bind(values), plan.count.bind(values)]);
+  return {
+    target: toWebhookTarget(plan.target.map(rows) as WebhookTargetRow[]),
+    hit: (plan.count.map(hits) as WindowCount[])[0] ?? null,
+  };
+}
+
+/**
+ * Every webhook call runs these two statements, so their SQL is built once per handle (and `live` flag),
+ * with placeholders, instead of by drizzle on each call: that build was ~0.45 ms of a call's CPU in
+ * workerd, a tenth of a fast Webhook → Set run (docs/benchmarks.md). Drizzle still maps the rows.
+ */
+const plans = new WeakMap<Db, Map<boolean, ReturnType<typeof buildLookupPlan>>>();
+
+function lookupPlan(db: Db, live: boolean) {
+  let byLive = plans.get(db);
+  if (!byLive) plans.set(db, (byLive = new Map()));
+  let plan = byLive.get(live);
+  if (!plan) byLive.set(live, (plan = buildLookupPlan(db, live)));
+  return plan;
+}
+
+function buildLookupPlan(db: Db, live: boolean) {
+  const webhookId = sql.placeholder("webhookId");
+  const now = sql.placeholder("now");
   // INSERT … SELECT: the counter's key is the owner read by this statement; no owner, nothing counted.
   const owner = db
     .select({
-      key: sql<string>`${counter.prefix} || ${workflow.userId}`.as("key"),
+      key: sql<string>`${sql.placeholder("prefix")} || ${workflow.userId}`.as("key"),
       count: sql<number>`1`.as("count"),
-      resetAt: sql<number>`${now + counter.windowMs}`.as("reset_at"),
+      resetAt: sql<number>`${sql.placeholder("resetAt")}`.as("reset_at"),
     })
     .from(node)
     .innerJoin(workflow, eq(workflow.id, node.workflowId))
-    .where(and(eq(node.webhookId, webhookId), counter.live ? eq(workflow.active, true) : undefined))
+    .where(and(eq(node.webhookId, webhookId), live ? eq(workflow.active, true) : undefined))
     .limit(1);
   const count = db
     .insert(rateLimit)
     .select(owner)
-    .onConflictDoUpdate(windowUpsert(counter.windowMs, now))
+    .onConflictDoUpdate(windowUpsert(now, sql.placeholder("resetAt")))
     .returning({ count: rateLimit.count, resetAt: rateLimit.resetAt });
-  const [rows, hits] = await db.batch([webhookTargetQuery(db, webhookId), count]);
-  return { target: toWebhookTarget(rows), hit: hits[0] ?? null };
-}
-
-function webhookTargetQuery(db: Db, webhookId: string) {
-  return db
+  const target = db
     .select({
       workflowId: workflow.id,
       userId: workflow.userId,
@@ -80,9 +102,41 @@ function webhookTargetQuery(db: Db, webhookId: string) {
     .innerJoin(workflow, eq(workflow.id, node.workflowId))
     .where(eq(node.webhookId, webhookId))
     .limit(1);
+  return { target: builtOnce(db, target.prepare()), count: builtOnce(db, count.prepare()) };
 }
 
-function toWebhookTarget(rows: Awaited<ReturnType<typeof webhookTargetQuery>>): WebhookTarget | null {
+type WebhookTargetRow = {
+  workflowId: string;
+  userId: string;
+  active: boolean;
+  version: number;
+  liveUntil: number | null;
+  pinData: Record<string, unknown> | null;
+  settings: Record<string, unknown> | null;
+  nodeId: string;
+  name: string;
+  type: string;
+  parameters: Record<string, unknown>;
+  credentialId: string | null;
+};
+
+/** A drizzle statement's SQL prepared on D1 once; `bind` fills its placeholders, `map` reads a batch result as drizzle would. */
+function builtOnce(
+  db: Db,
+  prepared: {
+    getQuery(): { sql: string; params: unknown[] };
+    mapAllResult(rows: unknown, isFromBatch?: boolean): unknown;
+  },
+) {
+  const query = prepared.getQuery();
+  const statement = db.$client.prepare(query.sql);
+  return {
+    bind: (values: Record<string, unknown>) => statement.bind(...fillPlaceholders(query.params, values)),
+    map: (result: unknown) => prepared.mapAllResult(result, true),
+  };
+}
+
+function toWebhookTarget(rows: WebhookTargetRow[]): WebhookTarget | null {
   const row = rows[0];
   if (!row) return null;
   return {
