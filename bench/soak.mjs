@@ -75,14 +75,14 @@ try {
   let refused = 0;
   let next = 0;
   const started = Date.now();
-  const report = (n) => {
-    const s = dev.stats();
+  const report = async (n) => {
+    const s = await dev.stats();
     console.log(
       `${String(n).padStart(7)}  ${String(Math.round((Date.now() - started) / 1000)).padStart(6)}s  ` +
         `${String(s.rssMb ?? 0).padStart(6)}  ${String(s.maps ?? 0).padStart(5)}  ${String(s.files ?? 0).padStart(6)}  ${String(s.databases ?? 0).padStart(5)}  ${s.restarts}`,
     );
   };
-  report(0);
+  await report(0);
   const worker = async () => {
     for (;;) {
       const i = next++;
@@ -104,7 +104,7 @@ try {
       }
       if (ok) accepted.add(i);
       else refused++;
-      if ((i + 1) % 1000 === 0) report(i + 1);
+      if ((i + 1) % 1000 === 0) await report(i + 1);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -130,7 +130,7 @@ try {
     if (unfinished === 0 || Date.now() > drainUntil) break;
     await new Promise((r) => setTimeout(r, 10_000));
   }
-  report(RUNS);
+  await report(RUNS);
   const rows = query(
     "select json_extract(trigger_data, '$.body.id') as id, status, count(*) as n from workflow_execution group by 1, 2",
   );
@@ -147,9 +147,9 @@ try {
       `refused ${refused}; statuses ${statuses.map((s) => `${s.status}=${s.n}`).join(" ")}`,
   );
   console.log(
-    `lost ${lost}  stuck ${unfinished}  duplicates ${duplicates}  restarts ${dev.stats().restarts}`,
+    `lost ${lost}  stuck ${unfinished}  duplicates ${duplicates}  restarts ${(await dev.stats()).restarts}`,
   );
-  for (const [i, r] of dev.stats().restartLog.entries()) {
+  for (const [i, r] of (await dev.stats()).restartLog.entries()) {
     console.log(
       `restart ${i + 1}: ${r.reason}; backlog ${r.backlog ?? "?"} → ${r.drained ?? "?"} queued/running (${r.drainReads} reads); ` +
         `ready in ${(r.readyMs / 1000).toFixed(1)} s (${r.attempts} attempt${r.attempts === 1 ? "" : "s"})`,

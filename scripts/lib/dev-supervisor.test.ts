@@ -30,7 +30,7 @@ describe.runIf(linux)("the supervisor's resource watch", () => {
       rmSync(dir, { recursive: true, force: true });
     });
     await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
-    const s = usage(process.pid);
+    const s = await usage(process.pid);
     expect(s.databases).toBe(3);
     expect(s.files).toBeGreaterThanOrEqual(files.length);
   });

@@ -4,18 +4,77 @@
  * every function here throws or finds nothing; callers fall back.
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+
+const isPid = (name) => /^\d+$/.test(name);
 
 /** `rootPid` and every process below it, from /proc's parent links. */
-export function descendants(rootPid, pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+export function descendants(rootPid, pids = readdirSync("/proc").filter(isPid)) {
+  return below(
+    rootPid,
+    pids.map((pid) => [pid, parentOf(readOrNull(() => readFileSync(`/proc/${pid}/stat`, "utf8")))]),
+  );
+}
+
+/**
+ * `descendants`, read without blocking the event loop: the supervisor's watch runs once a second in the
+ * process that forwards every request (the files are read on libuv's threads). It walks down the tree
+ * through each thread's `children` file, a few reads where the scan reads every process's `stat` (whose
+ * replies, all at once, held the loop for ~3 ms here); a kernel without those files gets the scan.
+ */
+export async function descendantsAsync(rootPid) {
+  if (await hasChildrenFiles(rootPid)) {
+    const out = [rootPid];
+    for (let i = 0; i < out.length; i++) out.push(...(await childrenOf(out[i])));
+    return out;
+  }
+  const pids = (await readdir("/proc")).filter(isPid);
+  const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, "utf8").catch(() => null)));
+  return below(
+    rootPid,
+    pids.map((pid, i) => [pid, parentOf(stats[i])]),
+  );
+}
+
+/** Whether this kernel has `children` files (CONFIG_PROC_CHILDREN); true for a process that is gone. */
+async function hasChildrenFiles(pid) {
+  try {
+    await readFile(`/proc/${pid}/task/${pid}/children`, "utf8");
+    return true;
+  } catch {
+    return !(await readdir(`/proc/${pid}/task`).then(
+      () => true,
+      () => false,
+    ));
+  }
+}
+
+/** The children of every thread of `pid` (none for a process or thread that ended meanwhile). */
+async function childrenOf(pid) {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+  const lists = await Promise.all(
+    tasks.map((tid) => readFile(`/proc/${pid}/task/${tid}/children`, "utf8").catch(() => "")),
+  );
+  return lists.flatMap((list) => list.split(" ").filter(isPid).map(Number));
+}
+
+/** The parent PID in a /proc/<pid>/stat line (its command may hold spaces and parentheses). */
+function parentOf(stat) {
+  return stat === null ? null : Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
+function readOrNull(read) {
+  try {
+    return read();
+  } catch {
+    return null; // ended meanwhile
+  }
+}
+
+function below(rootPid, links) {
   const children = new Map();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
-    } catch {
-      // ended meanwhile
-    }
+  for (const [pid, ppid] of links) {
+    if (ppid !== null) children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
   }
   const out = [rootPid];
   for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
