@@ -8,6 +8,12 @@
  * for a moment (`holdMs`) and dropped when a node-failure line with the same message arrives (or arrived
  * shortly before); otherwise it is printed as it was. An engine bug, whose exception no node failure
  * explains, is still reported in full, only `holdMs` later.
+ *
+ * Also dropped: the two lines workerd prints when the supervisor looks for the runtime's own port
+ * (runtime-port.mjs). The probe is an HTTP GET to each port the runtime listens on, and one of them is
+ * workerd's debug port, which speaks Cap'n Proto and reads the request as an impossibly large message
+ * (`NOSENTRY RPC connection broken … incoming RPC message exceeds size limit` and a `stack:` line of
+ * addresses). It happens at every start and reload and reads like a crash; nothing else sends HTTP there.
  */
 
 // eslint-disable-next-line no-control-regex
@@ -18,6 +24,8 @@ const UNCAUGHT = /^✘ \[ERROR\] Uncaught (?:\(in promise\) )?[A-Za-z]*Error: (.
 /** The engine cuts long messages in its line (with "…"); compare this much. */
 const COMPARED = 120;
 const REMEMBER_MS = 30_000;
+const PROBE_NOISE =
+  /^NOSENTRY RPC connection broken for non-DISCONNECTED reason\.; exception = capnp\/serialize-async\.c\+\+:\d+: failed: expected expectedSizeInWords <= options\.traversalLimitInWords .*incoming RPC message exceeds size limit$/;
 
 const comparable = (text) => text.replace(/\s+/g, " ").trim().replace(/…$/, "").slice(0, COMPARED);
 
@@ -32,6 +40,8 @@ export function createDevLogFilter({ holdMs = 3_000, now = () => Date.now(), set
   const held = new Set();
   /** The report being read: its header, then blank and indented stack lines. */
   let current = null;
+  /** The line after the probe's noise, when it is the noise's `stack:` line, goes too. */
+  let afterProbeNoise = false;
 
   const explained = (message) => {
     failures = failures.filter((f) => now() - f.at < REMEMBER_MS);
@@ -50,6 +60,13 @@ export function createDevLogFilter({ holdMs = 3_000, now = () => Date.now(), set
   return {
     push(line, write) {
       const plain = line.replace(ANSI, "");
+      if (PROBE_NOISE.test(plain)) {
+        afterProbeNoise = true;
+        return;
+      }
+      const stackOfNoise = afterProbeNoise && plain.startsWith("stack: ");
+      afterProbeNoise = false;
+      if (stackOfNoise) return;
       if (current && (plain.trim() === "" || /^\s/.test(plain))) {
         if (current.state === "held") current.lines.push(line);
         else if (current.state === "printed") write(line);

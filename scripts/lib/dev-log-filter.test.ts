@@ -63,6 +63,25 @@ describe("dev log filter", () => {
     ]);
   });
 
+  it("drops what workerd's debug port prints when the port probe speaks HTTP to it, and nothing else", () => {
+    const h = harness();
+    const noise =
+      "NOSENTRY RPC connection broken for non-DISCONNECTED reason.; exception = capnp/serialize-async.c++:791: " +
+      "failed: expected expectedSizeInWords <= options.traversalLimitInWords [61561907477 <= 8388608]; " +
+      "incoming RPC message exceeds size limit";
+    h.push(noise);
+    h.push("stack: /node_modules/@cloudflare/workerd-linux-64/bin/workerd@349c062 workerd@349b312");
+    h.push("[nodebase] forwarding to the runtime's own port 45621");
+    // A `stack:` line that does not follow the noise is printed, and so is any other NOSENTRY line.
+    h.push("stack: of something else");
+    h.push("NOSENTRY RPC connection broken for non-DISCONNECTED reason.; exception = something else");
+    expect(h.out).toEqual([
+      "[nodebase] forwarding to the runtime's own port 45621",
+      "stack: of something else",
+      "NOSENTRY RPC connection broken for non-DISCONNECTED reason.; exception = something else",
+    ]);
+  });
+
   it("prints a report held when the stream ends", () => {
     const h = harness();
     h.push(RED("Uncaught Error: D1_ERROR: no such table: workflow"));
