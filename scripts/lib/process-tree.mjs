@@ -23,7 +23,7 @@ export function descendants(rootPid, pids = readdirSync("/proc").filter(isPid)) 
  * replies, all at once, held the loop for ~3 ms here); a kernel without those files gets the scan.
  */
 export async function descendantsAsync(rootPid) {
-  if (await hasChildrenFiles(rootPid)) {
+  if (await hasChildrenFiles()) {
     const out = [rootPid];
     for (let i = 0; i < out.length; i++) out.push(...(await childrenOf(out[i])));
     return out;
@@ -36,17 +36,17 @@ export async function descendantsAsync(rootPid) {
   );
 }
 
-/** Whether this kernel has `children` files (CONFIG_PROC_CHILDREN); true for a process that is gone. */
-async function hasChildrenFiles(pid) {
-  try {
-    await readFile(`/proc/${pid}/task/${pid}/children`, "utf8");
-    return true;
-  } catch {
-    return !(await readdir(`/proc/${pid}/task`).then(
-      () => true,
-      () => false,
-    ));
-  }
+/**
+ * Whether this kernel has `children` files (CONFIG_PROC_CHILDREN). Asked once, of this process's own main
+ * thread: it is the kernel's, so it cannot change, and a watched process that is gone cannot tell.
+ */
+let childrenFiles;
+function hasChildrenFiles() {
+  childrenFiles ??= readFile(`/proc/self/task/${process.pid}/children`, "utf8").then(
+    () => true,
+    () => false,
+  );
+  return childrenFiles;
 }
 
 /** The children of every thread of `pid` (none for a process or thread that ended meanwhile). */
